@@ -1,0 +1,1 @@
+//! Shared quick-xml helpers for the OOXML / ODF extractors (docx, odt, xlsx drawings).

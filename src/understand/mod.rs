@@ -1,0 +1,3 @@
+//! Understanding: an extracted document → its kind, its dates and their roles, its signatures.
+
+pub mod dates;
