@@ -265,6 +265,35 @@ pub struct Document {
     /// The container this document came out of (`archive.zip`), if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub container: Option<String>,
+    /// What the document says about its session (title, people), for grouping and the report.
+    #[serde(skip_serializing_if = "DocFacts::is_empty", default)]
+    pub facts: DocFacts,
+}
+
+/// What a document says about the session it belongs to.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct DocFacts {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub client: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub trainers: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub trainees: Vec<String>,
+    /// For CVs: the person the CV is about.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub person: Option<String>,
+}
+
+impl DocFacts {
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.client.is_none()
+            && self.trainers.is_empty()
+            && self.trainees.is_empty()
+            && self.person.is_none()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]

@@ -1,1 +1,306 @@
-fn main() {}
+//! The `preuves` command line: parses arguments, calls the library, writes the reports, maps the
+//! outcome to an exit code (0 done, 1 `--fail-on` matched, 2 usage error or unreadable root).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use preuves::extract::{self, Input, Limits};
+use preuves::report::Lang;
+use preuves::{Progress, ScanOptions};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "preuves",
+    version,
+    about = "Audit the Qualiopi evidence of training sessions in an archive folder (offline).",
+    long_about = "preuves scans a folder of training archives (PDF, Word, ODT, spreadsheets, CSV, \
+                  e-mails, zips, scans) and reports, for every session, what evidence is there, \
+                  what is missing, unsigned or mis-dated. Nothing leaves the machine and the \
+                  scanned folder is never modified."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan a folder and write report.json, report.html and report.csv.
+    Scan(ScanArgs),
+    /// Print what was extracted from one file (text per page or sheet, tables, images, fields).
+    Text(TextArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Fr,
+    En,
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// The folder to scan (never modified).
+    root: PathBuf,
+    /// Where to write the reports (must be outside the scanned folder).
+    #[arg(long, default_value = "reports")]
+    out: PathBuf,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short)]
+    jobs: Option<usize>,
+    /// Follow symbolic links (loops are detected).
+    #[arg(long)]
+    follow_symlinks: bool,
+    /// Language of the HTML report.
+    #[arg(long, value_enum, default_value = "fr")]
+    lang: LangArg,
+    /// Largest file read, in MiB.
+    #[arg(long, default_value_t = 512)]
+    max_file_mib: u64,
+    /// Time limit per file, in seconds.
+    #[arg(long, default_value_t = 120)]
+    file_timeout: u64,
+}
+
+#[derive(clap::Args)]
+struct TextArgs {
+    /// The file to read.
+    file: PathBuf,
+    /// Print the full extraction as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Text(args) => text(args),
+    }
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, files: u64) {
+        self.0.set_length(files);
+    }
+    fn file_done(&self, path: &str) {
+        self.0.set_message(path.to_string());
+        self.0.inc(1);
+    }
+}
+
+fn scan(args: ScanArgs) -> ExitCode {
+    let started = Instant::now();
+    if let Err(e) = preuves::check_output_outside_root(&args.root, &args.out) {
+        eprintln!("preuves: {}", e.message);
+        return ExitCode::from(2);
+    }
+    let options = ScanOptions {
+        jobs: args.jobs,
+        walk: preuves::walk::WalkOptions {
+            follow_symlinks: args.follow_symlinks,
+            exclude: Vec::new(),
+        },
+        limits: Limits {
+            max_file_bytes: args.max_file_mib * 1024 * 1024,
+            time_budget: std::time::Duration::from_secs(args.file_timeout),
+            ..Limits::default()
+        },
+        ..ScanOptions::default()
+    };
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let bar = ProgressBar::with_draw_target(
+        None,
+        if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() },
+    );
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let bar = Bar(bar);
+    let report = match preuves::scan(&args.root, &options, &bar) {
+        Ok(r) => r,
+        Err(e) => {
+            bar.0.finish_and_clear();
+            eprintln!("preuves: {}", e.message);
+            return ExitCode::from(2);
+        }
+    };
+    bar.0.finish_and_clear();
+    let lang = match args.lang {
+        LangArg::Fr => Lang::Fr,
+        LangArg::En => Lang::En,
+    };
+    let written = match report.write_all(&args.out, lang) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("preuves: cannot write the reports into {}: {e}", args.out.display());
+            return ExitCode::from(2);
+        }
+    };
+    if !args.quiet {
+        let s = &report.summary;
+        eprintln!(
+            "{} files read ({} documents, {} inside containers), {} sessions \
+             ({} complete, {} at risk, {} incomplete), {} with errors, {} system files skipped, \
+             in {:.1} s",
+            s.files,
+            s.documents,
+            s.embedded,
+            s.sessions,
+            s.complete,
+            s.at_risk,
+            s.incomplete,
+            s.errors,
+            s.skipped,
+            started.elapsed().as_secs_f64()
+        );
+        for p in &written {
+            eprintln!("  {}", p.display());
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn text(args: TextArgs) -> ExitCode {
+    let bytes = match std::fs::read(&args.file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("preuves: cannot read {}: {e}", args.file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let detection = preuves::detect::detect(&bytes, &name);
+    println!("# {}  format: {}", args.file.display(), detection.format);
+    if let Some(note) = &detection.note {
+        println!("# note: {note}");
+    }
+    if let Some(e) = detection.error {
+        println!("# error {}: {}", e.code.as_str(), e.message);
+        return ExitCode::SUCCESS;
+    }
+    let limits = Limits::default();
+    let input = Input { bytes: &bytes, name: &name, limits: &limits, depth: 0, started: Instant::now() };
+    match extract::extract_guarded(detection.format, &input) {
+        Ok(ex) => {
+            if args.json {
+                print_json(&ex);
+            } else {
+                print_text(&ex, Path::new(&name));
+            }
+        }
+        Err(e) => println!("# error {}: {}", e.code.as_str(), e.message),
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_json(ex: &preuves::model::Extracted) {
+    let children: Vec<_> = ex
+        .children
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "name": c.name,
+                "bytes": c.data.as_ref().map(|d| d.len()).ok(),
+                "error": c.data.as_ref().err().map(|e| e.message.clone()),
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "metadata": ex.metadata,
+        "pages": ex.pages,
+        "fields": ex.fields,
+        "children": children,
+        "warnings": ex.warnings,
+    });
+    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+}
+
+fn print_text(ex: &preuves::model::Extracted, _name: &Path) {
+    let m = &ex.metadata;
+    for (k, v) in [
+        ("title", &m.title),
+        ("author", &m.author),
+        ("producer", &m.producer),
+        ("creator", &m.creator),
+        ("created", &m.created),
+        ("modified", &m.modified),
+    ] {
+        if let Some(v) = v {
+            println!("# {k}: {v}");
+        }
+    }
+    for (k, v) in &m.other {
+        println!("# {k}: {v}");
+    }
+    for w in &ex.warnings {
+        println!("# warning: {w}");
+    }
+    for p in &ex.pages {
+        let label = p.label.as_deref().map(|l| format!(" «{l}»")).unwrap_or_default();
+        let scanned = if p.scanned { " (scanned: no text layer)" } else { "" };
+        println!("\n=== page {}{label}{scanned} ===", p.number);
+        println!("{}", p.text.trim_end());
+        for (i, t) in p.tables.iter().enumerate() {
+            println!(
+                "--- table {} ({} rows × {} columns{}) ---",
+                i + 1,
+                t.rows.len(),
+                t.width(),
+                if t.merged.is_empty() { String::new() } else { format!(", {} merged", t.merged.len()) }
+            );
+            for row in t.rows.iter().take(50) {
+                let cells: Vec<String> = row.iter().map(|c| c.text.replace('\n', " ")).collect();
+                println!("| {} |", cells.join(" | "));
+            }
+            if t.rows.len() > 50 {
+                println!("| … {} more rows |", t.rows.len() - 50);
+            }
+        }
+        for img in &p.images {
+            let size = match (img.width_px, img.height_px) {
+                (Some(w), Some(h)) => format!("{w}×{h} px"),
+                _ => "size unknown".into(),
+            };
+            let anchor = match &img.anchor {
+                Some(a) => serde_json::to_string(a).unwrap_or_default(),
+                None => "no position".into(),
+            };
+            println!(
+                "[image {} {} {size} at {anchor}]",
+                img.name,
+                img.encoding.as_deref().unwrap_or("?")
+            );
+        }
+    }
+    for f in &ex.fields {
+        let signed = match &f.signature {
+            Some(s) => format!(
+                " SIGNED {} signer={} covers_whole_file={:?}",
+                s.signing_time.as_deref().unwrap_or(""),
+                s.signer.as_deref().unwrap_or("?"),
+                s.covers_whole_file
+            ),
+            None if f.kind == "signature" => " (empty signature field)".into(),
+            None => String::new(),
+        };
+        println!(
+            "[field {} {} page={:?} value={:?}{signed}]",
+            f.name, f.kind, f.page, f.value
+        );
+    }
+    for c in &ex.children {
+        match &c.data {
+            Ok(d) => println!("[embedded {} ({} bytes)]", c.name, d.len()),
+            Err(e) => println!("[embedded {} error {}: {}]", c.name, e.code.as_str(), e.message),
+        }
+    }
+}

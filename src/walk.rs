@@ -7,7 +7,7 @@
 //! kept (with a warning), never dropped.
 
 use crate::error::{Error, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// A file to read.
@@ -23,7 +23,7 @@ pub struct FoundFile {
 }
 
 /// An entry found and deliberately not read.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,

@@ -1,0 +1,190 @@
+//! One file, start to finish: read → detect → extract → understand → [`Document`] entries.
+//!
+//! Owns the per-file chain and the recursion into containers (zip members, e-mail
+//! attachments), each child becoming a document of its own under `parent/child`. It returns
+//! small `Document` records and drops the extracted text as soon as the file is understood, so
+//! memory stays flat however large the archive. Never panics (the extractor call is guarded),
+//! never writes anything.
+
+use crate::detect::detect;
+use crate::document::{ContentStats, Document, ExtractorInfo, Kind, Signature};
+use crate::error::{Error, ErrorCode};
+use crate::extract::{self, Input, Limits};
+use crate::model::{Extracted, Format, Metadata};
+use crate::understand;
+use crate::walk::FoundFile;
+use std::io::Read;
+use std::time::Instant;
+
+/// Reads and understands one file found by the walk (plus its embedded children).
+pub fn process_file(file: &FoundFile, limits: &Limits) -> Vec<Document> {
+    let mut out = Vec::new();
+    match read_bounded(file, limits) {
+        Ok(bytes) => process_bytes(&file.rel_path, &bytes, file.warnings.clone(), 0, None, limits, &mut out),
+        Err(error) => {
+            let format = Format::from_extension(&file.rel_path).unwrap_or(Format::Other);
+            let mut d = error_document(&file.rel_path, format, file.size, error);
+            d.warnings = file.warnings.clone();
+            out.push(d);
+        }
+    }
+    out
+}
+
+fn read_bounded(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, Error> {
+    if file.size > limits.max_file_bytes {
+        return Err(Error::too_large(format!(
+            "{} bytes, over the {} MiB limit per file",
+            file.size,
+            limits.max_file_bytes / (1024 * 1024)
+        )));
+    }
+    let f = std::fs::File::open(&file.abs_path)
+        .map_err(|e| Error::unreadable(format!("cannot open: {e}")))?;
+    let mut bytes = Vec::with_capacity(file.size as usize);
+    f.take(limits.max_file_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::unreadable(format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Error::too_large("the file grew past the size limit while being read"));
+    }
+    Ok(bytes)
+}
+
+/// Processes bytes that came from a file or a container member.
+pub fn process_bytes(
+    path: &str,
+    bytes: &[u8],
+    mut warnings: Vec<String>,
+    depth: u32,
+    container: Option<&str>,
+    limits: &Limits,
+    out: &mut Vec<Document>,
+) {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let detection = detect(bytes, name);
+    if let Some(note) = detection.note {
+        warnings.push(note);
+    }
+    let hash = blake3::hash(bytes).to_hex()[..16].to_string();
+    if let Some(error) = detection.error {
+        let mut d = error_document(path, detection.format, bytes.len() as u64, error);
+        d.hash = Some(hash);
+        d.warnings = warnings;
+        d.container = container.map(str::to_string);
+        out.push(d);
+        return;
+    }
+    let extractor = extract::extractor_for(detection.format);
+    let input = Input { bytes, name, limits, depth, started: Instant::now() };
+    let result = extract::extract_guarded(detection.format, &input);
+    let info = ExtractorInfo { name: extractor.name().to_string(), version: extractor.version() };
+    let mut doc = match result {
+        Ok(mut extracted) => {
+            let children = std::mem::take(&mut extracted.children);
+            warnings.append(&mut extracted.warnings);
+            let mut d = understand_document(path, detection.format, bytes.len() as u64, &extracted);
+            d.warnings = warnings;
+            d.extractor = Some(info);
+            d.hash = Some(hash);
+            d.container = container.map(str::to_string);
+            out.push(d);
+            drop(extracted);
+            for child in children {
+                let child_path = format!("{path}/{}", child.name);
+                match child.data {
+                    Ok(data) => process_bytes(
+                        &child_path,
+                        &data,
+                        Vec::new(),
+                        depth + 1,
+                        Some(path),
+                        limits,
+                        out,
+                    ),
+                    Err(error) => {
+                        let format =
+                            Format::from_extension(&child.name).unwrap_or(Format::Other);
+                        let mut d = error_document(&child_path, format, 0, error);
+                        d.container = Some(path.to_string());
+                        out.push(d);
+                    }
+                }
+            }
+            return;
+        }
+        Err(error) => error_document(path, detection.format, bytes.len() as u64, error),
+    };
+    doc.warnings = warnings;
+    doc.extractor = Some(info);
+    doc.hash = Some(hash);
+    doc.container = container.map(str::to_string);
+    out.push(doc);
+}
+
+/// The understanding stage for one extracted document.
+fn understand_document(path: &str, format: Format, size: u64, ex: &Extracted) -> Document {
+    let u = understand::understand(path, format, ex);
+    Document {
+        path: path.to_string(),
+        format,
+        kind: u.kind,
+        confidence: u.confidence,
+        reasons: u.reasons,
+        scanned: ex.is_scanned(),
+        dates: u.dates,
+        signature: u.signature,
+        errors: Vec::new(),
+        session: None,
+        size,
+        pages: ex.pages.len() as u32,
+        hash: None,
+        extractor: None,
+        warnings: Vec::new(),
+        metadata: ex.metadata.clone(),
+        content: stats(ex),
+        container: None,
+        facts: u.facts,
+    }
+}
+
+fn stats(ex: &Extracted) -> ContentStats {
+    ContentStats {
+        chars: ex.pages.iter().map(|p| p.text.chars().count()).sum(),
+        tables: ex.pages.iter().map(|p| p.tables.len()).sum(),
+        images: ex.pages.iter().map(|p| p.images.len()).sum(),
+        form_fields: ex.fields.len(),
+        scanned_pages: ex.pages.iter().filter(|p| p.scanned).count(),
+    }
+}
+
+/// The entry of a file that could not be read.
+pub fn error_document(path: &str, format: Format, size: u64, error: Error) -> Document {
+    let signature = Signature::unknown();
+    Document {
+        path: path.to_string(),
+        format,
+        kind: Kind::Other,
+        confidence: 0.0,
+        reasons: vec![format!("not read: {}", error.code.as_str())],
+        scanned: false,
+        dates: Vec::new(),
+        signature,
+        errors: vec![error],
+        session: None,
+        size,
+        pages: 0,
+        hash: None,
+        extractor: None,
+        warnings: Vec::new(),
+        metadata: Metadata::default(),
+        content: ContentStats::default(),
+        container: None,
+        facts: Default::default(),
+    }
+}
+
+/// True when a document could not be read at all.
+pub fn is_error(d: &Document) -> bool {
+    d.errors.iter().any(|e| e.code != ErrorCode::Usage)
+}

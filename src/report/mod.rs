@@ -1,0 +1,166 @@
+//! The report: what `scan` found, in the shape of ../shared/report-contract.md.
+//!
+//! `report.json` is a public interface (other programs read it): the contract's field names and
+//! meanings never change without raising `schema_version`; the JSON Schema published in
+//! `schema/report.schema.json` is checked by a test. `report.html` (French by default) and
+//! `report.csv` (`;`, UTF-8 with BOM, for French Excel) are rendered from the same `Report`.
+//!
+//! Output is deterministic: documents sorted by path, sessions by path, ids derived from paths;
+//! only `summary.elapsed_ms` varies between two runs on the same archive.
+
+pub mod csv;
+pub mod html;
+
+use crate::document::Document;
+use crate::model::Format;
+use crate::sessions::{Session, Status};
+use crate::walk::Skipped;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+pub const SCHEMA_VERSION: &str = "1";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RulesInfo {
+    pub id: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct Summary {
+    /// Entries in `documents` (files on disk plus documents inside containers).
+    pub documents: usize,
+    pub sessions: usize,
+    pub complete: usize,
+    pub at_risk: usize,
+    pub incomplete: usize,
+    /// Documents with at least one error.
+    pub errors: usize,
+    pub elapsed_ms: u64,
+    /// Files found on disk and read (containers' members not counted).
+    pub files: usize,
+    /// System and lock files found and deliberately not read (listed in `skipped`).
+    pub skipped: usize,
+    /// Documents found inside containers (zip members, e-mail attachments).
+    pub embedded: usize,
+    pub scanned: usize,
+    pub bytes: u64,
+    pub by_format: BTreeMap<String, usize>,
+    pub by_kind: BTreeMap<String, usize>,
+    pub by_error: BTreeMap<String, usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: String,
+    pub tool: Tool,
+    pub root: String,
+    pub rules: RulesInfo,
+    pub summary: Summary,
+    pub documents: Vec<Document>,
+    pub sessions: Vec<Session>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Report {
+    pub fn build(
+        root: &Path,
+        documents: Vec<Document>,
+        sessions: Vec<Session>,
+        skipped: Vec<Skipped>,
+        files: usize,
+        elapsed: Duration,
+    ) -> Report {
+        let mut summary = Summary {
+            documents: documents.len(),
+            sessions: sessions.len(),
+            files,
+            skipped: skipped.len(),
+            elapsed_ms: elapsed.as_millis() as u64,
+            ..Summary::default()
+        };
+        for d in &documents {
+            if !d.errors.is_empty() {
+                summary.errors += 1;
+            }
+            for e in &d.errors {
+                *summary.by_error.entry(e.code.as_str().to_string()).or_default() += 1;
+            }
+            if d.container.is_some() {
+                summary.embedded += 1;
+            } else {
+                summary.bytes += d.size;
+            }
+            if d.scanned {
+                summary.scanned += 1;
+            }
+            *summary.by_format.entry(d.format.as_str().to_string()).or_default() += 1;
+            *summary.by_kind.entry(d.kind.id().to_string()).or_default() += 1;
+        }
+        for s in &sessions {
+            match s.status {
+                Status::Complete => summary.complete += 1,
+                Status::AtRisk => summary.at_risk += 1,
+                Status::Incomplete => summary.incomplete += 1,
+            }
+        }
+        Report {
+            schema_version: SCHEMA_VERSION.to_string(),
+            tool: Tool {
+                name: "preuves".to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            root: root.to_string_lossy().into_owned(),
+            rules: RulesInfo { id: "rnq-v9".to_string(), version: "0".to_string() },
+            summary,
+            documents,
+            sessions,
+            skipped,
+        }
+    }
+
+    /// Pretty JSON (stable key order: struct order, maps sorted).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// Writes report.json, report.html and report.csv into `out` (created if needed).
+    pub fn write_all(&self, out: &Path, lang: Lang) -> std::io::Result<Vec<std::path::PathBuf>> {
+        std::fs::create_dir_all(out)?;
+        let json = out.join("report.json");
+        let html = out.join("report.html");
+        let csv_path = out.join("report.csv");
+        let docs_csv = out.join("documents.csv");
+        write_atomic(&json, self.to_json().as_bytes())?;
+        write_atomic(&html, html::render(self, lang).as_bytes())?;
+        write_atomic(&csv_path, &csv::sessions_csv(self))?;
+        write_atomic(&docs_csv, &csv::documents_csv(self))?;
+        Ok(vec![json, html, csv_path, docs_csv])
+    }
+
+    pub fn count_format(&self, f: Format) -> usize {
+        self.documents.iter().filter(|d| d.format == f).count()
+    }
+}
+
+/// Report language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp~");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
