@@ -122,12 +122,73 @@ pub fn all_extractors() -> Vec<&'static dyn Extractor> {
 
 /// Runs the extractor for `format` on `input`, turning a panic into an `internal` error.
 pub fn extract_guarded(format: Format, input: &Input) -> Result<Extracted> {
-    let extractor = extractor_for(format);
+    run_guarded(extractor_for(format), input)
+}
+
+/// Runs `extractor` on `input` under the panic guard: a panic becomes an `internal` error for
+/// this file and the run goes on.
+pub fn run_guarded(extractor: &dyn Extractor, input: &Input) -> Result<Extracted> {
     match crate::panic_guard::catch(|| extractor.extract(input)) {
         Ok(result) => result,
         Err(message) => Err(Error::internal(format!(
             "{} extractor crashed: {message} (a bug in preuves; the run went on)",
             extractor.name()
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    struct Panicker;
+    impl Extractor for Panicker {
+        fn name(&self) -> &'static str {
+            "panicker"
+        }
+        fn version(&self) -> u32 {
+            1
+        }
+        fn formats(&self) -> &'static [Format] {
+            &[]
+        }
+        fn extract(&self, input: &Input) -> Result<Extracted> {
+            let v: Vec<u8> = Vec::new();
+            // An out-of-bounds index, as a buggy parser would do on hostile bytes.
+            let _ = v[input.bytes.len()];
+            Ok(Extracted::default())
+        }
+    }
+
+    #[test]
+    fn a_panicking_extractor_becomes_an_internal_error() {
+        let limits = Limits::default();
+        let input =
+            Input { bytes: b"abc", name: "x", limits: &limits, depth: 0, started: Instant::now() };
+        let err = run_guarded(&Panicker, &input).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Internal);
+        assert!(err.message.contains("panicker extractor crashed"), "{}", err.message);
+        assert!(err.message.contains("index out of bounds"), "{}", err.message);
+    }
+
+    #[test]
+    fn every_format_has_an_extractor_that_lists_it() {
+        for f in [
+            Format::Pdf,
+            Format::Docx,
+            Format::Doc,
+            Format::Odt,
+            Format::Xlsx,
+            Format::Xls,
+            Format::Ods,
+            Format::Csv,
+            Format::Eml,
+            Format::Image,
+            Format::Zip,
+            Format::Other,
+        ] {
+            assert!(extractor_for(f).formats().contains(&f), "{f}");
+        }
     }
 }

@@ -3,6 +3,12 @@
 //! the file system); every answer carries its reasons.
 
 pub mod dates;
+pub mod facts;
+pub mod kind;
+pub mod normalize;
+// Enabled once dates.rs lands (needs parse_date / parse_pdf_date).
+// pub mod signature;
+pub mod view;
 
 use crate::document::{DateFact, DocFacts, Kind, Signature};
 use crate::model::{Extracted, Format};
@@ -19,13 +25,23 @@ pub struct Understanding {
 }
 
 /// Understands one document.
-pub fn understand(_path: &str, _format: Format, _ex: &Extracted) -> Understanding {
+pub fn understand(path: &str, format: Format, ex: &Extracted) -> Understanding {
+    let view = view::DocView::new(path, format, ex);
+    let class = kind::classify(&view);
+    let facts = facts::extract(&view, class.kind);
+    let signature = Signature::unknown();
+    let mut reasons = class.reasons;
+    if let Some((k, score)) = class.runner_up
+        && class.kind != Kind::Other
+    {
+        reasons.push(format!("runner-up: {} ({score:.1})", k.id()));
+    }
     Understanding {
-        kind: Kind::Other,
-        confidence: 0.0,
-        reasons: Vec::new(),
+        kind: class.kind,
+        confidence: class.confidence,
+        reasons,
         dates: Vec::new(),
-        signature: Signature::unknown(),
-        facts: DocFacts::default(),
+        signature,
+        facts,
     }
 }

@@ -1,0 +1,241 @@
+//! What a document says about its session: the training title, the client, trainers and
+//! trainees, and for a CV the person it describes. Read from labelled lines ("Intitulé : …",
+//! "Formateur : …") and from attendance grids (the names column). Used to describe sessions and
+//! to match trainers with their CVs; never to decide a kind.
+
+use super::normalize::{contains_phrase, normalize_line};
+use super::view::DocView;
+use crate::document::{DocFacts, Kind};
+
+const TITLE_LABELS: [&str; 14] = [
+    "intitule de la formation",
+    "intitule du stage",
+    "intitule de l'action",
+    "intitule",
+    "titre de la formation",
+    "nom de la formation",
+    "formation",
+    "action de formation",
+    "stage",
+    "module",
+    "training",
+    "course title",
+    "course",
+    "title of the training",
+];
+const TRAINER_LABELS: [&str; 14] = [
+    "nom du formateur",
+    "nom de la formatrice",
+    "formateur(s)",
+    "formateurs",
+    "formateur",
+    "formatrice",
+    "intervenant(e)",
+    "intervenants",
+    "intervenant",
+    "intervenante",
+    "animateur",
+    "animatrice",
+    "trainer",
+    "instructor",
+];
+const CLIENT_LABELS: [&str; 9] = [
+    "raison sociale",
+    "entreprise",
+    "client",
+    "societe",
+    "employeur",
+    "company",
+    "organisation cliente",
+    "nom du client",
+    "structure",
+];
+const TRAINEE_LABELS: [&str; 7] = [
+    "nom du stagiaire",
+    "stagiaire",
+    "participant",
+    "apprenant",
+    "beneficiaire",
+    "nom du participant",
+    "trainee",
+];
+
+/// The value after "label :" when the normalised line starts with one of `labels`.
+fn labelled<'l>(norm: &str, raw: &'l str, labels: &[&str]) -> Option<&'l str> {
+    for label in labels {
+        if let Some(rest) = norm.strip_prefix(label) {
+            let rest = rest.trim_start();
+            if rest.starts_with(':') {
+                let value = raw.split_once(':').map(|(_, v)| v.trim())?;
+                if !value.is_empty() && value.chars().count() <= 120 {
+                    return Some(value);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn clean_value(v: &str) -> String {
+    v.trim_matches(|c: char| c == '«' || c == '»' || c == '"' || c == '“' || c == '”' || c.is_whitespace())
+        .to_string()
+}
+
+/// Splits "Claire Dubois et Marc Petit, Léa Roux" into names.
+fn split_names(v: &str) -> Vec<String> {
+    v.split([',', ';', '/'])
+        .flat_map(|p| p.split(" et "))
+        .flat_map(|p| p.split(" and "))
+        .map(|n| clean_value(n.trim_start_matches(['-', '•', ' '])))
+        .filter(|n| looks_like_name(n))
+        .collect()
+}
+
+/// Two to four words of letters, at least two starting with a capital.
+pub fn looks_like_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if !(2..=4).contains(&words.len()) {
+        return false;
+    }
+    let letters = words.iter().all(|w| {
+        w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+    });
+    let caps = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    letters && caps >= 2
+}
+
+pub fn extract(view: &DocView, kind: Kind) -> DocFacts {
+    let mut f = DocFacts::default();
+    for line in view.lines.iter().take(400) {
+        if f.title.is_none()
+            && let Some(v) = labelled(&line.norm, &line.raw, &TITLE_LABELS)
+        {
+            let v = clean_value(v);
+            if v.chars().count() >= 3 && !v.chars().all(|c| c.is_ascii_digit() || c == '/' || c == ' ') {
+                f.title = Some(v);
+            }
+        }
+        if let Some(v) = labelled(&line.norm, &line.raw, &TRAINER_LABELS) {
+            for n in split_names(v) {
+                if !f.trainers.contains(&n) {
+                    f.trainers.push(n);
+                }
+            }
+        }
+        if f.client.is_none()
+            && let Some(v) = labelled(&line.norm, &line.raw, &CLIENT_LABELS)
+        {
+            f.client = Some(clean_value(v));
+        }
+        if let Some(v) = labelled(&line.norm, &line.raw, &TRAINEE_LABELS) {
+            for n in split_names(v) {
+                if !f.trainees.contains(&n) {
+                    f.trainees.push(n);
+                }
+            }
+        }
+    }
+    if kind == Kind::AttendanceSheet {
+        for n in grid_names(view) {
+            if !f.trainees.contains(&n) && !f.trainers.contains(&n) {
+                f.trainees.push(n);
+            }
+        }
+    }
+    if kind == Kind::TrainerCv {
+        f.person = cv_person(view);
+    }
+    f
+}
+
+/// Names in the first column of attendance grids (rows under a header naming people).
+fn grid_names(view: &DocView) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in view.ex.pages.iter().flat_map(|p| p.tables.iter()) {
+        let mut col = None;
+        for row in &t.rows {
+            match col {
+                None => {
+                    col = row.iter().position(|c| {
+                        let n = normalize_line(&c.text);
+                        ["nom", "noms", "nom et prenom", "nom prenom", "stagiaire", "stagiaires", "participant", "participants", "name", "trainee"]
+                            .iter()
+                            .any(|p| n.starts_with(p))
+                    });
+                }
+                Some(c) => {
+                    if let Some(cell) = row.get(c) {
+                        let name = cell.text.trim();
+                        if looks_like_name(name) && !out.iter().any(|n: &String| n == name) {
+                            out.push(name.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The person a CV is about: "Nom : X" or the first name-like line of the first page.
+fn cv_person(view: &DocView) -> Option<String> {
+    for line in view.lines.iter().take(60) {
+        if let Some(v) = labelled(&line.norm, &line.raw, &["nom", "nom et prenom", "name", "prenom nom"]) {
+            let v = clean_value(v);
+            if looks_like_name(&v) {
+                return Some(v);
+            }
+        }
+    }
+    view.lines
+        .iter()
+        .take(8)
+        .map(|l| l.raw.trim())
+        .find(|raw| {
+            let n = normalize_line(raw);
+            looks_like_name(raw)
+                && !["curriculum vitae", "cv", "formateur", "formatrice", "consultant"]
+                    .iter()
+                    .any(|w| contains_phrase(&n, w))
+        })
+        .map(|s| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Extracted, Format, Page};
+
+    fn facts(text: &str, kind: Kind) -> DocFacts {
+        let ex = Extracted {
+            pages: vec![Page { number: 1, text: text.into(), ..Page::default() }],
+            ..Extracted::default()
+        };
+        let v = DocView::new("x.docx", Format::Docx, &ex);
+        extract(&v, kind)
+    }
+
+    #[test]
+    fn labelled_lines() {
+        let f = facts(
+            "Intitulé de la formation : « Gestes et postures »\nFormatrice : Claire Dubois\nEntreprise : Boulangerie Martin\nStagiaire : Jean Dupont",
+            Kind::Convention,
+        );
+        assert_eq!(f.title.as_deref(), Some("Gestes et postures"));
+        assert_eq!(f.trainers, ["Claire Dubois"]);
+        assert_eq!(f.client.as_deref(), Some("Boulangerie Martin"));
+        assert_eq!(f.trainees, ["Jean Dupont"]);
+    }
+
+    #[test]
+    fn several_trainers() {
+        let f = facts("Formateurs : Claire Dubois et Marc Petit", Kind::AttendanceSheet);
+        assert_eq!(f.trainers, ["Claire Dubois", "Marc Petit"]);
+    }
+
+    #[test]
+    fn cv_person_from_first_lines() {
+        let f = facts("Curriculum vitae\nClaire Dubois\nFormatrice en prévention\nExpériences professionnelles", Kind::TrainerCv);
+        assert_eq!(f.person.as_deref(), Some("Claire Dubois"));
+    }
+}

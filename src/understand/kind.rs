@@ -1,0 +1,431 @@
+//! Kind classification: which Qualiopi document this is, with its reasons and runner-up.
+//!
+//! Content first: how the document names itself in its title zone weighs most, then its
+//! characteristic phrases and legal mentions, then structure (a names × half-days grid is an
+//! attendance sheet; one row per respondent with a timestamp column is a survey export; CV
+//! sections make a CV); the file and folder names count, but less (many say nothing, some lie).
+//! The vocabulary is data: `kinds.toml`, embedded. Never reads bytes or files.
+
+use super::normalize::{contains_phrase, find_phrase, words};
+use super::view::DocView;
+use crate::document::Kind;
+use crate::model::Format;
+use serde::Deserialize;
+use std::sync::LazyLock;
+
+#[derive(Deserialize)]
+struct Vocabulary {
+    version: u32,
+    kind: Vec<KindWords>,
+}
+
+#[derive(Deserialize)]
+struct KindWords {
+    id: String,
+    #[serde(default)]
+    titles: Vec<String>,
+    #[serde(default)]
+    phrases: Vec<String>,
+    #[serde(default)]
+    headers: Vec<String>,
+    #[serde(default)]
+    filename: Vec<String>,
+}
+
+struct KindDef {
+    kind: Kind,
+    words: KindWords,
+}
+
+static VOCABULARY: LazyLock<(u32, Vec<KindDef>)> = LazyLock::new(|| {
+    let v: Vocabulary = toml::from_str(include_str!("kinds.toml"))
+        .unwrap_or_else(|e| panic!("src/understand/kinds.toml is invalid: {e}"));
+    let defs = v
+        .kind
+        .into_iter()
+        .map(|w| KindDef {
+            kind: Kind::from_id(&w.id)
+                .unwrap_or_else(|| panic!("kinds.toml: unknown kind id {}", w.id)),
+            words: w,
+        })
+        .collect();
+    (v.version, defs)
+});
+
+/// Version of the classifier's vocabulary.
+pub fn vocabulary_version() -> u32 {
+    VOCABULARY.0
+}
+
+/// The classifier's answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classification {
+    pub kind: Kind,
+    pub confidence: f32,
+    pub reasons: Vec<String>,
+    pub runner_up: Option<(Kind, f32)>,
+    /// Every kind's score, best first (for `preuves explain`).
+    pub scores: Vec<(Kind, f32)>,
+}
+
+const TITLE: f32 = 6.0;
+const TITLE_ELSEWHERE: f32 = 1.5;
+const PHRASE: f32 = 1.0;
+const PHRASE_CAP: f32 = 6.0;
+const HEADER: f32 = 1.5;
+const HEADER_CAP: f32 = 6.0;
+const FILE_NAME: f32 = 2.5;
+const FOLDER_NAME: f32 = 1.0;
+const STRUCTURE: f32 = 6.0;
+const MIN_SCORE: f32 = 3.0;
+
+#[derive(Default, Clone)]
+struct Score {
+    total: f32,
+    reasons: Vec<String>,
+    /// Position of the earliest title-zone match (lower is earlier).
+    title_pos: Option<usize>,
+}
+
+impl Score {
+    fn add(&mut self, points: f32, reason: String) {
+        self.total += points;
+        self.reasons.push(reason);
+    }
+}
+
+/// Classifies one document.
+pub fn classify(view: &DocView) -> Classification {
+    let defs = &VOCABULARY.1;
+    let mut scores: Vec<(Kind, Score)> = defs.iter().map(|d| (d.kind, Score::default())).collect();
+    let structure = Structure::of(view);
+
+    for (def, (_, score)) in defs.iter().zip(scores.iter_mut()) {
+        let w = &def.words;
+        // 1. How the document names itself.
+        let mut best_title: Option<(f32, &str, usize)> = None;
+        for t in &w.titles {
+            for (pos, line) in view.title_lines.iter().enumerate() {
+                let n_words = words(line).count();
+                if n_words > 16 {
+                    continue;
+                }
+                if let Some(at) = find_phrase(line, t) {
+                    let specific = (words(t).count() as f32 - 1.0).clamp(0.0, 2.0) * 0.5;
+                    let starts = if at == 0 { 1.0 } else { 0.0 };
+                    let pts = TITLE + specific + starts;
+                    if best_title.is_none_or(|(p, _, _)| pts > p) {
+                        best_title = Some((pts, t, pos));
+                    }
+                }
+            }
+        }
+        if let Some((pts, t, pos)) = best_title {
+            score.add(pts, format!("title «{t}»"));
+            score.title_pos = Some(pos);
+        } else if let Some(t) = w.titles.iter().find(|t| words(t).count() >= 2 && contains_phrase(&view.norm, t)) {
+            score.add(TITLE_ELSEWHERE, format!("mentions «{t}»"));
+        }
+        // 2. Characteristic phrases and legal mentions.
+        let mut matched: Vec<&str> = Vec::new();
+        for p in &w.phrases {
+            if contains_phrase(&view.norm, p) {
+                matched.push(p);
+            }
+        }
+        if !matched.is_empty() {
+            let pts = (matched.len() as f32 * PHRASE).min(PHRASE_CAP);
+            let shown: Vec<String> = matched.iter().take(6).map(|p| format!("«{p}»")).collect();
+            score.add(pts, format!("phrases {}", shown.join(", ")));
+        }
+        // 3. Table headers.
+        if !w.headers.is_empty() && !view.headers.is_empty() {
+            let mut hits: Vec<&str> = Vec::new();
+            for h in &w.headers {
+                if view.headers.iter().any(|row| row.iter().any(|c| contains_phrase(c, h))) {
+                    hits.push(h);
+                }
+            }
+            if !hits.is_empty() {
+                let pts = (hits.len() as f32 * HEADER).min(HEADER_CAP);
+                let shown: Vec<String> = hits.iter().take(5).map(|p| format!("«{p}»")).collect();
+                score.add(pts, format!("column headers {}", shown.join(", ")));
+            }
+        }
+        // 4. File and folder names.
+        if let Some(t) = w.filename.iter().find(|t| contains_phrase(&view.file_name, t)) {
+            score.add(FILE_NAME, format!("file name «{t}»"));
+        } else if let Some(t) = w
+            .filename
+            .iter()
+            .find(|t| t.len() > 3 && view.folders.iter().any(|f| contains_phrase(f, t)))
+        {
+            score.add(FOLDER_NAME, format!("folder name «{t}»"));
+        }
+    }
+
+    // 5. Structure.
+    let bump = |scores: &mut Vec<(Kind, Score)>, kind: Kind, pts: f32, why: &str| {
+        if let Some((_, s)) = scores.iter_mut().find(|(k, _)| *k == kind) {
+            s.add(pts, why.to_string());
+        }
+    };
+    if let Some(why) = &structure.attendance_grid {
+        bump(&mut scores, Kind::AttendanceSheet, STRUCTURE, why);
+    }
+    if let Some(why) = &structure.connection_log {
+        bump(&mut scores, Kind::ConnectionLog, STRUCTURE, why);
+    }
+    if let Some(why) = &structure.cv_sections {
+        bump(&mut scores, Kind::TrainerCv, STRUCTURE, why);
+    }
+    if let Some(why) = &structure.survey {
+        // A survey export: one of the questionnaire kinds, decided by its questions.
+        for k in [
+            Kind::SatisfactionHot,
+            Kind::SatisfactionCold,
+            Kind::Positioning,
+            Kind::Assessment,
+            Kind::NeedsAnalysis,
+        ] {
+            bump(&mut scores, k, 2.0, why);
+        }
+        // A survey is not a grid of people to sign, nor a log.
+        if let Some((_, s)) = scores.iter_mut().find(|(k, _)| *k == Kind::AttendanceSheet) {
+            s.total *= 0.5;
+        }
+    }
+    // The earliest self-naming wins ties between documents that mention each other (a
+    // convention annexing its programme, a convocation attaching the rules).
+    if let Some((_, s)) = scores
+        .iter_mut()
+        .filter(|(_, s)| s.title_pos.is_some())
+        .min_by_key(|(_, s)| s.title_pos)
+    {
+        s.add(2.0, "named first".to_string());
+    }
+
+    scores.sort_by(|a, b| b.1.total.partial_cmp(&a.1.total).unwrap_or(std::cmp::Ordering::Equal));
+    let (best_kind, best) = scores[0].clone();
+    let second = scores.get(1).map(|(k, s)| (*k, s.total));
+    let all: Vec<(Kind, f32)> = scores.iter().map(|(k, s)| (*k, s.total)).collect();
+    if best.total < MIN_SCORE {
+        let mut reasons = vec![format!(
+            "no kind reached the threshold (best: {} with {:.1})",
+            best_kind.id(),
+            best.total
+        )];
+        reasons.extend(best.reasons);
+        return Classification {
+            kind: Kind::Other,
+            confidence: (1.0 - best.total / MIN_SCORE).clamp(0.3, 0.9),
+            reasons,
+            runner_up: Some((best_kind, best.total)),
+            scores: all,
+        };
+    }
+    let second_total = second.map_or(0.0, |s| s.1);
+    let margin = (best.total - second_total) / best.total;
+    let strength = (best.total / 10.0).min(1.0);
+    let confidence = (0.35 + 0.35 * strength + 0.3 * margin).clamp(0.0, 0.99);
+    Classification {
+        kind: best_kind,
+        confidence: (confidence * 100.0).round() / 100.0,
+        reasons: best.reasons,
+        runner_up: second,
+        scores: all,
+    }
+}
+
+/// Structural signals read from tables and line layout.
+#[derive(Default, Debug)]
+struct Structure {
+    attendance_grid: Option<String>,
+    survey: Option<String>,
+    connection_log: Option<String>,
+    cv_sections: Option<String>,
+}
+
+const TIMESTAMP_HEADERS: [&str; 8] = [
+    "horodateur",
+    "timestamp",
+    "submit date (utc)",
+    "submit date",
+    "start date (utc)",
+    "date de soumission",
+    "date de reponse",
+    "submitted at",
+];
+
+impl Structure {
+    fn of(view: &DocView) -> Structure {
+        let mut s = Structure::default();
+        for header in &view.headers {
+            let has = |p: &str| header.iter().any(|c| contains_phrase(c, p));
+            let halfdays = header
+                .iter()
+                .filter(|c| {
+                    ["matin", "apres-midi", "apres midi", "am", "pm", "morning", "afternoon"]
+                        .iter()
+                        .any(|p| contains_phrase(c, p))
+                })
+                .count();
+            let dates = header.iter().filter(|c| looks_like_date_cell(c)).count();
+            let person = ["nom", "noms", "stagiaire", "stagiaires", "participant", "participants", "apprenant", "name", "trainee", "prenom"]
+                .iter()
+                .any(|p| has(p));
+            if person && (halfdays >= 1 || dates >= 2) && !has("horodateur") {
+                s.attendance_grid = Some(format!(
+                    "grid of names × {} (attendance structure)",
+                    if halfdays > 0 { "half-days" } else { "dates" }
+                ));
+            }
+            if TIMESTAMP_HEADERS.iter().any(|t| has(t)) && header.len() >= 3 {
+                s.survey = Some("one row per respondent with a timestamp column (survey export)".into());
+            }
+            let conn = ["connexion", "connection", "login", "derniere connexion", "first access", "last access"]
+                .iter()
+                .any(|p| has(p));
+            let measure = ["duree", "temps passe", "time spent", "adresse ip", "ip", "progression", "duration"]
+                .iter()
+                .any(|p| has(p));
+            if conn && measure {
+                s.connection_log = Some("table of connections with durations (LMS log)".into());
+            }
+        }
+        // Attendance grids in PDFs have no table model: look for the half-day header words
+        // and a signature column on the same lines.
+        if s.attendance_grid.is_none() && view.format == Format::Pdf {
+            let halfday_lines = view
+                .lines
+                .iter()
+                .filter(|l| {
+                    (contains_phrase(&l.norm, "matin") && (contains_phrase(&l.norm, "apres-midi") || contains_phrase(&l.norm, "apres midi")))
+                        || (contains_phrase(&l.norm, "morning") && contains_phrase(&l.norm, "afternoon"))
+                })
+                .count();
+            if halfday_lines >= 1 && (contains_phrase(&view.norm, "signature") || contains_phrase(&view.norm, "emargement")) {
+                s.attendance_grid = Some("half-day columns with signatures (attendance layout)".into());
+            }
+        }
+        const CV_SECTIONS: [&str; 14] = [
+            "experience professionnelle",
+            "experiences professionnelles",
+            "parcours professionnel",
+            "formation",
+            "formations",
+            "diplomes",
+            "competences",
+            "langues",
+            "centres d'interet",
+            "certifications",
+            "work experience",
+            "professional experience",
+            "education",
+            "skills",
+        ];
+        let sections: Vec<&str> = CV_SECTIONS
+            .iter()
+            .copied()
+            .filter(|sec| view.lines.iter().any(|l| l.norm.len() <= sec.len() + 4 && l.norm.starts_with(sec)))
+            .collect();
+        if sections.len() >= 3 {
+            s.cv_sections = Some(format!("CV sections: {}", sections.join(", ")));
+        }
+        s
+    }
+}
+
+/// A header cell holding a date ("12/03/2025", "2025-03-12", "mer. 12 mars", "12 mars 2025").
+fn looks_like_date_cell(c: &str) -> bool {
+    static DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}(er)? (janv|fevr?|mars|avr|mai|juin|juil|aout|sept|oct|nov|dec)",
+        )
+        .expect("valid regex")
+    });
+    DATE.is_match(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, Extracted, Page, Table};
+
+    fn doc(text: &str) -> Extracted {
+        Extracted {
+            pages: vec![Page { number: 1, text: text.to_string(), ..Page::default() }],
+            ..Extracted::default()
+        }
+    }
+
+    fn kind_of(path: &str, ex: &Extracted) -> Classification {
+        let v = DocView::new(path, Format::Docx, ex);
+        classify(&v)
+    }
+
+    #[test]
+    fn vocabulary_parses_and_covers_every_kind_but_other() {
+        let ids: Vec<Kind> = VOCABULARY.1.iter().map(|d| d.kind).collect();
+        for k in Kind::ALL {
+            assert_eq!(ids.contains(&k), k != Kind::Other, "{k}");
+        }
+    }
+
+    #[test]
+    fn convention_by_title_even_with_misleading_name() {
+        let ex = doc("Formacoeur\n12 rue X, Lyon\nCONVENTION DE FORMATION PROFESSIONNELLE\n(articles L6353-1 et D6353-1 du Code du travail)\nEntre les soussignés\nArticle 2 - Programme\nLes feuilles d'émargement seront signées par demi-journée.");
+        let c = kind_of("2025/x/programme.docx", &ex);
+        assert_eq!(c.kind, Kind::Convention, "{:?}", c.reasons);
+        assert!(c.reasons.iter().any(|r| r.contains("title")), "{:?}", c.reasons);
+        assert!(c.confidence > 0.6);
+    }
+
+    #[test]
+    fn attendance_sheet_from_grid_structure_with_uninformative_name() {
+        let mut ex = doc("Gestes et postures\nNom\tMatin\tAprès-midi\nDupont Jean\t\t\n");
+        ex.pages[0].tables.push(Table {
+            rows: vec![
+                vec![Cell::text("Nom et prénom"), Cell::text("Matin"), Cell::text("Après-midi")],
+                vec![Cell::text("Dupont Jean"), Cell::text(""), Cell::text("")],
+            ],
+            ..Table::default()
+        });
+        let c = kind_of("scan_0042.docx", &ex);
+        assert_eq!(c.kind, Kind::AttendanceSheet, "{:?}", c.reasons);
+    }
+
+    #[test]
+    fn google_forms_export_is_a_survey_decided_by_questions() {
+        let mut ex = doc("");
+        ex.pages[0].tables.push(Table {
+            rows: vec![
+                vec![
+                    Cell::text("Horodateur"),
+                    Cell::text("Êtes-vous satisfait de la formation ?"),
+                    Cell::text("Recommanderiez-vous cette formation ?"),
+                ],
+                vec![Cell::text("12/03/2025 14:32:10"), Cell::text("Très satisfait"), Cell::text("Oui")],
+            ],
+            ..Table::default()
+        });
+        ex.pages[0].text = "Horodateur\tÊtes-vous satisfait de la formation ?\tRecommanderiez-vous cette formation ?\n12/03/2025 14:32:10\tTrès satisfait\tOui".into();
+        let c = kind_of("export (3).csv", &ex);
+        assert_eq!(c.kind, Kind::SatisfactionHot, "{:?}", c.reasons);
+    }
+
+    #[test]
+    fn nothing_recognisable_is_other() {
+        let c = kind_of("notes.txt", &doc("Liste de courses\npain\nlait"));
+        assert_eq!(c.kind, Kind::Other);
+    }
+
+    #[test]
+    fn accents_case_and_ligatures_do_not_matter() {
+        let a = kind_of("a.docx", &doc("ÉVALUATION À CHAUD\nTout à fait d'accord"));
+        let b = kind_of("a.docx", &doc("evaluation a chaud\ntout a fait d'accord"));
+        assert_eq!(a.kind, Kind::SatisfactionHot);
+        assert_eq!(a.kind, b.kind);
+        assert_eq!(a.confidence, b.confidence);
+    }
+}

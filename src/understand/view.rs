@@ -1,0 +1,117 @@
+//! A read-only, normalised view of one extracted document, computed once and shared by the
+//! classifier, the date extractor's callers and the signature analysis: normalised lines, the
+//! title zone, table header rows, file and folder name tokens.
+
+use super::normalize::{normalize, normalize_line};
+use crate::model::{Extracted, Format, Table};
+
+/// One normalised line with where it came from.
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub page: u32,
+    pub norm: String,
+    /// The original text of the line.
+    pub raw: String,
+}
+
+pub struct DocView<'a> {
+    pub path: &'a str,
+    pub format: Format,
+    pub ex: &'a Extracted,
+    /// All non-empty lines, in order.
+    pub lines: Vec<Line>,
+    /// The lines a document names itself with (first lines of page 1, large-font lines, the
+    /// e-mail subject, "Objet :" lines), normalised.
+    pub title_lines: Vec<String>,
+    /// Normalised text of the whole document (lines joined by '\n').
+    pub norm: String,
+    /// Normalised header cells of each table (first rows that hold text).
+    pub headers: Vec<Vec<String>>,
+    /// Normalised file name without extension.
+    pub file_name: String,
+    /// Normalised names of the parent folders (nearest first, at most 2).
+    pub folders: Vec<String>,
+}
+
+const TITLE_LINES: usize = 12;
+
+impl<'a> DocView<'a> {
+    pub fn new(path: &'a str, format: Format, ex: &'a Extracted) -> DocView<'a> {
+        let mut lines = Vec::new();
+        for p in &ex.pages {
+            for raw in p.text.lines() {
+                let norm = normalize_line(raw);
+                if !norm.is_empty() {
+                    lines.push(Line { page: p.number, norm, raw: raw.trim().to_string() });
+                }
+            }
+        }
+        let mut title_lines: Vec<String> = Vec::new();
+        if let Some(subject) = ex.metadata.other.get("subject").or(ex.metadata.title.as_ref())
+            && format == Format::Eml
+        {
+            title_lines.push(normalize_line(subject));
+        }
+        if let Some(first) = ex.pages.first() {
+            // Large-font lines of page 1 (PDF).
+            if !first.spans.is_empty() {
+                let mut sizes: Vec<f32> = first.spans.iter().map(|s| s.font_size).collect();
+                sizes.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                let median = sizes[sizes.len() / 2];
+                for s in first.spans.iter().filter(|s| s.font_size >= median * 1.25).take(10) {
+                    let n = normalize_line(&s.text);
+                    if !n.is_empty() {
+                        title_lines.push(n);
+                    }
+                }
+            }
+        }
+        let page1: Vec<&Line> = lines.iter().filter(|l| l.page == 1).take(TITLE_LINES).collect();
+        for l in page1 {
+            title_lines.push(l.norm.clone());
+        }
+        for l in lines.iter().take(60) {
+            if let Some(rest) = l.norm.strip_prefix("objet :").or_else(|| l.norm.strip_prefix("objet:"))
+            {
+                title_lines.push(rest.trim().to_string());
+            }
+        }
+        // Sheet names say what a workbook is.
+        for p in &ex.pages {
+            if let Some(label) = &p.label {
+                title_lines.push(normalize_line(label));
+            }
+        }
+        let norm = lines.iter().map(|l| l.norm.as_str()).collect::<Vec<_>>().join("\n");
+        let headers = ex
+            .pages
+            .iter()
+            .flat_map(|p| p.tables.iter())
+            .filter_map(header_row)
+            .collect();
+        let mut parts: Vec<&str> = path.split('/').collect();
+        let file = parts.pop().unwrap_or("");
+        let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+        let file_name = normalize_line(&stem.replace(['_', '-', '.'], " "));
+        let folders = parts
+            .iter()
+            .rev()
+            .take(2)
+            .map(|f| normalize_line(&f.replace(['_', '-', '.'], " ")))
+            .collect();
+        DocView { path, format, ex, lines, title_lines, norm, headers, file_name, folders }
+    }
+}
+
+/// The first row of a table holding at least two non-empty cells, normalised.
+pub fn header_row(t: &Table) -> Option<Vec<String>> {
+    t.rows.iter().take(6).find_map(|row| {
+        let cells: Vec<String> = row.iter().map(|c| normalize_line(&c.text)).collect();
+        (cells.iter().filter(|c| !c.is_empty()).count() >= 2).then_some(cells)
+    })
+}
+
+/// Normalises a whole text (kept for callers that need line structure).
+pub fn normalized(text: &str) -> String {
+    normalize(text)
+}
