@@ -1,0 +1,156 @@
+//! End-to-end tests of the `preuves` binary on small archives made in each test.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+
+fn preuves() -> Command {
+    Command::cargo_bin("preuves").expect("binary built")
+}
+
+/// Runs `preuves scan root --out out --quiet [extra]` and returns report.json.
+fn scan(root: &Path, out: &Path, extra: &[&str]) -> Value {
+    let mut cmd = preuves();
+    cmd.arg("scan").arg(root).arg("--out").arg(out).arg("--quiet").args(extra);
+    cmd.assert().success();
+    let json = fs::read_to_string(out.join("report.json")).expect("report.json written");
+    serde_json::from_str(&json).expect("valid JSON")
+}
+
+fn doc<'a>(report: &'a Value, path: &str) -> &'a Value {
+    report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == path)
+        .unwrap_or_else(|| panic!("{path} missing from the report"))
+}
+
+fn first_error(report: &Value, path: &str) -> String {
+    doc(report, path)["errors"][0]["code"].as_str().unwrap_or("none").to_string()
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    preuves()
+        .args(["scan", "/definitely/not/here", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2);
+    preuves().args(["scan"]).assert().code(2);
+    fs::write(dir.path().join("f.txt"), "x").unwrap();
+    preuves()
+        .arg("scan")
+        .arg(dir.path().join("f.txt"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn never_writes_inside_the_scanned_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("a.txt"), "x").unwrap();
+    let out = preuves()
+        .arg("scan")
+        .arg(&root)
+        .arg("--out")
+        .arg(root.join("reports"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("inside the scanned folder"), "{stderr}");
+    let entries: Vec<_> = fs::read_dir(&root).unwrap().collect();
+    assert_eq!(entries.len(), 1, "nothing may be created inside the archive");
+}
+
+#[test]
+fn broken_files_become_error_entries_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    fs::create_dir_all(root.join("Session")).unwrap();
+    fs::write(root.join("Session/vide.docx"), b"").unwrap();
+    let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    fs::write(root.join("Session/bruit.pdf"), &noise).unwrap();
+    fs::write(root.join("Session/page.pdf"), b"<!DOCTYPE html><html><body>Convention</body></html>").unwrap();
+    fs::write(root.join("Session/tronque.docx"), b"PK\x03\x04\x14\x00\x00\x00\x08\x00broken").unwrap();
+    fs::write(root.join("Session/présence.csv"), "Nom;Matin;Après-midi\nDupont Jean;signé;signé\n").unwrap();
+    fs::write(root.join("Session/~$vide.docx"), b"lock").unwrap();
+    fs::write(root.join("Thumbs.db"), b"cache").unwrap();
+    let out = dir.path().join("out");
+    let r = scan(&root, &out, &[]);
+    assert_eq!(first_error(&r, "Session/vide.docx"), "corrupt");
+    assert_eq!(doc(&r, "Session/vide.docx")["format"], "docx");
+    assert_eq!(first_error(&r, "Session/bruit.pdf"), "corrupt");
+    assert_eq!(first_error(&r, "Session/page.pdf"), "unsupported");
+    assert_eq!(first_error(&r, "Session/tronque.docx"), "corrupt");
+    assert_eq!(doc(&r, "Session/présence.csv")["format"], "csv");
+    assert_eq!(doc(&r, "Session/présence.csv")["errors"].as_array().unwrap().len(), 0);
+    assert_eq!(r["summary"]["documents"], 5);
+    assert_eq!(r["summary"]["errors"], 4);
+    assert_eq!(r["summary"]["skipped"], 2);
+    let skipped: Vec<&str> =
+        r["skipped"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    assert_eq!(skipped, ["Session/~$vide.docx", "Thumbs.db"]);
+    for f in ["report.json", "report.html", "report.csv", "documents.csv"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+}
+
+#[test]
+fn size_limit_gives_too_large_and_time_limit_gives_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("a");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("liste.csv"), "Nom;Date\nDupont;12/03/2025\n").unwrap();
+    let r = scan(&root, &dir.path().join("o1"), &["--max-file-mib", "0"]);
+    assert_eq!(first_error(&r, "liste.csv"), "too_large");
+    let r = scan(&root, &dir.path().join("o2"), &["--file-timeout", "0"]);
+    assert_eq!(first_error(&r, "liste.csv"), "timeout");
+}
+
+#[cfg(unix)]
+#[test]
+fn dangling_symlink_followed_is_unreadable_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("a");
+    fs::create_dir(&root).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("nowhere.pdf"), root.join("lien.pdf")).unwrap();
+    let r = scan(&root, &dir.path().join("o1"), &[]);
+    assert_eq!(r["skipped"][0]["path"], "lien.pdf");
+    let r = scan(&root, &dir.path().join("o2"), &["--follow-symlinks"]);
+    assert_eq!(first_error(&r, "lien.pdf"), "unreadable");
+}
+
+#[test]
+fn text_command_prints_extraction() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("export (3).xlsx");
+    fs::write(&f, "Horodateur,Nom\n12/03/2025 14:32:10,Léa\n").unwrap();
+    let out = preuves().arg("text").arg(&f).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(stdout.contains("format: csv"), "{stdout}");
+    assert!(stdout.contains("named .xlsx but the content is CSV text"), "{stdout}");
+    assert!(stdout.contains("| 12/03/2025 14:32:10 | Léa |"), "{stdout}");
+}
+
+#[test]
+fn csv_reports_have_bom_and_semicolons() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("a");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("notes.txt"), "Réunion qualité").unwrap();
+    let out = dir.path().join("o");
+    scan(&root, &out, &[]);
+    for f in ["report.csv", "documents.csv"] {
+        let bytes = fs::read(out.join(f)).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{f} starts with a BOM");
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(text.lines().next().unwrap().contains(";path;") || text.starts_with("path;"), "{text}");
+    }
+}

@@ -1,0 +1,37 @@
+//! Shared helpers for the tests that run on the fixture archive and its ground truth.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+pub fn archive() -> PathBuf {
+    fixtures().join("archive")
+}
+
+/// The ground truth (fixtures/archive.truth.json).
+pub fn truth() -> &'static Value {
+    static TRUTH: OnceLock<Value> = OnceLock::new();
+    TRUTH.get_or_init(|| {
+        let text = std::fs::read_to_string(fixtures().join("archive.truth.json"))
+            .expect("fixtures/archive.truth.json");
+        serde_json::from_str(&text).expect("truth is JSON")
+    })
+}
+
+/// One scan of the fixture archive through the library, shared by the tests of a binary.
+pub fn report() -> &'static preuves::report::Report {
+    static REPORT: OnceLock<preuves::report::Report> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        preuves::scan(&archive(), &preuves::ScanOptions::default(), &preuves::NoProgress)
+            .expect("scan of the fixture archive")
+    })
+}
+
+pub fn truth_files() -> Vec<(&'static String, &'static Value)> {
+    truth()["files"].as_object().expect("files").iter().collect()
+}
