@@ -170,6 +170,9 @@ pub struct DateFact {
     /// `text`, `cell`, `metadata`, `signature_field`, `file_name`.
     #[serde(default = "default_source")]
     pub source: String,
+    /// Why this role (the words around the date that decided it).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
 }
 
 fn default_source() -> String {
@@ -284,6 +287,9 @@ pub struct DocFacts {
     /// For CVs: the person the CV is about.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub person: Option<String>,
+    /// A convention or quote with its own needs-analysis section (satisfies indicator 4).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub needs_analysis_section: bool,
 }
 
 impl DocFacts {
@@ -293,6 +299,7 @@ impl DocFacts {
             && self.trainers.is_empty()
             && self.trainees.is_empty()
             && self.person.is_none()
+            && !self.needs_analysis_section
     }
 }
 

@@ -22,6 +22,7 @@ pub mod model;
 pub mod panic_guard;
 pub mod process;
 pub mod report;
+pub mod rules;
 pub mod sessions;
 pub mod textenc;
 pub mod understand;
@@ -42,6 +43,8 @@ pub struct ScanOptions {
     pub walk: walk::WalkOptions,
     pub limits: extract::Limits,
     pub sessions: sessions::SessionOptions,
+    /// The rule set sessions are judged against (default: the embedded `rnq-v9`).
+    pub rules: rules::RuleSet,
 }
 
 /// Told about the scan's progress (the CLI draws a bar; the library prints nothing).
@@ -86,11 +89,15 @@ pub fn scan(root: &Path, options: &ScanOptions, progress: &dyn Progress) -> Resu
     }
     documents.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let sessions = sessions::group(&mut documents, &options.sessions);
+    let mut sessions = sessions::group(&mut documents, &options.sessions);
+    rules::judge(&mut sessions, &documents, &options.rules);
+    let organisations = rules::judge_organisations(&sessions, &documents, &options.rules);
     Ok(report::Report::build(
         root,
+        &options.rules,
         documents,
         sessions,
+        organisations,
         walked.skipped,
         walked.files.len(),
         started.elapsed(),

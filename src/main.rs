@@ -32,6 +32,20 @@ enum Command {
     Scan(ScanArgs),
     /// Print what was extracted from one file (text per page or sheet, tables, images, fields).
     Text(TextArgs),
+    /// Print the rule set (the embedded rnq-v9, or the file given with --rules).
+    Rules {
+        /// A rule set file to print instead of the embedded one (validated).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    /// Exit 1 when a session is incomplete.
+    Incomplete,
+    /// Exit 1 when a session is incomplete or at risk.
+    AtRisk,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,6 +79,15 @@ struct ScanArgs {
     /// Time limit per file, in seconds.
     #[arg(long, default_value_t = 120)]
     file_timeout: u64,
+    /// Session folders are exactly the folders at this depth below ROOT (overrides detection).
+    #[arg(long)]
+    session_depth: Option<usize>,
+    /// A rule set file (TOML) replacing the embedded rnq-v9 (see `preuves rules`).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Exit with code 1 when a session has this status (or worse), for scripts.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
 }
 
 #[derive(clap::Args)]
@@ -81,6 +104,34 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Text(args) => text(args),
+        Command::Rules { rules } => print_rules(rules),
+    }
+}
+
+fn load_rules(path: Option<&Path>) -> Result<preuves::rules::RuleSet, String> {
+    match path {
+        None => Ok(preuves::rules::RuleSet::default_set()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            preuves::rules::RuleSet::parse(&text).map_err(|e| format!("{}: {}", p.display(), e.message))
+        }
+    }
+}
+
+fn print_rules(path: Option<PathBuf>) -> ExitCode {
+    match (&path, load_rules(path.as_deref())) {
+        (_, Err(e)) => {
+            eprintln!("preuves: {e}");
+            ExitCode::from(2)
+        }
+        (None, Ok(_)) => {
+            print!("{}", preuves::rules::DEFAULT_RULES);
+            ExitCode::SUCCESS
+        }
+        (Some(p), Ok(_)) => {
+            print!("{}", std::fs::read_to_string(p).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -102,7 +153,16 @@ fn scan(args: ScanArgs) -> ExitCode {
         eprintln!("preuves: {}", e.message);
         return ExitCode::from(2);
     }
+    let rules = match load_rules(args.rules.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("preuves: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let options = ScanOptions {
+        rules,
+        sessions: preuves::sessions::SessionOptions { session_depth: args.session_depth },
         jobs: args.jobs,
         walk: preuves::walk::WalkOptions {
             follow_symlinks: args.follow_symlinks,
@@ -113,7 +173,6 @@ fn scan(args: ScanArgs) -> ExitCode {
             time_budget: std::time::Duration::from_secs(args.file_timeout),
             ..Limits::default()
         },
-        ..ScanOptions::default()
     };
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = ProgressBar::with_draw_target(
@@ -166,7 +225,12 @@ fn scan(args: ScanArgs) -> ExitCode {
             eprintln!("  {}", p.display());
         }
     }
-    ExitCode::SUCCESS
+    let s = &report.summary;
+    match args.fail_on {
+        Some(FailOn::Incomplete) if s.incomplete > 0 => ExitCode::from(1),
+        Some(FailOn::AtRisk) if s.incomplete + s.at_risk > 0 => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
 }
 
 fn text(args: TextArgs) -> ExitCode {

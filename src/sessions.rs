@@ -1,13 +1,23 @@
 //! Sessions: documents → the training sessions they prove.
 //!
-//! TODO(issue 4): folder-based grouping. Until then no session is reported.
+//! By default a session is a folder holding session evidence. Real archives nest it in
+//! different ways — `<year>/<YYYY-MM title - client>/…`, `Clients/<client>/<session>/…`, and a
+//! session folder split into family sub-folders (`Émargements/`, `1 - Administratif/`,
+//! `Evaluations/`) that belong to their parent. Organisation-level folders (trainer CVs, quality
+//! documents) are recognised by name and content; their documents have `session: null`, and so
+//! do year-level files such as a yearly planning. `--session-depth N` overrides the heuristics.
+//!
+//! This module only groups and describes (title, client, trainers, trainees, dates, from the
+//! documents first, the folder name last); judging is `rules`' job.
 
-use crate::document::{Document, Kind};
+use crate::document::{DateRole, Document, Kind};
+use crate::understand::normalize::{contains_phrase, normalize_line};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default)]
 pub struct SessionOptions {
-    /// Force session folders at this depth below the root.
+    /// Force session folders at this depth below the root (1 = the root's sub-folders).
     pub session_depth: Option<usize>,
 }
 
@@ -47,10 +57,402 @@ pub struct Session {
     pub status: Status,
     pub missing: Vec<Kind>,
     pub findings: Vec<Finding>,
+    /// Paths of the documents of this session.
     pub documents: Vec<String>,
+    pub trainers: Vec<String>,
+    pub trainees: Vec<String>,
+    /// Distance learning (connection logs, no attendance sheet, "FOAD"/"à distance").
+    pub distance: bool,
+    /// The organisation folder this session belongs to ("" when the root is the organisation).
+    pub organisation: String,
+    /// How `title`, `start`, `end` were found.
+    pub sources: Vec<String>,
+}
+
+/// Kinds that belong to a session (the others are organisation-level).
+pub fn is_session_kind(k: Kind) -> bool {
+    !matches!(
+        k,
+        Kind::TrainerCv | Kind::WelcomeBooklet | Kind::InternalRules | Kind::Complaint | Kind::Other
+    )
+}
+
+/// Folder names of organisation-level evidence (normalised, number prefixes removed).
+const ORG_FOLDERS: [&str; 22] = [
+    "formateurs",
+    "formateur",
+    "cv formateurs",
+    "cv des formateurs",
+    "cv",
+    "intervenants",
+    "equipe pedagogique",
+    "qualite",
+    "documents qualite",
+    "qualiopi",
+    "demarche qualite",
+    "reclamations",
+    "veille",
+    "procedures",
+    "modeles",
+    "ressources humaines",
+    "rh",
+    "administratif general",
+    "documents generaux",
+    "charte",
+    "communication",
+    "organisme",
+];
+
+/// Folder names that split a session by document family.
+const FAMILY_FOLDERS: [&str; 34] = [
+    "emargement",
+    "emargements",
+    "feuilles d'emargement",
+    "presence",
+    "presences",
+    "feuilles de presence",
+    "administratif",
+    "admin",
+    "administration",
+    "contractuel",
+    "contrats",
+    "conventions",
+    "convention",
+    "convocations",
+    "pedagogie",
+    "pedagogique",
+    "documents pedagogiques",
+    "evaluations",
+    "evaluation",
+    "questionnaires",
+    "satisfaction",
+    "attestations",
+    "certificats",
+    "facturation",
+    "factures",
+    "financement",
+    "scans",
+    "signes",
+    "documents signes",
+    "bilan",
+    "suivi",
+    "stagiaires",
+    "positionnement",
+    "programme",
+];
+
+/// Strips "1 - ", "01_", "2. " number prefixes and normalises.
+fn folder_key(name: &str) -> String {
+    let n = normalize_line(&name.replace('_', " "));
+    let trimmed = n.trim_start_matches(|c: char| c.is_ascii_digit());
+    if trimmed.len() < n.len() {
+        let t = trimmed.trim_start_matches([' ', '-', '.', ')']).trim();
+        if !t.is_empty() {
+            return t.to_string();
+        }
+    }
+    n
+}
+
+fn is_org_folder(name: &str) -> bool {
+    let k = folder_key(name);
+    ORG_FOLDERS.iter().any(|o| k == *o || k.starts_with(&format!("{o} ")))
+}
+
+fn is_family_folder(name: &str) -> bool {
+    let k = folder_key(name);
+    FAMILY_FOLDERS.iter().any(|f| k == *f)
+}
+
+fn is_year_folder(name: &str) -> bool {
+    name.len() == 4 && name.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The outermost file of a nested path (`a/b.zip/c/d.pdf` → `a/b.zip`), for documents inside
+/// containers.
+fn disk_path<'a>(d: &'a Document, all: &'a [Document]) -> &'a str {
+    let mut path = d.path.as_str();
+    let mut container = d.container.as_deref();
+    while let Some(c) = container {
+        path = c;
+        container = all.iter().find(|x| x.path == c).and_then(|x| x.container.as_deref());
+    }
+    path
 }
 
 /// Groups documents into sessions, setting each document's `session`.
-pub fn group(_documents: &mut [Document], _options: &SessionOptions) -> Vec<Session> {
-    Vec::new()
+pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Session> {
+    // 1. The effective folder of each document: family sub-folders lifted to their parent.
+    let disk: Vec<String> = documents.iter().map(|d| disk_path(d, documents).to_string()).collect();
+    let mut effective: Vec<Option<String>> = Vec::with_capacity(documents.len());
+    for (i, _) in documents.iter().enumerate() {
+        let folder = disk[i].rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
+        effective.push(Some(folder));
+    }
+    let folder_has_session_kind = |folder: &str, docs: &[Document], eff: &[Option<String>]| {
+        docs.iter()
+            .zip(eff)
+            .filter(|(d, e)| e.as_deref() == Some(folder) && is_session_kind(d.kind))
+            .count()
+    };
+    if let Some(depth) = options.session_depth {
+        for (i, e) in effective.iter_mut().enumerate() {
+            let parts: Vec<&str> = disk[i].split('/').collect();
+            *e = (parts.len() > depth).then(|| parts[..depth].join("/"));
+        }
+    } else {
+        // Lift family folders (any depth) to the nearest ancestor that is not a family folder.
+        for e in effective.iter_mut() {
+            let Some(f) = e.as_mut() else { continue };
+            loop {
+                let Some((parent, name)) = f.rsplit_once('/') else { break };
+                if is_family_folder(name) {
+                    *f = parent.to_string();
+                } else {
+                    break;
+                }
+            }
+        }
+        // A sub-folder with evidence inside a folder that has evidence of its own and whose
+        // name does not look like a session of its own is a family folder too.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            let folders: BTreeSet<String> = effective.iter().flatten().cloned().collect();
+            for f in &folders {
+                let Some((parent, name)) = f.rsplit_once('/') else { continue };
+                if looks_like_session_name(name) || is_org_folder(name) {
+                    continue;
+                }
+                if folder_has_session_kind(parent, documents, &effective) >= 2
+                    && folder_has_session_kind(f, documents, &effective) >= 1
+                {
+                    for e in effective.iter_mut() {
+                        if e.as_deref() == Some(f.as_str()) {
+                            *e = Some(parent.to_string());
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // 2. Session folders: enough session evidence, not organisation-level, not a year folder.
+    let mut by_folder: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, e) in effective.iter().enumerate() {
+        if let Some(f) = e {
+            by_folder.entry(f.clone()).or_default().push(i);
+        }
+    }
+    let mut sessions = Vec::new();
+    for (folder, idx) in &by_folder {
+        let name = folder.rsplit('/').next().unwrap_or(folder);
+        let in_org_folder = folder.split('/').any(is_org_folder);
+        if folder.is_empty() || in_org_folder || (options.session_depth.is_none() && is_year_folder(name)) {
+            continue;
+        }
+        let evidence: Vec<usize> =
+            idx.iter().copied().filter(|&i| is_session_kind(documents[i].kind)).collect();
+        let key = evidence.iter().any(|&i| {
+            matches!(
+                documents[i].kind,
+                Kind::Convention | Kind::AttendanceSheet | Kind::CompletionCertificate | Kind::Programme | Kind::ConnectionLog
+            )
+        });
+        if options.session_depth.is_none() && !(evidence.len() >= 2 || (key && looks_like_session_name(name))) {
+            continue;
+        }
+        let id = session_id(folder);
+        for &i in idx {
+            // Organisation-level kinds found inside a session folder still belong to it (a
+            // CV dropped in the session), except quality documents which stay global.
+            if !matches!(documents[i].kind, Kind::WelcomeBooklet | Kind::InternalRules) {
+                documents[i].session = Some(id.clone());
+            }
+        }
+        sessions.push(describe(id, folder, idx, documents));
+    }
+    sessions
+}
+
+/// `2025-03 Gestes et postures`, `2025_06_12 Excel`, `Session 12`, `Excel - mars 2025`.
+fn looks_like_session_name(name: &str) -> bool {
+    let k = normalize_line(name);
+    let starts_dated = k.len() >= 7
+        && k[..4].chars().all(|c| c.is_ascii_digit())
+        && matches!(k.as_bytes().get(4), Some(b'-') | Some(b'_') | Some(b' ') | Some(b'.'));
+    starts_dated
+        || contains_phrase(&k, "session")
+        || [
+            "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+            "novembre", "decembre",
+        ]
+        .iter()
+        .any(|m| contains_phrase(&k, m))
+}
+
+/// Stable id from the folder path.
+pub fn session_id(folder: &str) -> String {
+    format!("S-{}", &blake3::hash(folder.as_bytes()).to_hex()[..10])
+}
+
+fn most_common(values: impl Iterator<Item = String>) -> Option<String> {
+    let mut counts: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for v in values {
+        let k = normalize_line(&v);
+        if k.is_empty() {
+            continue;
+        }
+        counts.entry(k).or_insert((0, v)).0 += 1;
+    }
+    counts.into_values().max_by_key(|(n, v)| (*n, std::cmp::Reverse(v.len()))).map(|(_, v)| v)
+}
+
+fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> Session {
+    let docs: Vec<&Document> = idx.iter().map(|&i| &documents[i]).collect();
+    let mut sources = Vec::new();
+    // Title: from documents that name the training, best first.
+    let title_from = |kinds: &[Kind]| {
+        most_common(
+            docs.iter()
+                .filter(|d| kinds.contains(&d.kind))
+                .filter_map(|d| d.facts.title.clone()),
+        )
+    };
+    let mut title = title_from(&[Kind::Convention, Kind::Programme, Kind::CompletionCertificate])
+        .or_else(|| title_from(&[Kind::AttendanceSheet, Kind::Convocation, Kind::Quote, Kind::Invoice]))
+        .or_else(|| title_from(&Kind::ALL));
+    if title.is_some() {
+        sources.push("title from the documents".into());
+    } else {
+        title = title_from_folder(folder);
+        if title.is_some() {
+            sources.push("title from the folder name (no document names the training)".into());
+        }
+    }
+    let client = most_common(
+        docs.iter()
+            .filter(|d| matches!(d.kind, Kind::Convention | Kind::Quote | Kind::Invoice | Kind::CompletionCertificate))
+            .filter_map(|d| d.facts.client.clone()),
+    );
+    let mut trainers: Vec<String> = Vec::new();
+    let mut trainees: Vec<String> = Vec::new();
+    for d in &docs {
+        for t in &d.facts.trainers {
+            if !trainers.iter().any(|x| normalize_line(x) == normalize_line(t)) {
+                trainers.push(t.clone());
+            }
+        }
+        for t in &d.facts.trainees {
+            if !trainees.iter().any(|x| normalize_line(x) == normalize_line(t)) {
+                trainees.push(t.clone());
+            }
+        }
+    }
+    // Dates: the session period stated by the contractual and completion documents first.
+    let period = |kinds: &[Kind]| {
+        let mut start: Option<String> = None;
+        let mut end: Option<String> = None;
+        for d in docs.iter().filter(|d| kinds.contains(&d.kind)) {
+            for x in &d.dates {
+                match x.role {
+                    DateRole::SessionStart if start.as_ref().is_none_or(|s| x.date < *s) => start = Some(x.date.clone()),
+                    DateRole::SessionEnd if end.as_ref().is_none_or(|e| x.date > *e) => end = Some(x.date.clone()),
+                    _ => {}
+                }
+            }
+        }
+        (start, end)
+    };
+    let mut dates_src = "convention / programme / certificate";
+    let (mut start, mut end) = period(&[Kind::Convention, Kind::CompletionCertificate, Kind::Programme, Kind::Convocation]);
+    if start.is_none() {
+        (start, end) = period(&Kind::ALL);
+        dates_src = "session dates in the documents";
+    }
+    if start.is_none() {
+        // The attendance sheets' own dates.
+        let ds: Vec<&String> = docs
+            .iter()
+            .filter(|d| matches!(d.kind, Kind::AttendanceSheet | Kind::ConnectionLog))
+            .flat_map(|d| d.dates.iter().map(|x| &x.date))
+            .collect();
+        start = ds.iter().min().map(|s| s.to_string());
+        end = ds.iter().max().map(|s| s.to_string());
+        dates_src = "attendance sheet dates";
+    }
+    if end.is_none() {
+        end = start.clone();
+    }
+    if start.is_some() {
+        sources.push(format!("dates from {dates_src}"));
+    }
+    let has_attendance = docs.iter().any(|d| d.kind == Kind::AttendanceSheet);
+    let has_log = docs.iter().any(|d| d.kind == Kind::ConnectionLog);
+    let distance = has_log && !has_attendance;
+    let mut documents_paths: Vec<String> = docs.iter().map(|d| d.path.clone()).collect();
+    documents_paths.sort();
+    let organisation = folder.split('/').next().unwrap_or("").to_string();
+    Session {
+        id,
+        path: folder.to_string(),
+        title,
+        client,
+        start,
+        end,
+        status: Status::Complete,
+        missing: Vec::new(),
+        findings: Vec::new(),
+        documents: documents_paths,
+        trainers,
+        trainees,
+        distance,
+        organisation,
+        sources,
+    }
+}
+
+/// "2025-03 Gestes et postures - Boulangerie Martin" → "Gestes et postures".
+fn title_from_folder(folder: &str) -> Option<String> {
+    let name = folder.rsplit('/').next()?;
+    let mut s = name.trim();
+    // Drop a leading date (2025-03, 2025_03_12, 2025-03-12).
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && (bytes[i].is_ascii_digit() || matches!(bytes[i], b'-' | b'_' | b'.')) {
+        i += 1;
+    }
+    s = s[i..].trim_start_matches([' ', '-', '_']);
+    let s = s.split(" - ").next().unwrap_or(s).trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_keys() {
+        assert!(is_family_folder("1 - Administratif"));
+        assert!(is_family_folder("Émargements"));
+        assert!(is_family_folder("02_Evaluations"));
+        assert!(!is_family_folder("2025-03 Gestes et postures"));
+        assert!(is_org_folder("Formateurs"));
+        assert!(is_org_folder("CV formateurs"));
+        assert!(is_org_folder("Documents qualité"));
+        assert!(is_year_folder("2025"));
+    }
+
+    #[test]
+    fn titles_from_folder_names() {
+        assert_eq!(title_from_folder("2025/2025-03 Gestes et postures - Boulangerie Martin").as_deref(), Some("Gestes et postures"));
+        assert_eq!(title_from_folder("Clients/Mairie/2025-06 Excel perfectionnement").as_deref(), Some("Excel perfectionnement"));
+    }
+
+    #[test]
+    fn ids_are_stable() {
+        assert_eq!(session_id("a/b"), session_id("a/b"));
+        assert_ne!(session_id("a/b"), session_id("a/c"));
+    }
 }

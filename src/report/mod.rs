@@ -67,14 +67,19 @@ pub struct Report {
     pub summary: Summary,
     pub documents: Vec<Document>,
     pub sessions: Vec<Session>,
+    /// Organisation-level checks (quality documents), apart from sessions.
+    pub organisations: Vec<crate::rules::Organisation>,
     pub skipped: Vec<Skipped>,
 }
 
 impl Report {
+    #[allow(clippy::too_many_arguments)]
     pub fn build(
         root: &Path,
+        rules: &crate::rules::RuleSet,
         documents: Vec<Document>,
         sessions: Vec<Session>,
+        organisations: Vec<crate::rules::Organisation>,
         skipped: Vec<Skipped>,
         files: usize,
         elapsed: Duration,
@@ -119,10 +124,11 @@ impl Report {
                 version: env!("CARGO_PKG_VERSION").to_string(),
             },
             root: root.to_string_lossy().into_owned(),
-            rules: RulesInfo { id: "rnq-v9".to_string(), version: "0".to_string() },
+            rules: RulesInfo { id: rules.id.clone(), version: rules.version.clone() },
             summary,
             documents,
             sessions,
+            organisations,
             skipped,
         }
     }

@@ -145,6 +145,14 @@ pub fn extract(view: &DocView, kind: Kind) -> DocFacts {
     if kind == Kind::TrainerCv {
         f.person = cv_person(view);
     }
+    if matches!(kind, Kind::Convention | Kind::Quote) {
+        f.needs_analysis_section = view.lines.iter().any(|l| {
+            l.norm.split_whitespace().count() <= 10
+                && ["analyse du besoin", "analyse des besoins", "recueil des besoins", "recueil du besoin", "besoins identifies", "needs analysis"]
+                    .iter()
+                    .any(|p| contains_phrase(&l.norm, p))
+        });
+    }
     f
 }
 

@@ -1,0 +1,296 @@
+//! The checks on the pieces a session holds. One function per finding code; each says what it
+//! checks, why auditors care, and what evidence it reads. Severity, indicators and the words
+//! shown to users are in the rule set (`rnq-v9.toml`), not here.
+
+use super::RuleSet;
+use crate::document::{DateRole, Document, Kind, SignatureStatus};
+use crate::sessions::Session;
+use crate::understand::normalize::normalize_line;
+
+/// Every code this module can raise (a rule set naming another code is rejected).
+pub const KNOWN: [&str; 11] = [
+    "convention.unsigned",
+    "convention.signed_after_start",
+    "convocation.after_start",
+    "attendance.unsigned",
+    "attendance.missing_signatures",
+    "attendance.outside_session",
+    "completion_certificate.before_end",
+    "satisfaction_hot.before_last_day",
+    "satisfaction_cold.before_end",
+    "trainer_cv.missing",
+    "trainer_cv.outdated",
+];
+
+/// A check's raw outcome, before the rule set gives it a severity and words.
+pub struct Raw {
+    pub code: &'static str,
+    pub detail: String,
+    pub documents: Vec<String>,
+}
+
+fn raw(code: &'static str, detail: String, docs: Vec<&Document>) -> Raw {
+    Raw { code, detail, documents: docs.iter().map(|d| d.path.clone()).collect() }
+}
+
+fn fr_date(iso: &str) -> String {
+    crate::report::html::format_date(iso, crate::report::Lang::Fr)
+}
+
+pub fn run(s: &Session, docs: &[&Document], cvs: &[&Document], rules: &RuleSet) -> Vec<Raw> {
+    let mut out = Vec::new();
+    let of = |k: Kind| docs.iter().copied().filter(move |d| d.kind == k);
+    convention_unsigned(of(Kind::Convention).collect(), &mut out);
+    convention_signed_after_start(s, of(Kind::Convention).collect(), &mut out);
+    convocation_after_start(s, of(Kind::Convocation).collect(), &mut out);
+    attendance_unsigned(of(Kind::AttendanceSheet).collect(), &mut out);
+    attendance_missing_signatures(of(Kind::AttendanceSheet).collect(), &mut out);
+    attendance_outside_session(s, of(Kind::AttendanceSheet).collect(), &mut out);
+    certificate_before_end(s, of(Kind::CompletionCertificate).collect(), &mut out);
+    satisfaction_hot_before_last_day(s, of(Kind::SatisfactionHot).collect(), &mut out);
+    satisfaction_cold_before_end(s, of(Kind::SatisfactionCold).collect(), &mut out);
+    trainer_cvs(s, cvs, rules.settings.cv_max_age_months, &mut out);
+    out
+}
+
+/// The date a document was signed or issued: its signature dates (latest), else its document
+/// date, else the latest date it prints that is not a session date.
+fn issued(d: &Document) -> Option<String> {
+    let pick = |role: DateRole| d.dates.iter().filter(|x| x.role == role).map(|x| x.date.clone()).max();
+    pick(DateRole::Signature).or_else(|| pick(DateRole::Document))
+}
+
+/// Earliest response or issue date of an evaluation (surveys carry one timestamp per answer).
+fn answered(d: &Document) -> Option<String> {
+    d.dates
+        .iter()
+        .filter(|x| !matches!(x.role, DateRole::SessionStart | DateRole::SessionEnd))
+        .map(|x| x.date.clone())
+        .min()
+}
+
+/// **What it checks**: a convention is present but no copy carries a signature.
+/// **Why auditors care**: an unsigned agreement is not a contract; OPCOs reject the file.
+/// **Evidence**: the documents' signature status (digital fields, e-signature markers,
+/// signature images in the zones). Scanned copies not yet read are not judged.
+fn convention_unsigned(conv: Vec<&Document>, out: &mut Vec<Raw>) {
+    if conv.is_empty() {
+        return;
+    }
+    let signed = conv.iter().any(|d| matches!(d.signature.status, SignatureStatus::Signed | SignatureStatus::Partial | SignatureStatus::Unknown));
+    if !signed {
+        out.push(raw("convention.unsigned", String::new(), conv));
+    }
+}
+
+/// **What it checks**: the convention's signature date is after the session's first day.
+/// **Why auditors care**: the agreement must be signed before the start (OPCO rules).
+/// **Evidence**: dates with role `signature` in the conventions, the session start.
+fn convention_signed_after_start(s: &Session, conv: Vec<&Document>, out: &mut Vec<Raw>) {
+    let Some(start) = &s.start else { return };
+    let late: Vec<&Document> = conv
+        .into_iter()
+        .filter(|d| {
+            let sig: Vec<&String> = d.dates.iter().filter(|x| x.role == DateRole::Signature).map(|x| &x.date).collect();
+            !sig.is_empty() && sig.iter().all(|x| *x > start)
+        })
+        .collect();
+    if let Some(d) = late.first() {
+        let when = issued(d).unwrap_or_default();
+        out.push(raw(
+            "convention.signed_after_start",
+            format!("(signée le {}, début le {})", fr_date(&when), fr_date(start)),
+            late,
+        ));
+    }
+}
+
+/// **What it checks**: the convocation's date (issue or e-mail date) is after the first day.
+/// **Why auditors care**: a convocation informs the trainee beforehand (indicator 9).
+/// **Evidence**: document/signature dates of the convocations, the e-mail `Date:` header.
+fn convocation_after_start(s: &Session, conv: Vec<&Document>, out: &mut Vec<Raw>) {
+    let Some(start) = &s.start else { return };
+    for d in conv {
+        let date = issued(d).or_else(|| {
+            d.metadata.other.get("date").and_then(|x| x.get(..10)).map(str::to_string)
+        });
+        if let Some(date) = date
+            && date > *start
+        {
+            out.push(raw(
+                "convocation.after_start",
+                format!("(datée du {}, début le {})", fr_date(&date), fr_date(start)),
+                vec![d],
+            ));
+        }
+    }
+}
+
+/// **What it checks**: attendance sheets exist but none bears a single signature.
+/// **Why auditors care**: an unsigned sheet proves nothing about attendance.
+/// **Evidence**: the sheets' signature status and signature-cell counts.
+fn attendance_unsigned(sheets: Vec<&Document>, out: &mut Vec<Raw>) {
+    if sheets.is_empty() {
+        return;
+    }
+    if sheets.iter().all(|d| d.signature.status == SignatureStatus::Unsigned) {
+        out.push(raw("attendance.unsigned", String::new(), sheets));
+    }
+}
+
+/// **What it checks**: some signature cells are empty without an absence being marked.
+/// **Why auditors care**: each trainee signs each half-day; absences must be justified.
+/// **Evidence**: the attendance grid's empty cells (state `empty`, not `absent`).
+fn attendance_missing_signatures(sheets: Vec<&Document>, out: &mut Vec<Raw>) {
+    let partial: Vec<&Document> = sheets
+        .into_iter()
+        .filter(|d| d.signature.status != SignatureStatus::Unsigned && d.signature.empty_cells.iter().any(|c| c.state == "empty"))
+        .collect();
+    if partial.is_empty() {
+        return;
+    }
+    let n: usize = partial.iter().map(|d| d.signature.empty_cells.iter().filter(|c| c.state == "empty").count()).sum();
+    let who: Vec<String> = partial
+        .iter()
+        .flat_map(|d| d.signature.empty_cells.iter().filter(|c| c.state == "empty"))
+        .take(4)
+        .map(|c| format!("{} ({})", c.trainee, c.slot))
+        .collect();
+    out.push(raw("attendance.missing_signatures", format!("({n} cases vides : {})", who.join(", ")), partial));
+}
+
+/// **What it checks**: dates printed on attendance sheets fall outside the session's dates.
+/// **Why auditors care**: a sheet dated outside the session (or signed in advance) is suspect.
+/// **Evidence**: the sheets' dates other than signature/issue dates; the session period.
+fn attendance_outside_session(s: &Session, sheets: Vec<&Document>, out: &mut Vec<Raw>) {
+    let (Some(start), Some(end)) = (&s.start, &s.end) else { return };
+    for d in sheets {
+        let outside: Vec<&str> = d
+            .dates
+            .iter()
+            .filter(|x| !matches!(x.role, DateRole::Signature | DateRole::Document))
+            .map(|x| x.date.as_str())
+            .filter(|x| *x < start.as_str() || *x > end.as_str())
+            .collect();
+        if let Some(first) = outside.first() {
+            out.push(raw(
+                "attendance.outside_session",
+                format!("({} hors de la période du {} au {})", fr_date(first), fr_date(start), fr_date(end)),
+                vec![d],
+            ));
+        }
+    }
+}
+
+/// **What it checks**: the certificate/attestation is dated before the last day.
+/// **Why auditors care**: it certifies completion; issued before the end it certifies nothing.
+/// **Evidence**: signature/issue dates of the certificates; the session end.
+fn certificate_before_end(s: &Session, certs: Vec<&Document>, out: &mut Vec<Raw>) {
+    let Some(end) = &s.end else { return };
+    for d in certs {
+        if let Some(date) = issued(d)
+            && date < *end
+        {
+            out.push(raw(
+                "completion_certificate.before_end",
+                format!("(daté du {}, fin le {})", fr_date(&date), fr_date(end)),
+                vec![d],
+            ));
+        }
+    }
+}
+
+/// **What it checks**: the end-of-course evaluation is dated before the last day.
+/// **Why auditors care**: an evaluation "à chaud" is filled in at the end of the course.
+/// **Evidence**: the earliest answer/issue date of the evaluations; the session end.
+fn satisfaction_hot_before_last_day(s: &Session, evals: Vec<&Document>, out: &mut Vec<Raw>) {
+    let Some(end) = &s.end else { return };
+    for d in evals {
+        if let Some(date) = answered(d)
+            && date < *end
+        {
+            out.push(raw(
+                "satisfaction_hot.before_last_day",
+                format!("(datée du {}, dernier jour le {})", fr_date(&date), fr_date(end)),
+                vec![d],
+            ));
+        }
+    }
+}
+
+/// **What it checks**: the delayed evaluation is dated on or before the last day.
+/// **Why auditors care**: "à froid" means weeks or months after the course.
+/// **Evidence**: the earliest answer/issue date of the delayed evaluations; the session end.
+fn satisfaction_cold_before_end(s: &Session, evals: Vec<&Document>, out: &mut Vec<Raw>) {
+    let Some(end) = &s.end else { return };
+    for d in evals {
+        if let Some(date) = answered(d)
+            && date <= *end
+        {
+            out.push(raw(
+                "satisfaction_cold.before_end",
+                format!("(datée du {}, fin le {})", fr_date(&date), fr_date(end)),
+                vec![d],
+            ));
+        }
+    }
+}
+
+/// Tokens of a person's name, normalised ("Claire Dubois" → ["claire", "dubois"]).
+fn name_tokens(name: &str) -> Vec<String> {
+    normalize_line(name)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| t.len() > 1)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a CV is about `trainer`: the person named inside it, else its file name.
+fn cv_matches(cv: &Document, trainer: &[String]) -> bool {
+    let mut hay = normalize_line(cv.facts.person.as_deref().unwrap_or(""));
+    hay.push(' ');
+    hay.push_str(&normalize_line(&cv.path.rsplit('/').next().unwrap_or("").replace(['_', '-', '.'], " ")));
+    let words: Vec<&str> = hay.split(|c: char| !c.is_alphanumeric()).collect();
+    !trainer.is_empty() && trainer.iter().all(|t| words.contains(&t.as_str()))
+}
+
+/// The latest update date a document prints ("Mis à jour le", "Version du"), else its
+/// metadata modification date.
+pub fn update_date(d: &Document) -> Option<String> {
+    d.dates
+        .iter()
+        .filter(|x| matches!(x.role, DateRole::Document | DateRole::Signature))
+        .map(|x| x.date.clone())
+        .max()
+        .or_else(|| d.dates.iter().map(|x| x.date.clone()).max())
+}
+
+/// **What it checks**: each trainer named by the session's documents has a CV in the archive
+/// (matched by the name inside the CV, accents and case ignored, or its file name); a CV whose
+/// latest date is older than `cv_max_age_months` before the session is reported (info).
+/// **Why auditors care**: indicator 21 — the competences of every trainer are proven, also
+/// for sub-contractors; any gap in the sample is a major non-conformity.
+/// **Evidence**: `facts.trainers` of the session's documents; CVs anywhere in the archive.
+fn trainer_cvs(s: &Session, cvs: &[&Document], max_age_months: u32, out: &mut Vec<Raw>) {
+    for trainer in &s.trainers {
+        let tokens = name_tokens(trainer);
+        let matching: Vec<&Document> = cvs.iter().copied().filter(|cv| cv_matches(cv, &tokens)).collect();
+        if matching.is_empty() {
+            out.push(raw("trainer_cv.missing", format!("({trainer})"), Vec::new()));
+            continue;
+        }
+        let Some(start) = &s.start else { continue };
+        let newest = matching.iter().filter_map(|cv| update_date(cv)).max();
+        if let Some(updated) = newest
+            && let (Ok(u), Ok(st)) = (updated.parse::<jiff::civil::Date>(), start.parse::<jiff::civil::Date>())
+            && let Ok(limit) = st.checked_sub(jiff::Span::new().months(max_age_months as i64))
+            && u < limit
+        {
+            out.push(raw(
+                "trainer_cv.outdated",
+                format!("({trainer} : CV du {}, plus de {max_age_months} mois avant la session)", fr_date(&updated)),
+                matching,
+            ));
+        }
+    }
+}
