@@ -85,6 +85,10 @@ struct ScanArgs {
     /// A rule set file (TOML) replacing the embedded rnq-v9 (see `preuves rules`).
     #[arg(long)]
     rules: Option<PathBuf>,
+    /// Prefix for the HTML report's links to documents (default: the archive's path relative
+    /// to the output folder, so links open the files when the report sits next to the archive).
+    #[arg(long)]
+    link_base: Option<String>,
     /// Exit with code 1 when a session has this status (or worse), for scripts.
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
@@ -197,7 +201,11 @@ fn scan(args: ScanArgs) -> ExitCode {
         LangArg::Fr => Lang::Fr,
         LangArg::En => Lang::En,
     };
-    let written = match report.write_all(&args.out, lang) {
+    let html_options = preuves::report::html::HtmlOptions {
+        lang,
+        link_base: args.link_base.clone().or_else(|| preuves::report::relative_link_base(&args.out, &args.root)),
+    };
+    let written = match report.write_all(&args.out, &options.rules, &html_options) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("preuves: cannot write the reports into {}: {e}", args.out.display());

@@ -101,12 +101,18 @@ fn the_same_archive_gives_the_same_report() {
 
 #[test]
 fn html_report_is_self_contained_and_french() {
-    let html = preuves::report::html::render(report(), preuves::report::Lang::Fr);
+    let rules = preuves::rules::RuleSet::default_set();
+    let fr = preuves::report::html::HtmlOptions { lang: preuves::report::Lang::Fr, link_base: Some("../archive/".into()) };
+    let html = preuves::report::html::render(report(), &rules, &fr);
     for forbidden in ["src=\"http", "href=\"http", "src='http", "@import", "url(http"] {
         assert!(!html.contains(forbidden), "external asset: {forbidden}");
     }
     assert!(html.contains("<html lang=\"fr\">"));
     assert!(html.contains("Feuille d'émargement") || html.contains("Feuille d&#39;émargement"));
-    let en = preuves::report::html::render(report(), preuves::report::Lang::En);
+    let en = preuves::report::html::render(
+        report(),
+        &rules,
+        &preuves::report::html::HtmlOptions { lang: preuves::report::Lang::En, link_base: None },
+    );
     assert!(en.contains("<html lang=\"en\">"));
 }

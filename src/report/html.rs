@@ -1,16 +1,35 @@
-//! `report.html`: one self-contained page (inline CSS and JS, no network, no external asset),
-//! French by default, English with `--lang en`. Rendered with askama from a small view model so
-//! that the template holds only layout; every value is escaped by askama.
+//! `report.html`: the page a quality manager opens. One self-contained file (inline CSS and JS,
+//! no network, no external asset), French by default, English with `--lang en`, printable.
+//!
+//! Top: counts by status, sessions by month and status, organisation-level checks. Then the
+//! sessions table (sortable, filterable by status, client, month, missing kind), each session
+//! expanding to its checklist, its documents (relative links that open the files) and its
+//! findings; a documents tab (kind, confidence, reasons); an errors tab; the skipped files.
+//! Rendered with askama from a view model built here, so the template holds only layout and
+//! every value is escaped.
 
 use super::{Lang, Report};
-use crate::document::{DateRole, Document, SignatureStatus};
+use crate::document::{DateRole, Document, Kind, SignatureStatus};
+use crate::rules::RuleSet;
+use crate::sessions::{Severity, Status};
 use askama::Template;
+use std::collections::BTreeMap;
+
+/// How to render.
+#[derive(Clone, Debug, Default)]
+pub struct HtmlOptions {
+    pub lang: Lang,
+    /// Prefix of the links to the documents (a folder path or URL ending in `/`), e.g. the
+    /// archive's path relative to the report's folder. `None`: no links.
+    pub link_base: Option<String>,
+}
 
 /// Labels in the report's language.
 pub struct Labels {
     pub lang: &'static str,
     pub title: &'static str,
     pub scanned_folder: &'static str,
+    pub rules: &'static str,
     pub documents: &'static str,
     pub sessions: &'static str,
     pub errors: &'static str,
@@ -28,21 +47,49 @@ pub struct Labels {
     pub error: &'static str,
     pub reason: &'static str,
     pub filter: &'static str,
-    pub all: &'static str,
+    pub all_statuses: &'static str,
+    pub all_clients: &'static str,
+    pub all_months: &'static str,
+    pub any_missing: &'static str,
     pub no_errors: &'static str,
     pub no_sessions: &'static str,
     pub scanned: &'static str,
-    pub embedded: &'static str,
     pub generated_by: &'static str,
+    pub complete: &'static str,
+    pub at_risk: &'static str,
+    pub incomplete: &'static str,
+    pub session: &'static str,
+    pub client: &'static str,
+    pub period: &'static str,
+    pub status: &'static str,
+    pub missing: &'static str,
+    pub findings: &'static str,
+    pub checklist: &'static str,
+    pub by_month: &'static str,
+    pub organisation: &'static str,
+    pub org_ok: &'static str,
+    pub updated: &'static str,
+    pub not_dated: &'static str,
+    pub indicators: &'static str,
+    pub trainers: &'static str,
+    pub no_date: &'static str,
+    pub blocking: &'static str,
+    pub warning: &'static str,
+    pub info: &'static str,
+    pub present: &'static str,
+    pub absent: &'static str,
+    pub expand_all: &'static str,
+    pub no_findings: &'static str,
 }
 
 const FR: Labels = Labels {
     lang: "fr",
     title: "Rapport d'audit des preuves Qualiopi",
     scanned_folder: "Dossier analysé",
+    rules: "Référentiel",
     documents: "Documents",
     sessions: "Sessions",
-    errors: "Erreurs",
+    errors: "Erreurs de lecture",
     skipped: "Fichiers système ignorés",
     files: "fichiers",
     elapsed: "Durée",
@@ -56,22 +103,50 @@ const FR: Labels = Labels {
     reasons: "Raisons",
     error: "Erreur",
     reason: "Raison",
-    filter: "Filtrer…",
-    all: "Tous",
+    filter: "Rechercher…",
+    all_statuses: "Tous les statuts",
+    all_clients: "Tous les clients",
+    all_months: "Tous les mois",
+    any_missing: "Toute pièce manquante",
     no_errors: "Aucune erreur de lecture.",
-    no_sessions: "Aucune session détectée pour l'instant.",
+    no_sessions: "Aucune session détectée.",
     scanned: "numérisé",
-    embedded: "dans",
     generated_by: "Généré par",
+    complete: "Complète",
+    at_risk: "À risque",
+    incomplete: "Incomplète",
+    session: "Session",
+    client: "Client",
+    period: "Période",
+    status: "Statut",
+    missing: "Pièces manquantes",
+    findings: "Constats",
+    checklist: "Liste de contrôle",
+    by_month: "Sessions par mois",
+    organisation: "Documents de l'organisme",
+    org_ok: "Documents qualité présents.",
+    updated: "mis à jour le",
+    not_dated: "non daté",
+    indicators: "Indicateurs",
+    trainers: "Formateurs",
+    no_date: "sans date",
+    blocking: "Bloquant",
+    warning: "Avertissement",
+    info: "Recommandation",
+    present: "présent",
+    absent: "absent",
+    expand_all: "Tout déplier",
+    no_findings: "Aucun constat.",
 };
 
 const EN: Labels = Labels {
     lang: "en",
     title: "Qualiopi evidence audit report",
     scanned_folder: "Scanned folder",
+    rules: "Rule set",
     documents: "Documents",
     sessions: "Sessions",
-    errors: "Errors",
+    errors: "Read errors",
     skipped: "System files skipped",
     files: "files",
     elapsed: "Time",
@@ -85,17 +160,45 @@ const EN: Labels = Labels {
     reasons: "Reasons",
     error: "Error",
     reason: "Reason",
-    filter: "Filter…",
-    all: "All",
+    filter: "Search…",
+    all_statuses: "All statuses",
+    all_clients: "All clients",
+    all_months: "All months",
+    any_missing: "Any missing piece",
     no_errors: "No read errors.",
-    no_sessions: "No session detected yet.",
+    no_sessions: "No session detected.",
     scanned: "scanned",
-    embedded: "in",
     generated_by: "Generated by",
+    complete: "Complete",
+    at_risk: "At risk",
+    incomplete: "Incomplete",
+    session: "Session",
+    client: "Client",
+    period: "Period",
+    status: "Status",
+    missing: "Missing pieces",
+    findings: "Findings",
+    checklist: "Checklist",
+    by_month: "Sessions by month",
+    organisation: "Organisation documents",
+    org_ok: "Quality documents present.",
+    updated: "updated",
+    not_dated: "not dated",
+    indicators: "Indicators",
+    trainers: "Trainers",
+    no_date: "no date",
+    blocking: "Blocking",
+    warning: "Warning",
+    info: "Recommendation",
+    present: "present",
+    absent: "missing",
+    expand_all: "Expand all",
+    no_findings: "No findings.",
 };
 
 pub struct DocRow {
     pub path: String,
+    pub href: String,
     pub format: String,
     pub kind: String,
     pub kind_id: String,
@@ -104,10 +207,61 @@ pub struct DocRow {
     pub scanned: bool,
     pub signature: String,
     pub signature_class: String,
+    pub signature_detail: String,
     pub dates: String,
     pub reasons: String,
     pub errors: Vec<(String, String)>,
     pub warnings: Vec<String>,
+}
+
+pub struct CheckItem {
+    pub label: String,
+    pub ok: bool,
+    pub class: String,
+    pub indicators: String,
+}
+
+pub struct FindingRow {
+    pub severity: String,
+    pub class: String,
+    pub message: String,
+    pub indicators: String,
+    pub documents: Vec<(String, String)>,
+}
+
+pub struct SessionRow {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub client: String,
+    pub period: String,
+    pub start: String,
+    pub month: String,
+    pub status_id: String,
+    pub status: String,
+    pub missing: String,
+    pub missing_ids: String,
+    pub n_findings: usize,
+    pub trainers: String,
+    pub checklist: Vec<CheckItem>,
+    pub docs: Vec<DocRow>,
+    pub findings: Vec<FindingRow>,
+}
+
+pub struct MonthBar {
+    pub label: String,
+    pub complete: usize,
+    pub at_risk: usize,
+    pub incomplete: usize,
+    pub h_complete: usize,
+    pub h_at_risk: usize,
+    pub h_incomplete: usize,
+}
+
+pub struct OrgRow {
+    pub path: String,
+    pub documents: Vec<(String, String, String, String)>,
+    pub findings: Vec<FindingRow>,
 }
 
 #[derive(Template)]
@@ -116,11 +270,25 @@ struct Page<'a> {
     l: &'a Labels,
     root: &'a str,
     version: &'a str,
+    rules: String,
     summary: &'a super::Summary,
+    sessions: Vec<SessionRow>,
+    clients: Vec<String>,
+    months: Vec<(String, String)>,
+    missing_kinds: Vec<(String, String)>,
+    bars: Vec<MonthBar>,
+    orgs: Vec<OrgRow>,
     docs: Vec<DocRow>,
     errors: Vec<DocRow>,
     skipped: &'a [crate::walk::Skipped],
     elapsed: String,
+}
+
+fn kind_label(k: Kind, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => k.label_fr(),
+        Lang::En => k.label_en(),
+    }
 }
 
 fn sig_label(s: SignatureStatus, lang: Lang) -> &'static str {
@@ -129,12 +297,12 @@ fn sig_label(s: SignatureStatus, lang: Lang) -> &'static str {
         (SignatureStatus::Unsigned, Lang::Fr) => "non signé",
         (SignatureStatus::Partial, Lang::Fr) => "partiel",
         (SignatureStatus::NotApplicable, Lang::Fr) => "sans objet",
-        (SignatureStatus::Unknown, Lang::Fr) => "inconnu",
+        (SignatureStatus::Unknown, Lang::Fr) => "à vérifier",
         (SignatureStatus::Signed, Lang::En) => "signed",
         (SignatureStatus::Unsigned, Lang::En) => "unsigned",
         (SignatureStatus::Partial, Lang::En) => "partial",
         (SignatureStatus::NotApplicable, Lang::En) => "not applicable",
-        (SignatureStatus::Unknown, Lang::En) => "unknown",
+        (SignatureStatus::Unknown, Lang::En) => "to check",
     }
 }
 
@@ -142,18 +310,42 @@ pub fn role_label(r: DateRole, lang: Lang) -> &'static str {
     match (r, lang) {
         (DateRole::Document, Lang::Fr) => "date du document",
         (DateRole::Signature, Lang::Fr) => "signature",
-        (DateRole::SessionStart, Lang::Fr) => "début de session",
-        (DateRole::SessionEnd, Lang::Fr) => "fin de session",
+        (DateRole::SessionStart, Lang::Fr) => "début",
+        (DateRole::SessionEnd, Lang::Fr) => "fin",
         (DateRole::Other, Lang::Fr) => "autre",
         (DateRole::Document, Lang::En) => "document date",
         (DateRole::Signature, Lang::En) => "signature",
-        (DateRole::SessionStart, Lang::En) => "session start",
-        (DateRole::SessionEnd, Lang::En) => "session end",
+        (DateRole::SessionStart, Lang::En) => "start",
+        (DateRole::SessionEnd, Lang::En) => "end",
         (DateRole::Other, Lang::En) => "other",
     }
 }
 
-/// `2025-03-12` → `12/03/2025` (French) ; unchanged in English.
+fn status_label(s: Status, l: &Labels) -> &'static str {
+    match s {
+        Status::Complete => l.complete,
+        Status::AtRisk => l.at_risk,
+        Status::Incomplete => l.incomplete,
+    }
+}
+
+fn status_id(s: Status) -> &'static str {
+    match s {
+        Status::Complete => "complete",
+        Status::AtRisk => "at_risk",
+        Status::Incomplete => "incomplete",
+    }
+}
+
+fn severity_label(s: Severity, l: &Labels) -> &'static str {
+    match s {
+        Severity::Blocking => l.blocking,
+        Severity::Warning => l.warning,
+        Severity::Info => l.info,
+    }
+}
+
+/// `2025-03-12` → `12/03/2025` (French); unchanged in English.
 pub fn format_date(iso: &str, lang: Lang) -> String {
     match (lang, iso.split('-').collect::<Vec<_>>().as_slice()) {
         (Lang::Fr, [y, m, d]) => format!("{d}/{m}/{y}"),
@@ -161,65 +353,244 @@ pub fn format_date(iso: &str, lang: Lang) -> String {
     }
 }
 
-fn row(d: &Document, lang: Lang) -> DocRow {
-    let kind = match lang {
-        Lang::Fr => d.kind.label_fr(),
-        Lang::En => d.kind.label_en(),
-    };
+/// Percent-encodes a relative path for an href (keeps `/`).
+fn encode_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn href(path: &str, o: &HtmlOptions) -> String {
+    match &o.link_base {
+        // A document inside a zip or an e-mail opens its container.
+        Some(base) => {
+            let disk = disk_part(path);
+            format!("{base}{}", encode_path(disk))
+        }
+        None => String::new(),
+    }
+}
+
+/// The on-disk part of a path (`a/b.zip/c.pdf` → `a/b.zip`).
+fn disk_part(path: &str) -> &str {
+    let lower = path.to_lowercase();
+    for ext in [".zip/", ".eml/"] {
+        if let Some(i) = lower.find(ext) {
+            return &path[..i + ext.len() - 1];
+        }
+    }
+    path
+}
+
+fn doc_row(d: &Document, o: &HtmlOptions) -> DocRow {
+    let lang = o.lang;
     let dates: Vec<String> = d
         .dates
         .iter()
+        .take(12)
         .map(|x| format!("{} ({})", format_date(&x.date, lang), role_label(x.role, lang)))
         .collect();
+    let mut signature = sig_label(d.signature.status, lang).to_string();
+    if let (Some(e), Some(f)) = (d.signature.expected, d.signature.found) {
+        signature.push_str(&format!(" — {f}/{e}"));
+    }
     DocRow {
         path: d.path.clone(),
+        href: href(&d.path, o),
         format: d.format.as_str().to_string(),
-        kind: kind.to_string(),
+        kind: kind_label(d.kind, lang).to_string(),
         kind_id: d.kind.id().to_string(),
         confidence: format!("{:.0} %", d.confidence * 100.0),
         pages: d.pages,
         scanned: d.scanned,
-        signature: sig_label(d.signature.status, lang).to_string(),
+        signature,
         signature_class: format!("{:?}", d.signature.status).to_lowercase(),
+        signature_detail: d.signature.evidence.iter().map(|e| e.detail.clone()).collect::<Vec<_>>().join(" · "),
         dates: dates.join(" · "),
         reasons: d.reasons.join(" · "),
-        errors: d
-            .errors
-            .iter()
-            .map(|e| (e.code.as_str().to_string(), e.message.clone()))
-            .collect(),
+        errors: d.errors.iter().map(|e| (e.code.as_str().to_string(), e.message.clone())).collect(),
         warnings: d.warnings.clone(),
     }
 }
 
+fn finding_row(f: &crate::sessions::Finding, l: &Labels, o: &HtmlOptions) -> FindingRow {
+    FindingRow {
+        severity: severity_label(f.severity, l).to_string(),
+        class: format!("{:?}", f.severity).to_lowercase(),
+        message: f.message.clone(),
+        indicators: f.indicators.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "),
+        documents: f.documents.iter().map(|p| (p.clone(), href(p, o))).collect(),
+    }
+}
+
 /// Renders the page.
-pub fn render(report: &Report, lang: Lang) -> String {
+pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
+    let lang = o.lang;
     let l = match lang {
         Lang::Fr => &FR,
         Lang::En => &EN,
     };
-    let docs: Vec<DocRow> = report.documents.iter().map(|d| row(d, lang)).collect();
-    let errors: Vec<DocRow> = report
-        .documents
+    let by_path: BTreeMap<&str, &Document> = report.documents.iter().map(|d| (d.path.as_str(), d)).collect();
+    let mut clients: Vec<String> = Vec::new();
+    let mut months: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    let mut missing_kinds: BTreeMap<String, String> = BTreeMap::new();
+    let mut sessions = Vec::new();
+    for s in &report.sessions {
+        let month = s.start.as_deref().and_then(|d| d.get(..7)).unwrap_or("").to_string();
+        let counts = months.entry(month.clone()).or_default();
+        counts[match s.status {
+            Status::Complete => 0,
+            Status::AtRisk => 1,
+            Status::Incomplete => 2,
+        }] += 1;
+        if let Some(c) = &s.client
+            && !clients.contains(c)
+        {
+            clients.push(c.clone());
+        }
+        for k in &s.missing {
+            missing_kinds.insert(k.id().to_string(), kind_label(*k, lang).to_string());
+        }
+        let checklist = rules
+            .requirement
+            .iter()
+            .map(|r| {
+                let missing = s.findings.iter().any(|f| f.code == format!("{}.missing", r.id));
+                let kinds = if s.distance && !r.distance_kinds.is_empty() { &r.distance_kinds } else { &r.kinds };
+                let label = kinds.first().map(|k| kind_label(*k, lang)).unwrap_or("?").to_string();
+                CheckItem {
+                    label,
+                    ok: !missing,
+                    class: if missing { format!("{:?}", r.missing).to_lowercase() } else { "ok".into() },
+                    indicators: r.indicators.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "),
+                }
+            })
+            .collect();
+        let period = match (&s.start, &s.end) {
+            (Some(a), Some(b)) if a != b => format!("{} → {}", format_date(a, lang), format_date(b, lang)),
+            (Some(a), _) => format_date(a, lang),
+            _ => l.no_date.to_string(),
+        };
+        sessions.push(SessionRow {
+            id: s.id.clone(),
+            path: s.path.clone(),
+            title: s.title.clone().unwrap_or_else(|| s.path.rsplit('/').next().unwrap_or("").to_string()),
+            client: s.client.clone().unwrap_or_default(),
+            period,
+            start: s.start.clone().unwrap_or_default(),
+            month,
+            status_id: status_id(s.status).to_string(),
+            status: status_label(s.status, l).to_string(),
+            missing: s.missing.iter().map(|k| kind_label(*k, lang)).collect::<Vec<_>>().join(", "),
+            missing_ids: s.missing.iter().map(|k| k.id()).collect::<Vec<_>>().join(" "),
+            n_findings: s.findings.len(),
+            trainers: s.trainers.join(", "),
+            checklist,
+            docs: s.documents.iter().filter_map(|p| by_path.get(p.as_str())).map(|d| doc_row(d, o)).collect(),
+            findings: s.findings.iter().map(|f| finding_row(f, l, o)).collect(),
+        });
+    }
+    clients.sort();
+    let max = months.values().map(|c| c.iter().sum::<usize>()).max().unwrap_or(1).max(1);
+    let scale = |n: usize| n * 120 / max;
+    let bars = months
         .iter()
-        .filter(|d| !d.errors.is_empty())
-        .map(|d| row(d, lang))
+        .map(|(m, c)| MonthBar {
+            label: if m.is_empty() { l.no_date.to_string() } else { month_label(m, lang) },
+            complete: c[0],
+            at_risk: c[1],
+            incomplete: c[2],
+            h_complete: scale(c[0]),
+            h_at_risk: scale(c[1]),
+            h_incomplete: scale(c[2]),
+        })
         .collect();
+    let month_options = months.keys().filter(|m| !m.is_empty()).map(|m| (m.clone(), month_label(m, lang))).collect();
+    let orgs = report
+        .organisations
+        .iter()
+        .map(|org| OrgRow {
+            path: if org.path.is_empty() { report.root.clone() } else { org.path.clone() },
+            documents: org
+                .documents
+                .iter()
+                .map(|d| {
+                    (
+                        kind_label(d.kind, lang).to_string(),
+                        d.path.clone(),
+                        href(&d.path, o),
+                        d.updated.as_deref().map(|u| format!("{} {}", l.updated, format_date(u, lang))).unwrap_or_else(|| l.not_dated.to_string()),
+                    )
+                })
+                .collect(),
+            findings: org.findings.iter().map(|f| finding_row(f, l, o)).collect(),
+        })
+        .collect();
+    let docs: Vec<DocRow> = report.documents.iter().map(|d| doc_row(d, o)).collect();
+    let errors: Vec<DocRow> = report.documents.iter().filter(|d| !d.errors.is_empty()).map(|d| doc_row(d, o)).collect();
     let ms = report.summary.elapsed_ms;
-    let elapsed = if ms < 10_000 {
-        format!("{:.1} s", ms as f64 / 1000.0)
-    } else {
-        format!("{} s", ms / 1000)
-    };
+    let elapsed = if ms < 10_000 { format!("{:.1} s", ms as f64 / 1000.0) } else { format!("{} s", ms / 1000) };
+    let rules_label = format!(
+        "{} {} — {}",
+        rules.id,
+        rules.version,
+        match lang {
+            Lang::Fr => &rules.title_fr,
+            Lang::En => &rules.title_en,
+        }
+    );
     let page = Page {
         l,
         root: &report.root,
         version: &report.tool.version,
+        rules: rules_label,
         summary: &report.summary,
+        sessions,
+        clients,
+        months: month_options,
+        missing_kinds: missing_kinds.into_iter().collect(),
+        bars,
+        orgs,
         docs,
         errors,
         skipped: &report.skipped,
         elapsed,
     };
     page.render().unwrap_or_else(|e| format!("<!doctype html><p>render error: {e}</p>"))
+}
+
+fn month_label(m: &str, lang: Lang) -> String {
+    const FR_MONTHS: [&str; 12] = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+    const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (y, mo) = m.split_once('-').unwrap_or((m, "01"));
+    let i = mo.parse::<usize>().unwrap_or(1).clamp(1, 12) - 1;
+    match lang {
+        Lang::Fr => format!("{} {y}", FR_MONTHS[i]),
+        Lang::En => format!("{} {y}", EN_MONTHS[i]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_point_at_the_file_or_its_container() {
+        let o = HtmlOptions { lang: Lang::Fr, link_base: Some("../archive/".into()) };
+        assert_eq!(href("2025/Émargement 1.pdf", &o), "../archive/2025/%C3%89margement%201.pdf");
+        assert_eq!(href("a/Emargements.zip/x.pdf", &o), "../archive/a/Emargements.zip");
+        assert_eq!(href("a/b.pdf", &HtmlOptions::default()), "");
+    }
+
+    #[test]
+    fn french_dates_and_months() {
+        assert_eq!(format_date("2025-03-12", Lang::Fr), "12/03/2025");
+        assert_eq!(format_date("2025-03-12", Lang::En), "2025-03-12");
+        assert_eq!(month_label("2025-08", Lang::Fr), "août 2025");
+    }
 }

@@ -138,15 +138,21 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
-    /// Writes report.json, report.html and report.csv into `out` (created if needed).
-    pub fn write_all(&self, out: &Path, lang: Lang) -> std::io::Result<Vec<std::path::PathBuf>> {
+    /// Writes report.json, report.html, report.csv and documents.csv into `out` (created if
+    /// needed; each file written atomically).
+    pub fn write_all(
+        &self,
+        out: &Path,
+        rules: &crate::rules::RuleSet,
+        html_options: &html::HtmlOptions,
+    ) -> std::io::Result<Vec<std::path::PathBuf>> {
         std::fs::create_dir_all(out)?;
         let json = out.join("report.json");
         let html = out.join("report.html");
         let csv_path = out.join("report.csv");
         let docs_csv = out.join("documents.csv");
         write_atomic(&json, self.to_json().as_bytes())?;
-        write_atomic(&html, html::render(self, lang).as_bytes())?;
+        write_atomic(&html, html::render(self, rules, html_options).as_bytes())?;
         write_atomic(&csv_path, &csv::sessions_csv(self))?;
         write_atomic(&docs_csv, &csv::documents_csv(self))?;
         Ok(vec![json, html, csv_path, docs_csv])
@@ -169,4 +175,51 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp~");
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
+}
+
+/// The scanned folder's path relative to the output folder, as a link prefix ending in `/`
+/// (`../archive/`), so the HTML report's links open the files. `None` when no relative path
+/// exists (different drives).
+pub fn relative_link_base(out: &Path, root: &Path) -> Option<String> {
+    let abs = |p: &Path| -> Option<std::path::PathBuf> {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().ok()?.join(p) };
+        // The output folder exists once written; canonicalise what exists.
+        p.canonicalize().ok().or(Some(p))
+    };
+    let (out, root) = (abs(out)?, abs(root)?);
+    let o: Vec<_> = out.components().collect();
+    let r: Vec<_> = root.components().collect();
+    let common = o.iter().zip(&r).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return None;
+    }
+    let mut rel = String::new();
+    for _ in common..o.len() {
+        rel.push_str("../");
+    }
+    for c in &r[common..] {
+        rel.push_str(&c.as_os_str().to_string_lossy());
+        rel.push('/');
+    }
+    Some(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_base_is_the_archive_seen_from_the_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("archive/2025")).unwrap();
+        std::fs::create_dir_all(dir.path().join("reports")).unwrap();
+        assert_eq!(
+            relative_link_base(&dir.path().join("reports"), &dir.path().join("archive")).as_deref(),
+            Some("../archive/")
+        );
+        assert_eq!(
+            relative_link_base(&dir.path().join("reports"), &dir.path().join("archive/2025")).as_deref(),
+            Some("../archive/2025/")
+        );
+    }
 }
