@@ -32,6 +32,12 @@ enum Command {
     Scan(ScanArgs),
     /// Print what was extracted from one file (text per page or sheet, tables, images, fields).
     Text(TextArgs),
+    /// Explain how one file is understood: text outline, kind with its reasons and runner-up,
+    /// every date with its role and source text, every signature evidence.
+    Explain {
+        /// The file to explain.
+        file: PathBuf,
+    },
     /// Print the rule set (the embedded rnq-v9, or the file given with --rules).
     Rules {
         /// A rule set file to print instead of the embedded one (validated).
@@ -92,6 +98,9 @@ struct ScanArgs {
     /// Exit with code 1 when a session has this status (or worse), for scripts.
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Do not OCR scanned pages (they are reported as not read).
+    #[arg(long)]
+    no_ocr: bool,
 }
 
 #[derive(clap::Args)]
@@ -109,6 +118,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan(args),
         Command::Text(args) => text(args),
         Command::Rules { rules } => print_rules(rules),
+        Command::Explain { file } => explain(&file),
     }
 }
 
@@ -175,6 +185,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         limits: Limits {
             max_file_bytes: args.max_file_mib * 1024 * 1024,
             time_budget: std::time::Duration::from_secs(args.file_timeout),
+            ocr: !args.no_ocr,
             ..Limits::default()
         },
     };
@@ -375,4 +386,113 @@ fn print_text(ex: &preuves::model::Extracted, _name: &Path) {
             Err(e) => println!("[embedded {} error {}: {}]", c.name, e.code.as_str(), e.message),
         }
     }
+}
+
+fn explain(file: &Path) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("preuves: cannot read {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let path = file.to_string_lossy().replace('\\', "/");
+    let detection = preuves::detect::detect(&bytes, &name);
+    println!("{}", file.display());
+    println!("  format: {}", detection.format);
+    if let Some(note) = &detection.note {
+        println!("  note: {note}");
+    }
+    if let Some(e) = detection.error {
+        println!("  not read: {} — {}", e.code.as_str(), e.message);
+        return ExitCode::SUCCESS;
+    }
+    let limits = Limits::default();
+    let input = Input { bytes: &bytes, name: &name, limits: &limits, depth: 0, started: Instant::now() };
+    let ex = match extract::extract_guarded(detection.format, &input) {
+        Ok(ex) => ex,
+        Err(e) => {
+            println!("  not read: {} — {}", e.code.as_str(), e.message);
+            return ExitCode::SUCCESS;
+        }
+    };
+    println!("\nText outline ({} pages):", ex.pages.len());
+    for p in ex.pages.iter().take(10) {
+        let lines: Vec<&str> = p.text.lines().filter(|l| !l.trim().is_empty()).collect();
+        let label = p.label.as_deref().map(|l| format!(" «{l}»")).unwrap_or_default();
+        println!(
+            "  page {}{label}: {} lines, {} tables, {} images{}",
+            p.number,
+            lines.len(),
+            p.tables.len(),
+            p.images.len(),
+            if p.scanned { ", scanned" } else { "" }
+        );
+        for l in lines.iter().take(6) {
+            let short: String = l.chars().take(100).collect();
+            println!("    | {short}");
+        }
+    }
+    let u = preuves::understand::understand(&path, detection.format, &ex);
+    println!("\nKind: {} ({}), confidence {:.2}", u.kind.id(), u.kind.label_fr(), u.confidence);
+    for r in &u.reasons {
+        println!("  because {r}");
+    }
+    if let Some((k, s)) = u.runner_up {
+        println!("  runner-up: {} (score {s:.1})", k.id());
+    }
+    let top: Vec<String> = u.scores.iter().take(5).map(|(k, s)| format!("{}={s:.1}", k.id())).collect();
+    println!("  scores: {}", top.join(", "));
+    println!("\nDates ({}):", u.dates.len());
+    for d in &u.dates {
+        println!(
+            "  {} {:<13} «{}» page {} — {}",
+            d.date,
+            serde_json::to_value(d.role).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            d.text,
+            d.page.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+            d.reason.as_deref().unwrap_or(d.source.as_str())
+        );
+    }
+    let sig = &u.signature;
+    println!(
+        "\nSignature: {}{}",
+        serde_json::to_value(sig.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        match (sig.expected, sig.found) {
+            (Some(e), Some(f)) => format!(" — {f} of {e} signature cells"),
+            _ => String::new(),
+        }
+    );
+    for e in &sig.evidence {
+        println!(
+            "  {}: {}{}",
+            e.method,
+            e.detail,
+            e.page.map(|p| format!(" (page {p})")).unwrap_or_default()
+        );
+    }
+    for c in sig.empty_cells.iter().take(30) {
+        println!("  cell {} / {}: {}", c.trainee, c.slot, c.state);
+    }
+    let f = &u.facts;
+    if !f.is_empty() {
+        println!("\nSession facts:");
+        if let Some(t) = &f.title {
+            println!("  title: {t}");
+        }
+        if let Some(c) = &f.client {
+            println!("  client: {c}");
+        }
+        if !f.trainers.is_empty() {
+            println!("  trainers: {}", f.trainers.join(", "));
+        }
+        if !f.trainees.is_empty() {
+            println!("  trainees: {}", f.trainees.join(", "));
+        }
+        if let Some(p) = &f.person {
+            println!("  CV of: {p}");
+        }
+    }
+    ExitCode::SUCCESS
 }

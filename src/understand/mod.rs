@@ -22,6 +22,9 @@ pub struct Understanding {
     pub dates: Vec<DateFact>,
     pub signature: Signature,
     pub facts: DocFacts,
+    /// The kind that came second, and every kind's score (for `preuves explain`).
+    pub runner_up: Option<(Kind, f32)>,
+    pub scores: Vec<(Kind, f32)>,
 }
 
 /// Understands one document.
@@ -43,6 +46,8 @@ pub fn understand(path: &str, format: Format, ex: &Extracted) -> Understanding {
         dates: document_dates(ex),
         signature,
         facts,
+        runner_up: class.runner_up,
+        scores: class.scores,
     }
 }
 

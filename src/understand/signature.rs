@@ -236,15 +236,23 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
     sig
 }
 
-/// "Lu et approuvé" followed by a typed name.
+/// "Lu et approuvé" followed by a typed name (on the same line or the next one).
 fn typed_approval(view: &DocView) -> Option<String> {
     view.lines.iter().enumerate().find_map(|(i, l)| {
         if !contains_phrase(&l.norm, "lu et approuve") {
             return None;
         }
-        let after = l.raw.split_once(['é', 'e']).map(|_| l.raw.clone()).unwrap_or_default();
-        let next = view.lines.get(i + 1).map(|n| n.raw.clone()).unwrap_or_default();
-        Some(format!("{} {}", after.trim(), next.trim()).trim().to_string())
+        let lower = l.raw.to_lowercase();
+        let after = lower
+            .find("approuv")
+            .and_then(|at| l.raw.get(at..))
+            .map(|rest| rest.trim_start_matches(|c: char| c.is_alphabetic()).trim_matches([' ', ',', ':', '\t', '-', '»', '"']))
+            .unwrap_or("");
+        let next = view.lines.get(i + 1).map(|n| n.raw.trim()).unwrap_or("");
+        [after, next]
+            .into_iter()
+            .find(|c| super::facts::looks_like_name(c))
+            .map(|name| format!("Lu et approuvé {name}"))
     })
 }
 
@@ -347,18 +355,16 @@ fn flow_zones(page: &Page, z: &mut Zones) {
     for img in &page.images {
         let label = match &img.anchor {
             Some(Anchor::TableCell { table, row, col, header }) => {
-                let nh = normalize_line(header);
-                zone_label(&nh).or_else(|| {
-                    // The label may be in the cell above or on the row's first cell.
-                    page.tables.get(*table).and_then(|t| {
-                        let above = row.checked_sub(1).and_then(|r| t.rows.get(r)).and_then(|r| r.get(*col));
-                        let first = t.rows.get(*row).and_then(|r| r.first());
-                        [above, first]
-                            .into_iter()
-                            .flatten()
-                            .find_map(|c| zone_label(&normalize_line(&c.text)))
-                    })
+                // The zone is named by the cells on the image's left in its row (a label
+                // column), else the cell above, else the column header.
+                page.tables.get(*table).and_then(|t| {
+                    let left = t.rows.get(*row).map(|r| r.iter().take(*col).rev().collect::<Vec<_>>()).unwrap_or_default();
+                    let above = row.checked_sub(1).and_then(|r| t.rows.get(r)).and_then(|r| r.get(*col));
+                    left.into_iter()
+                        .chain(above)
+                        .find_map(|c| zone_label(&normalize_line(&c.text)))
                 })
+                .or_else(|| zone_label(&normalize_line(header)))
             }
             Some(Anchor::Paragraph { context, .. }) => zone_label(&normalize_line(context)),
             Some(Anchor::SheetCell { row, col }) => sheet_cell_label(page, *row, *col),
