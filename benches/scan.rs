@@ -24,7 +24,9 @@ fn samples(format: Format) -> Vec<(String, Vec<u8>)> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(bytes) = std::fs::read(entry.path()) else { continue };
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
+        };
         let name = entry.file_name().to_string_lossy().into_owned();
         let d = preuves::detect::detect(&bytes, &name);
         if d.format == format && d.error.is_none() {
@@ -40,7 +42,13 @@ fn extract_format(bencher: divan::Bencher, format: Format) {
     let limits = Limits::default();
     bencher.bench(|| {
         for (name, bytes) in &files {
-            let input = Input { bytes, name, limits: &limits, depth: 0, started: std::time::Instant::now() };
+            let input = Input {
+                bytes,
+                name,
+                limits: &limits,
+                depth: 0,
+                started: std::time::Instant::now(),
+            };
             let _ = divan::black_box(extract_guarded(format, &input));
         }
     });
@@ -48,6 +56,10 @@ fn extract_format(bencher: divan::Bencher, format: Format) {
 
 #[divan::bench(sample_count = 10)]
 fn scan_fixture_archive() {
-    let r = preuves::scan(&archive(), &preuves::ScanOptions::default(), &preuves::NoProgress);
+    let r = preuves::scan(
+        &archive(),
+        &preuves::ScanOptions::default(),
+        &preuves::NoProgress,
+    );
     divan::black_box(r.ok());
 }

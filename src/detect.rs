@@ -21,7 +21,11 @@ pub struct Detection {
 
 impl Detection {
     fn ok(format: Format) -> Detection {
-        Detection { format, note: None, error: None }
+        Detection {
+            format,
+            note: None,
+            error: None,
+        }
     }
 }
 
@@ -94,7 +98,8 @@ fn sniff(bytes: &[u8], claimed: Option<Format>) -> Detection {
             )),
         };
     }
-    if looks_binary(head) {
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && looks_binary(head) {
         let format = match claimed {
             Some(Format::Csv) | Some(Format::Eml) | None => Format::Other,
             Some(f) => f,
@@ -107,10 +112,18 @@ fn sniff(bytes: &[u8], claimed: Option<Format>) -> Detection {
         } else {
             Error::unsupported("unrecognised binary format")
         };
-        return Detection { format, note: None, error: Some(error) };
+        return Detection {
+            format,
+            note: None,
+            error: Some(error),
+        };
     }
-    // Text from here on.
-    let text = crate::textenc::decode_lossy(head);
+    // Text from here on (UTF-16 decoded whole: its head may cut a code unit).
+    let text = if utf16 {
+        crate::textenc::decode_lossy(&bytes[..bytes.len().min(8192) & !1])
+    } else {
+        crate::textenc::decode_lossy(head)
+    };
     let lower = text.trim_start().to_lowercase();
     if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
         return Detection {
@@ -122,7 +135,9 @@ fn sniff(bytes: &[u8], claimed: Option<Format>) -> Detection {
     if looks_like_email(&text) {
         return Detection::ok(Format::Eml);
     }
-    if looks_like_csv(&crate::textenc::decode_lossy(&bytes[..bytes.len().min(16 * 1024)])) {
+    if looks_like_csv(&crate::textenc::decode_lossy(
+        &bytes[..bytes.len().min(16 * 1024)],
+    )) {
         return Detection::ok(Format::Csv);
     }
     match claimed {
@@ -156,13 +171,18 @@ fn sniff_zip(bytes: &[u8], claimed: Option<Format>) -> Detection {
             Some(f @ (Format::Docx | Format::Xlsx | Format::Odt | Format::Ods | Format::Zip)) => f,
             _ => Format::Zip,
         };
-        Detection { format, note: None, error: Some(Error::corrupt(why)) }
+        Detection {
+            format,
+            note: None,
+            error: Some(Error::corrupt(why)),
+        }
     };
     let mut archive = match ::zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(a) => a,
         Err(e) => return fallback(format!("damaged ZIP container: {e}")),
     };
-    let has = |archive: &::zip::ZipArchive<Cursor<&[u8]>>, n: &str| archive.index_for_name(n).is_some();
+    let has =
+        |archive: &::zip::ZipArchive<Cursor<&[u8]>>, n: &str| archive.index_for_name(n).is_some();
     if has(&archive, "word/document.xml") {
         return Detection::ok(Format::Docx);
     }
@@ -194,7 +214,9 @@ fn sniff_zip(bytes: &[u8], claimed: Option<Format>) -> Detection {
             return Detection {
                 format: f,
                 note: None,
-                error: Some(Error::corrupt("OOXML package without its main document part")),
+                error: Some(Error::corrupt(
+                    "OOXML package without its main document part",
+                )),
             };
         }
     }
@@ -258,7 +280,9 @@ fn is_image(b: &[u8]) -> bool {
         || b.starts_with(b"GIF87a")
         || b.starts_with(b"GIF89a")
         || (b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP")
-        || (b.len() >= 12 && &b[4..8] == b"ftyp" && matches!(&b[8..12], b"heic" | b"heix" | b"mif1"))
+        || (b.len() >= 12
+            && &b[4..8] == b"ftyp"
+            && matches!(&b[8..12], b"heic" | b"heix" | b"mif1"))
         || (b.starts_with(b"BM") && b.len() > 26 && b[6..10] == [0, 0, 0, 0])
 }
 
@@ -281,8 +305,16 @@ fn looks_binary(head: &[u8]) -> bool {
 
 fn looks_like_email(text: &str) -> bool {
     const HEADERS: [&str; 10] = [
-        "from", "to", "date", "subject", "message-id", "mime-version", "received", "return-path",
-        "content-type", "delivered-to",
+        "from",
+        "to",
+        "date",
+        "subject",
+        "message-id",
+        "mime-version",
+        "received",
+        "return-path",
+        "content-type",
+        "delivered-to",
     ];
     let mut known = 0;
     let mut strong = false;
@@ -337,7 +369,9 @@ mod tests {
 
     #[test]
     fn random_bytes_named_pdf_are_a_corrupt_pdf() {
-        let bytes: Vec<u8> = (0..2000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        let bytes: Vec<u8> = (0..2000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
         let d = detect(&bytes, "x.pdf");
         assert_eq!(d.format, Format::Pdf);
         assert_eq!(d.error.unwrap().code, crate::error::ErrorCode::Corrupt);
@@ -352,7 +386,10 @@ mod tests {
 
     #[test]
     fn csv_named_xlsx_is_csv() {
-        let d = detect(b"Nom;Prenom;Date\nDupont;Jean;12/03/2025\nMartin;Lea;12/03/2025\n", "export.xlsx");
+        let d = detect(
+            b"Nom;Prenom;Date\nDupont;Jean;12/03/2025\nMartin;Lea;12/03/2025\n",
+            "export.xlsx",
+        );
         assert_eq!(d.format, Format::Csv);
         assert!(d.error.is_none());
     }
@@ -368,14 +405,23 @@ mod tests {
 
     #[test]
     fn images_by_magic() {
-        assert_eq!(detect(b"\xFF\xD8\xFF\xE0\0\x10JFIF", "scan").format, Format::Image);
-        assert_eq!(detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "a.bin").format, Format::Image);
+        assert_eq!(
+            detect(b"\xFF\xD8\xFF\xE0\0\x10JFIF", "scan").format,
+            Format::Image
+        );
+        assert_eq!(
+            detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "a.bin").format,
+            Format::Image
+        );
         assert_eq!(detect(b"II*\0\x08\0\0\0", "a.tif").format, Format::Image);
     }
 
     #[test]
     fn plain_text_is_other_without_error() {
-        let d = detect(b"Notes de la reunion du 12 mars\nRien a signaler.\n", "notes.txt");
+        let d = detect(
+            b"Notes de la reunion du 12 mars\nRien a signaler.\n",
+            "notes.txt",
+        );
         assert_eq!(d.format, Format::Other);
         assert!(d.error.is_none());
     }

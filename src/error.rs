@@ -53,7 +53,10 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Error {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
     pub fn encrypted(m: impl Into<String>) -> Error {
         Error::new(ErrorCode::Encrypted, m)

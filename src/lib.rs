@@ -19,6 +19,7 @@ pub mod document;
 pub mod error;
 pub mod extract;
 pub mod model;
+pub mod ocr;
 pub mod panic_guard;
 pub mod process;
 pub mod report;

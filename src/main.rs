@@ -126,8 +126,10 @@ fn load_rules(path: Option<&Path>) -> Result<preuves::rules::RuleSet, String> {
     match path {
         None => Ok(preuves::rules::RuleSet::default_set()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            preuves::rules::RuleSet::parse(&text).map_err(|e| format!("{}: {}", p.display(), e.message))
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            preuves::rules::RuleSet::parse(&text)
+                .map_err(|e| format!("{}: {}", p.display(), e.message))
         }
     }
 }
@@ -176,7 +178,9 @@ fn scan(args: ScanArgs) -> ExitCode {
     };
     let options = ScanOptions {
         rules,
-        sessions: preuves::sessions::SessionOptions { session_depth: args.session_depth },
+        sessions: preuves::sessions::SessionOptions {
+            session_depth: args.session_depth,
+        },
         jobs: args.jobs,
         walk: preuves::walk::WalkOptions {
             follow_symlinks: args.follow_symlinks,
@@ -192,11 +196,17 @@ fn scan(args: ScanArgs) -> ExitCode {
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = ProgressBar::with_draw_target(
         None,
-        if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() },
+        if show {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
     );
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let bar = Bar(bar);
     let report = match preuves::scan(&args.root, &options, &bar) {
@@ -214,12 +224,18 @@ fn scan(args: ScanArgs) -> ExitCode {
     };
     let html_options = preuves::report::html::HtmlOptions {
         lang,
-        link_base: args.link_base.clone().or_else(|| preuves::report::relative_link_base(&args.out, &args.root)),
+        link_base: args
+            .link_base
+            .clone()
+            .or_else(|| preuves::report::relative_link_base(&args.out, &args.root)),
     };
     let written = match report.write_all(&args.out, &options.rules, &html_options) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("preuves: cannot write the reports into {}: {e}", args.out.display());
+            eprintln!(
+                "preuves: cannot write the reports into {}: {e}",
+                args.out.display()
+            );
             return ExitCode::from(2);
         }
     };
@@ -240,6 +256,12 @@ fn scan(args: ScanArgs) -> ExitCode {
             s.skipped,
             started.elapsed().as_secs_f64()
         );
+        if s.pages_not_read > 0 {
+            eprintln!(
+                "{} scanned pages not read (no text): see the documents' warnings",
+                s.pages_not_read
+            );
+        }
         for p in &written {
             eprintln!("  {}", p.display());
         }
@@ -260,18 +282,34 @@ fn text(args: TextArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let detection = preuves::detect::detect(&bytes, &name);
-    println!("# {}  format: {}", args.file.display(), detection.format);
-    if let Some(note) = &detection.note {
-        println!("# note: {note}");
+    if !args.json {
+        println!("# {}  format: {}", args.file.display(), detection.format);
+        if let Some(note) = &detection.note {
+            println!("# note: {note}");
+        }
     }
     if let Some(e) = detection.error {
-        println!("# error {}: {}", e.code.as_str(), e.message);
+        if args.json {
+            println!("{}", serde_json::json!({"format": detection.format, "error": e}));
+        } else {
+            println!("# error {}: {}", e.code.as_str(), e.message);
+        }
         return ExitCode::SUCCESS;
     }
     let limits = Limits::default();
-    let input = Input { bytes: &bytes, name: &name, limits: &limits, depth: 0, started: Instant::now() };
+    let input = Input {
+        bytes: &bytes,
+        name: &name,
+        limits: &limits,
+        depth: 0,
+        started: Instant::now(),
+    };
     match extract::extract_guarded(detection.format, &input) {
         Ok(ex) => {
             if args.json {
@@ -328,8 +366,16 @@ fn print_text(ex: &preuves::model::Extracted, _name: &Path) {
         println!("# warning: {w}");
     }
     for p in &ex.pages {
-        let label = p.label.as_deref().map(|l| format!(" «{l}»")).unwrap_or_default();
-        let scanned = if p.scanned { " (scanned: no text layer)" } else { "" };
+        let label = p
+            .label
+            .as_deref()
+            .map(|l| format!(" «{l}»"))
+            .unwrap_or_default();
+        let scanned = if p.scanned {
+            " (scanned: no text layer)"
+        } else {
+            ""
+        };
         println!("\n=== page {}{label}{scanned} ===", p.number);
         println!("{}", p.text.trim_end());
         for (i, t) in p.tables.iter().enumerate() {
@@ -338,7 +384,11 @@ fn print_text(ex: &preuves::model::Extracted, _name: &Path) {
                 i + 1,
                 t.rows.len(),
                 t.width(),
-                if t.merged.is_empty() { String::new() } else { format!(", {} merged", t.merged.len()) }
+                if t.merged.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} merged", t.merged.len())
+                }
             );
             for row in t.rows.iter().take(50) {
                 let cells: Vec<String> = row.iter().map(|c| c.text.replace('\n', " ")).collect();
@@ -383,7 +433,12 @@ fn print_text(ex: &preuves::model::Extracted, _name: &Path) {
     for c in &ex.children {
         match &c.data {
             Ok(d) => println!("[embedded {} ({} bytes)]", c.name, d.len()),
-            Err(e) => println!("[embedded {} error {}: {}]", c.name, e.code.as_str(), e.message),
+            Err(e) => println!(
+                "[embedded {} error {}: {}]",
+                c.name,
+                e.code.as_str(),
+                e.message
+            ),
         }
     }
 }
@@ -396,7 +451,10 @@ fn explain(file: &Path) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let path = file.to_string_lossy().replace('\\', "/");
     let detection = preuves::detect::detect(&bytes, &name);
     println!("{}", file.display());
@@ -409,7 +467,13 @@ fn explain(file: &Path) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let limits = Limits::default();
-    let input = Input { bytes: &bytes, name: &name, limits: &limits, depth: 0, started: Instant::now() };
+    let input = Input {
+        bytes: &bytes,
+        name: &name,
+        limits: &limits,
+        depth: 0,
+        started: Instant::now(),
+    };
     let ex = match extract::extract_guarded(detection.format, &input) {
         Ok(ex) => ex,
         Err(e) => {
@@ -420,7 +484,11 @@ fn explain(file: &Path) -> ExitCode {
     println!("\nText outline ({} pages):", ex.pages.len());
     for p in ex.pages.iter().take(10) {
         let lines: Vec<&str> = p.text.lines().filter(|l| !l.trim().is_empty()).collect();
-        let label = p.label.as_deref().map(|l| format!(" «{l}»")).unwrap_or_default();
+        let label = p
+            .label
+            .as_deref()
+            .map(|l| format!(" «{l}»"))
+            .unwrap_or_default();
         println!(
             "  page {}{label}: {} lines, {} tables, {} images{}",
             p.number,
@@ -435,21 +503,34 @@ fn explain(file: &Path) -> ExitCode {
         }
     }
     let u = preuves::understand::understand(&path, detection.format, &ex);
-    println!("\nKind: {} ({}), confidence {:.2}", u.kind.id(), u.kind.label_fr(), u.confidence);
+    println!(
+        "\nKind: {} ({}), confidence {:.2}",
+        u.kind.id(),
+        u.kind.label_fr(),
+        u.confidence
+    );
     for r in &u.reasons {
         println!("  because {r}");
     }
     if let Some((k, s)) = u.runner_up {
         println!("  runner-up: {} (score {s:.1})", k.id());
     }
-    let top: Vec<String> = u.scores.iter().take(5).map(|(k, s)| format!("{}={s:.1}", k.id())).collect();
+    let top: Vec<String> = u
+        .scores
+        .iter()
+        .take(5)
+        .map(|(k, s)| format!("{}={s:.1}", k.id()))
+        .collect();
     println!("  scores: {}", top.join(", "));
     println!("\nDates ({}):", u.dates.len());
     for d in &u.dates {
         println!(
             "  {} {:<13} «{}» page {} — {}",
             d.date,
-            serde_json::to_value(d.role).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            serde_json::to_value(d.role)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
             d.text,
             d.page.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
             d.reason.as_deref().unwrap_or(d.source.as_str())
@@ -458,7 +539,10 @@ fn explain(file: &Path) -> ExitCode {
     let sig = &u.signature;
     println!(
         "\nSignature: {}{}",
-        serde_json::to_value(sig.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        serde_json::to_value(sig.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
         match (sig.expected, sig.found) {
             (Some(e), Some(f)) => format!(" — {f} of {e} signature cells"),
             _ => String::new(),

@@ -122,9 +122,15 @@ impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
         let s = s.into();
         if s.trim().is_empty() {
-            Cell { text: s, value: CellValue::Empty }
+            Cell {
+                text: s,
+                value: CellValue::Empty,
+            }
         } else {
-            Cell { text: s.clone(), value: CellValue::Text(s) }
+            Cell {
+                text: s.clone(),
+                value: CellValue::Text(s),
+            }
         }
     }
     pub fn is_empty(&self) -> bool {
@@ -168,7 +174,12 @@ pub enum Anchor {
     /// outside tables); `context` is the nearest non-empty text at or before that paragraph.
     Paragraph { index: usize, context: String },
     /// DOCX/ODT: inside a table cell (0-based); `header` is the text of that column's first row.
-    TableCell { table: usize, row: usize, col: usize, header: String },
+    TableCell {
+        table: usize,
+        row: usize,
+        col: usize,
+        header: String,
+    },
     /// Spreadsheet: anchored at a cell (0-based sheet coordinates, from `xl/drawings`).
     SheetCell { row: u32, col: u32 },
     /// Header or footer of a word-processing document.

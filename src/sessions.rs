@@ -73,7 +73,11 @@ pub struct Session {
 pub fn is_session_kind(k: Kind) -> bool {
     !matches!(
         k,
-        Kind::TrainerCv | Kind::WelcomeBooklet | Kind::InternalRules | Kind::Complaint | Kind::Other
+        Kind::TrainerCv
+            | Kind::WelcomeBooklet
+            | Kind::InternalRules
+            | Kind::Complaint
+            | Kind::Other
     )
 }
 
@@ -156,7 +160,9 @@ fn folder_key(name: &str) -> String {
 
 fn is_org_folder(name: &str) -> bool {
     let k = folder_key(name);
-    ORG_FOLDERS.iter().any(|o| k == *o || k.starts_with(&format!("{o} ")))
+    ORG_FOLDERS
+        .iter()
+        .any(|o| k == *o || k.starts_with(&format!("{o} ")))
 }
 
 fn is_family_folder(name: &str) -> bool {
@@ -175,7 +181,10 @@ fn disk_path<'a>(d: &'a Document, all: &'a [Document]) -> &'a str {
     let mut container = d.container.as_deref();
     while let Some(c) = container {
         path = c;
-        container = all.iter().find(|x| x.path == c).and_then(|x| x.container.as_deref());
+        container = all
+            .iter()
+            .find(|x| x.path == c)
+            .and_then(|x| x.container.as_deref());
     }
     path
 }
@@ -183,10 +192,16 @@ fn disk_path<'a>(d: &'a Document, all: &'a [Document]) -> &'a str {
 /// Groups documents into sessions, setting each document's `session`.
 pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Session> {
     // 1. The effective folder of each document: family sub-folders lifted to their parent.
-    let disk: Vec<String> = documents.iter().map(|d| disk_path(d, documents).to_string()).collect();
+    let disk: Vec<String> = documents
+        .iter()
+        .map(|d| disk_path(d, documents).to_string())
+        .collect();
     let mut effective: Vec<Option<String>> = Vec::with_capacity(documents.len());
     for (i, _) in documents.iter().enumerate() {
-        let folder = disk[i].rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
+        let folder = disk[i]
+            .rsplit_once('/')
+            .map(|(f, _)| f.to_string())
+            .unwrap_or_default();
         effective.push(Some(folder));
     }
     let folder_has_session_kind = |folder: &str, docs: &[Document], eff: &[Option<String>]| {
@@ -205,7 +220,9 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
         for e in effective.iter_mut() {
             let Some(f) = e.as_mut() else { continue };
             loop {
-                let Some((parent, name)) = f.rsplit_once('/') else { break };
+                let Some((parent, name)) = f.rsplit_once('/') else {
+                    break;
+                };
                 if is_family_folder(name) {
                     *f = parent.to_string();
                 } else {
@@ -220,7 +237,9 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
             changed = false;
             let folders: BTreeSet<String> = effective.iter().flatten().cloned().collect();
             for f in &folders {
-                let Some((parent, name)) = f.rsplit_once('/') else { continue };
+                let Some((parent, name)) = f.rsplit_once('/') else {
+                    continue;
+                };
                 if looks_like_session_name(name) || is_org_folder(name) {
                     continue;
                 }
@@ -249,25 +268,40 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
     for (folder, idx) in &by_folder {
         let name = folder.rsplit('/').next().unwrap_or(folder);
         let in_org_folder = folder.split('/').any(is_org_folder);
-        if folder.is_empty() || in_org_folder || (options.session_depth.is_none() && is_year_folder(name)) {
+        if folder.is_empty()
+            || in_org_folder
+            || (options.session_depth.is_none() && is_year_folder(name))
+        {
             continue;
         }
-        let evidence: Vec<usize> =
-            idx.iter().copied().filter(|&i| is_session_kind(documents[i].kind)).collect();
+        let evidence: Vec<usize> = idx
+            .iter()
+            .copied()
+            .filter(|&i| is_session_kind(documents[i].kind))
+            .collect();
         let key = evidence.iter().any(|&i| {
             matches!(
                 documents[i].kind,
-                Kind::Convention | Kind::AttendanceSheet | Kind::CompletionCertificate | Kind::Programme | Kind::ConnectionLog
+                Kind::Convention
+                    | Kind::AttendanceSheet
+                    | Kind::CompletionCertificate
+                    | Kind::Programme
+                    | Kind::ConnectionLog
             )
         });
-        if options.session_depth.is_none() && !(evidence.len() >= 2 || (key && looks_like_session_name(name))) {
+        if options.session_depth.is_none()
+            && !(evidence.len() >= 2 || (key && looks_like_session_name(name)))
+        {
             continue;
         }
         let id = session_id(folder);
         for &i in idx {
             // Organisation-level kinds found inside a session folder still belong to it (a
             // CV dropped in the session), except quality documents which stay global.
-            if !matches!(documents[i].kind, Kind::WelcomeBooklet | Kind::InternalRules) {
+            if !matches!(
+                documents[i].kind,
+                Kind::WelcomeBooklet | Kind::InternalRules
+            ) {
                 documents[i].session = Some(id.clone());
             }
         }
@@ -281,12 +315,25 @@ fn looks_like_session_name(name: &str) -> bool {
     let k = normalize_line(name);
     let starts_dated = k.len() >= 7
         && k[..4].chars().all(|c| c.is_ascii_digit())
-        && matches!(k.as_bytes().get(4), Some(b'-') | Some(b'_') | Some(b' ') | Some(b'.'));
+        && matches!(
+            k.as_bytes().get(4),
+            Some(b'-') | Some(b'_') | Some(b' ') | Some(b'.')
+        );
     starts_dated
         || contains_phrase(&k, "session")
         || [
-            "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-            "novembre", "decembre",
+            "janvier",
+            "fevrier",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "aout",
+            "septembre",
+            "octobre",
+            "novembre",
+            "decembre",
         ]
         .iter()
         .any(|m| contains_phrase(&k, m))
@@ -306,7 +353,10 @@ fn most_common(values: impl Iterator<Item = String>) -> Option<String> {
         }
         counts.entry(k).or_insert((0, v)).0 += 1;
     }
-    counts.into_values().max_by_key(|(n, v)| (*n, std::cmp::Reverse(v.len()))).map(|(_, v)| v)
+    counts
+        .into_values()
+        .max_by_key(|(n, v)| (*n, std::cmp::Reverse(v.len())))
+        .map(|(_, v)| v)
 }
 
 fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> Session {
@@ -320,9 +370,20 @@ fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> 
                 .filter_map(|d| d.facts.title.clone()),
         )
     };
-    let mut title = title_from(&[Kind::Convention, Kind::Programme, Kind::CompletionCertificate])
-        .or_else(|| title_from(&[Kind::AttendanceSheet, Kind::Convocation, Kind::Quote, Kind::Invoice]))
-        .or_else(|| title_from(&Kind::ALL));
+    let mut title = title_from(&[
+        Kind::Convention,
+        Kind::Programme,
+        Kind::CompletionCertificate,
+    ])
+    .or_else(|| {
+        title_from(&[
+            Kind::AttendanceSheet,
+            Kind::Convocation,
+            Kind::Quote,
+            Kind::Invoice,
+        ])
+    })
+    .or_else(|| title_from(&Kind::ALL));
     if title.is_some() {
         sources.push("title from the documents".into());
     } else {
@@ -333,19 +394,30 @@ fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> 
     }
     let client = most_common(
         docs.iter()
-            .filter(|d| matches!(d.kind, Kind::Convention | Kind::Quote | Kind::Invoice | Kind::CompletionCertificate))
+            .filter(|d| {
+                matches!(
+                    d.kind,
+                    Kind::Convention | Kind::Quote | Kind::Invoice | Kind::CompletionCertificate
+                )
+            })
             .filter_map(|d| d.facts.client.clone()),
     );
     let mut trainers: Vec<String> = Vec::new();
     let mut trainees: Vec<String> = Vec::new();
     for d in &docs {
         for t in &d.facts.trainers {
-            if !trainers.iter().any(|x| normalize_line(x) == normalize_line(t)) {
+            if !trainers
+                .iter()
+                .any(|x| normalize_line(x) == normalize_line(t))
+            {
                 trainers.push(t.clone());
             }
         }
         for t in &d.facts.trainees {
-            if !trainees.iter().any(|x| normalize_line(x) == normalize_line(t)) {
+            if !trainees
+                .iter()
+                .any(|x| normalize_line(x) == normalize_line(t))
+            {
                 trainees.push(t.clone());
             }
         }
@@ -357,8 +429,12 @@ fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> 
         for d in docs.iter().filter(|d| kinds.contains(&d.kind)) {
             for x in &d.dates {
                 match x.role {
-                    DateRole::SessionStart if start.as_ref().is_none_or(|s| x.date < *s) => start = Some(x.date.clone()),
-                    DateRole::SessionEnd if end.as_ref().is_none_or(|e| x.date > *e) => end = Some(x.date.clone()),
+                    DateRole::SessionStart if start.as_ref().is_none_or(|s| x.date < *s) => {
+                        start = Some(x.date.clone())
+                    }
+                    DateRole::SessionEnd if end.as_ref().is_none_or(|e| x.date > *e) => {
+                        end = Some(x.date.clone())
+                    }
                     _ => {}
                 }
             }
@@ -366,7 +442,12 @@ fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> 
         (start, end)
     };
     let mut dates_src = "convention / programme / certificate";
-    let (mut start, mut end) = period(&[Kind::Convention, Kind::CompletionCertificate, Kind::Programme, Kind::Convocation]);
+    let (mut start, mut end) = period(&[
+        Kind::Convention,
+        Kind::CompletionCertificate,
+        Kind::Programme,
+        Kind::Convocation,
+    ]);
     if start.is_none() {
         (start, end) = period(&Kind::ALL);
         dates_src = "session dates in the documents";
@@ -446,8 +527,14 @@ mod tests {
 
     #[test]
     fn titles_from_folder_names() {
-        assert_eq!(title_from_folder("2025/2025-03 Gestes et postures - Boulangerie Martin").as_deref(), Some("Gestes et postures"));
-        assert_eq!(title_from_folder("Clients/Mairie/2025-06 Excel perfectionnement").as_deref(), Some("Excel perfectionnement"));
+        assert_eq!(
+            title_from_folder("2025/2025-03 Gestes et postures - Boulangerie Martin").as_deref(),
+            Some("Gestes et postures")
+        );
+        assert_eq!(
+            title_from_folder("Clients/Mairie/2025-06 Excel perfectionnement").as_deref(),
+            Some("Excel perfectionnement")
+        );
     }
 
     #[test]

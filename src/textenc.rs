@@ -9,6 +9,7 @@ use encoding_rs::WINDOWS_1252;
 pub enum TextEncoding {
     Utf8,
     Utf8Bom,
+    Utf16,
     Windows1252,
 }
 
@@ -17,6 +18,7 @@ impl TextEncoding {
         match self {
             TextEncoding::Utf8 => "utf-8",
             TextEncoding::Utf8Bom => "utf-8 (BOM)",
+            TextEncoding::Utf16 => "utf-16",
             TextEncoding::Windows1252 => "windows-1252",
         }
     }
@@ -25,8 +27,18 @@ impl TextEncoding {
 /// Decodes text: UTF-8 when valid (BOM stripped), Windows-1252 otherwise. A UTF-8 sequence cut
 /// at the end of `bytes` (a sniffing window) still counts as UTF-8.
 pub fn decode(bytes: &[u8]) -> (String, TextEncoding) {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes)
+        && enc != encoding_rs::UTF_8
+    {
+        // UTF-16 with a byte-order mark (Microsoft Teams and some Excel exports).
+        let (s, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return (s.into_owned(), TextEncoding::Utf16);
+    }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return (String::from_utf8_lossy(rest).into_owned(), TextEncoding::Utf8Bom);
+        return (
+            String::from_utf8_lossy(rest).into_owned(),
+            TextEncoding::Utf8Bom,
+        );
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), TextEncoding::Utf8),
@@ -62,7 +74,13 @@ const CP850_HIGH: [char; 128] = [
 pub fn decode_cp850(bytes: &[u8]) -> String {
     bytes
         .iter()
-        .map(|&b| if b < 0x80 { b as char } else { CP850_HIGH[(b - 0x80) as usize] })
+        .map(|&b| {
+            if b < 0x80 {
+                b as char
+            } else {
+                CP850_HIGH[(b - 0x80) as usize]
+            }
+        })
         .collect()
 }
 
@@ -89,6 +107,17 @@ mod tests {
         let (s, e) = decode(b"caf\xC3");
         assert_eq!(e, TextEncoding::Utf8);
         assert_eq!(s, "caf");
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Nom\tDurée".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let (s, e) = decode(&bytes);
+        assert_eq!(s, "Nom\tDurée");
+        assert_eq!(e, TextEncoding::Utf16);
     }
 
     #[test]

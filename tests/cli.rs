@@ -12,7 +12,12 @@ fn preuves() -> Command {
 /// Runs `preuves scan root --out out --quiet [extra]` and returns report.json.
 fn scan(root: &Path, out: &Path, extra: &[&str]) -> Value {
     let mut cmd = preuves();
-    cmd.arg("scan").arg(root).arg("--out").arg(out).arg("--quiet").args(extra);
+    cmd.arg("scan")
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(extra);
     cmd.assert().success();
     let json = fs::read_to_string(out.join("report.json")).expect("report.json written");
     serde_json::from_str(&json).expect("valid JSON")
@@ -28,7 +33,10 @@ fn doc<'a>(report: &'a Value, path: &str) -> &'a Value {
 }
 
 fn first_error(report: &Value, path: &str) -> String {
-    doc(report, path)["errors"][0]["code"].as_str().unwrap_or("none").to_string()
+    doc(report, path)["errors"][0]["code"]
+        .as_str()
+        .unwrap_or("none")
+        .to_string()
 }
 
 #[test]
@@ -66,7 +74,11 @@ fn never_writes_inside_the_scanned_folder() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(stderr.contains("inside the scanned folder"), "{stderr}");
     let entries: Vec<_> = fs::read_dir(&root).unwrap().collect();
-    assert_eq!(entries.len(), 1, "nothing may be created inside the archive");
+    assert_eq!(
+        entries.len(),
+        1,
+        "nothing may be created inside the archive"
+    );
 }
 
 #[test]
@@ -75,11 +87,25 @@ fn broken_files_become_error_entries_and_the_run_goes_on() {
     let root = dir.path().join("archive");
     fs::create_dir_all(root.join("Session")).unwrap();
     fs::write(root.join("Session/vide.docx"), b"").unwrap();
-    let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    let noise: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
     fs::write(root.join("Session/bruit.pdf"), &noise).unwrap();
-    fs::write(root.join("Session/page.pdf"), b"<!DOCTYPE html><html><body>Convention</body></html>").unwrap();
-    fs::write(root.join("Session/tronque.docx"), b"PK\x03\x04\x14\x00\x00\x00\x08\x00broken").unwrap();
-    fs::write(root.join("Session/présence.csv"), "Nom;Matin;Après-midi\nDupont Jean;signé;signé\n").unwrap();
+    fs::write(
+        root.join("Session/page.pdf"),
+        b"<!DOCTYPE html><html><body>Convention</body></html>",
+    )
+    .unwrap();
+    fs::write(
+        root.join("Session/tronque.docx"),
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00broken",
+    )
+    .unwrap();
+    fs::write(
+        root.join("Session/présence.csv"),
+        "Nom;Matin;Après-midi\nDupont Jean;signé;signé\n",
+    )
+    .unwrap();
     fs::write(root.join("Session/~$vide.docx"), b"lock").unwrap();
     fs::write(root.join("Thumbs.db"), b"cache").unwrap();
     let out = dir.path().join("out");
@@ -90,12 +116,22 @@ fn broken_files_become_error_entries_and_the_run_goes_on() {
     assert_eq!(first_error(&r, "Session/page.pdf"), "unsupported");
     assert_eq!(first_error(&r, "Session/tronque.docx"), "corrupt");
     assert_eq!(doc(&r, "Session/présence.csv")["format"], "csv");
-    assert_eq!(doc(&r, "Session/présence.csv")["errors"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        doc(&r, "Session/présence.csv")["errors"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
     assert_eq!(r["summary"]["documents"], 5);
     assert_eq!(r["summary"]["errors"], 4);
     assert_eq!(r["summary"]["skipped"], 2);
-    let skipped: Vec<&str> =
-        r["skipped"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    let skipped: Vec<&str> = r["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
     assert_eq!(skipped, ["Session/~$vide.docx", "Thumbs.db"]);
     for f in ["report.json", "report.html", "report.csv", "documents.csv"] {
         assert!(out.join(f).exists(), "{f}");
@@ -135,7 +171,10 @@ fn text_command_prints_extraction() {
     let out = preuves().arg("text").arg(&f).assert().success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(stdout.contains("format: csv"), "{stdout}");
-    assert!(stdout.contains("named .xlsx but the content is CSV text"), "{stdout}");
+    assert!(
+        stdout.contains("named .xlsx but the content is CSV text"),
+        "{stdout}"
+    );
     assert!(stdout.contains("| 12/03/2025 14:32:10 | Léa |"), "{stdout}");
 }
 
@@ -151,6 +190,9 @@ fn csv_reports_have_bom_and_semicolons() {
         let bytes = fs::read(out.join(f)).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{f} starts with a BOM");
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-        assert!(text.lines().next().unwrap().contains(";path;") || text.starts_with("path;"), "{text}");
+        assert!(
+            text.lines().next().unwrap().contains(";path;") || text.starts_with("path;"),
+            "{text}"
+        );
     }
 }

@@ -23,7 +23,11 @@ fn cases(scanned: bool) -> Vec<Case<'static>> {
         .into_iter()
         .filter(|(_, t)| t["error"].is_null() && (t["scanned"] == true) == scanned)
         .filter_map(|(p, t)| {
-            r.documents.iter().find(|d| &d.path == p).map(|doc| Case { path: p, truth: t, doc })
+            r.documents.iter().find(|d| &d.path == p).map(|doc| Case {
+                path: p,
+                truth: t,
+                doc,
+            })
         })
         .collect()
 }
@@ -49,7 +53,10 @@ fn kind_accuracy_and_per_kind_table() {
         } else {
             per_kind.entry(got.clone()).or_default().1 += 1;
             per_kind.entry(want.clone()).or_default().2 += 1;
-            wrong.push(format!("  {} → {} (truth {}) {:?}", c.path, got, want, c.doc.reasons));
+            wrong.push(format!(
+                "  {} → {} (truth {}) {:?}",
+                c.path, got, want, c.doc.reasons
+            ));
         }
         if !informative {
             uninformative.1 += 1;
@@ -60,9 +67,18 @@ fn kind_accuracy_and_per_kind_table() {
     }
     let acc = ratio(ok, cases.len());
     let acc_u = ratio(uninformative.0, uninformative.1);
-    println!("kind accuracy (born-digital): {acc:.3} ({ok}/{})", cases.len());
-    println!("kind accuracy (uninformative names): {acc_u:.3} ({}/{})", uninformative.0, uninformative.1);
-    println!("{:<24} {:>9} {:>7} {:>4}", "kind", "precision", "recall", "n");
+    println!(
+        "kind accuracy (born-digital): {acc:.3} ({ok}/{})",
+        cases.len()
+    );
+    println!(
+        "kind accuracy (uninformative names): {acc_u:.3} ({}/{})",
+        uninformative.0, uninformative.1
+    );
+    println!(
+        "{:<24} {:>9} {:>7} {:>4}",
+        "kind", "precision", "recall", "n"
+    );
     for (k, (tp, fp, fn_)) in &per_kind {
         println!(
             "{:<24} {:>9.2} {:>7.2} {:>4}",
@@ -75,9 +91,15 @@ fn kind_accuracy_and_per_kind_table() {
     for w in &wrong {
         println!("{w}");
     }
-    assert!(cases.len() >= 40, "the truth should describe at least 40 born-digital documents");
+    assert!(
+        cases.len() >= 40,
+        "the truth should describe at least 40 born-digital documents"
+    );
     assert!(acc >= 0.97, "kind accuracy {acc:.3} < 0.97");
-    assert!(acc_u >= 0.95, "kind accuracy on uninformative names {acc_u:.3} < 0.95");
+    assert!(
+        acc_u >= 0.95,
+        "kind accuracy on uninformative names {acc_u:.3} < 0.95"
+    );
 }
 
 #[test]
@@ -95,7 +117,10 @@ fn signature_status_accuracy_and_attendance_counts() {
             if want == got {
                 applicable.0 += 1;
             } else {
-                wrong.push(format!("  status {}: {got} (truth {want}) {:?}", c.path, c.doc.signature.evidence));
+                wrong.push(format!(
+                    "  status {}: {got} (truth {want}) {:?}",
+                    c.path, c.doc.signature.evidence
+                ));
             }
         }
         if c.truth["kind"] == "attendance_sheet" && c.truth["signature"]["found"].is_u64() {
@@ -116,12 +141,21 @@ fn signature_status_accuracy_and_attendance_counts() {
     }
     let acc = ratio(applicable.0, applicable.1);
     let exact = ratio(sheets.0, sheets.1);
-    println!("signature status accuracy: {acc:.3} ({}/{})", applicable.0, applicable.1);
-    println!("attendance sheets with exact counts: {exact:.3} ({}/{})", sheets.0, sheets.1);
+    println!(
+        "signature status accuracy: {acc:.3} ({}/{})",
+        applicable.0, applicable.1
+    );
+    println!(
+        "attendance sheets with exact counts: {exact:.3} ({}/{})",
+        sheets.0, sheets.1
+    );
     for w in &wrong {
         println!("{w}");
     }
-    assert!(applicable.1 >= 15, "too few signable documents in the truth");
+    assert!(
+        applicable.1 >= 15,
+        "too few signable documents in the truth"
+    );
     assert!(acc >= 0.95, "signature status accuracy {acc:.3} < 0.95");
     assert!(exact >= 0.90, "exact attendance counts {exact:.3} < 0.90");
 }
@@ -146,7 +180,11 @@ fn date_recall_and_role_accuracy() {
             if matches!(role, "signature" | "session_start" | "session_end") {
                 roles.1 += 1;
                 let r = |x: &preuves::document::DateFact| {
-                    serde_json::to_value(x.role).unwrap().as_str().unwrap().to_string()
+                    serde_json::to_value(x.role)
+                        .unwrap()
+                        .as_str()
+                        .unwrap()
+                        .to_string()
                 };
                 if ours.iter().any(|x| r(x) == role) {
                     roles.0 += 1;
@@ -163,7 +201,10 @@ fn date_recall_and_role_accuracy() {
     let rec = ratio(recall.0, recall.1);
     let role_acc = ratio(roles.0, roles.1);
     println!("date recall: {rec:.3} ({}/{})", recall.0, recall.1);
-    println!("role accuracy (signature, session dates): {role_acc:.3} ({}/{})", roles.0, roles.1);
+    println!(
+        "role accuracy (signature, session dates): {role_acc:.3} ({}/{})",
+        roles.0, roles.1
+    );
     for m in &missed {
         println!("{m}");
     }

@@ -18,7 +18,10 @@ fn every_fixture_file_is_reported_with_its_format_and_error_code() {
             continue;
         };
         if d.format.as_str() != t["format"].as_str().unwrap_or("?") {
-            problems.push(format!("{path}: format {} (truth {})", d.format, t["format"]));
+            problems.push(format!(
+                "{path}: format {} (truth {})",
+                d.format, t["format"]
+            ));
         }
         let want_error = t["error"].as_str();
         let got_error = d.errors.first().map(|e| e.code.as_str());
@@ -38,15 +41,24 @@ fn every_fixture_file_is_reported_with_its_format_and_error_code() {
             problems.push(format!("{}: reported but not in the truth file", d.path));
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn system_files_are_skipped_and_listed() {
     let r = report();
     let mut got: Vec<&str> = r.skipped.iter().map(|s| s.path.as_str()).collect();
-    let mut want: Vec<&str> =
-        truth()["skipped"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let mut want: Vec<&str> = truth()["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     got.sort();
     want.sort();
     assert_eq!(got, want);
@@ -55,15 +67,21 @@ fn system_files_are_skipped_and_listed() {
 #[test]
 fn every_format_is_present_in_the_fixtures() {
     let r = report();
-    for f in ["pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "csv", "eml", "image", "zip"] {
+    for f in [
+        "pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "csv", "eml", "image", "zip",
+    ] {
         assert!(
-            r.documents.iter().any(|d| d.format.as_str() == f && d.errors.is_empty()),
+            r.documents
+                .iter()
+                .any(|d| d.format.as_str() == f && d.errors.is_empty()),
             "no readable {f} in the fixtures"
         );
     }
     for code in ["encrypted", "corrupt", "unsupported"] {
         assert!(
-            r.documents.iter().any(|d| d.errors.iter().any(|e| e.code.as_str() == code)),
+            r.documents
+                .iter()
+                .any(|d| d.errors.iter().any(|e| e.code.as_str() == code)),
             "no {code} error in the fixtures"
         );
     }
@@ -80,7 +98,11 @@ fn report_matches_the_published_json_schema() {
     .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("valid schema");
     let instance: Value = serde_json::from_str(&report().to_json()).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{e} at {}", e.instance_path())).take(20).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .take(20)
+        .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     // And the schema is not vacuous: a broken report fails it.
     let mut broken = instance.clone();
@@ -90,8 +112,15 @@ fn report_matches_the_published_json_schema() {
 
 #[test]
 fn the_same_archive_gives_the_same_report() {
-    let again = preuves::scan(&archive(), &preuves::ScanOptions { jobs: Some(1), ..Default::default() }, &preuves::NoProgress)
-        .unwrap();
+    let again = preuves::scan(
+        &archive(),
+        &preuves::ScanOptions {
+            jobs: Some(1),
+            ..Default::default()
+        },
+        &preuves::NoProgress,
+    )
+    .unwrap();
     let mut a: Value = serde_json::from_str(&report().to_json()).unwrap();
     let mut b: Value = serde_json::from_str(&again.to_json()).unwrap();
     a["summary"]["elapsed_ms"] = 0.into();
@@ -102,9 +131,18 @@ fn the_same_archive_gives_the_same_report() {
 #[test]
 fn html_report_is_self_contained_and_french() {
     let rules = preuves::rules::RuleSet::default_set();
-    let fr = preuves::report::html::HtmlOptions { lang: preuves::report::Lang::Fr, link_base: Some("../archive/".into()) };
+    let fr = preuves::report::html::HtmlOptions {
+        lang: preuves::report::Lang::Fr,
+        link_base: Some("../archive/".into()),
+    };
     let html = preuves::report::html::render(report(), &rules, &fr);
-    for forbidden in ["src=\"http", "href=\"http", "src='http", "@import", "url(http"] {
+    for forbidden in [
+        "src=\"http",
+        "href=\"http",
+        "src='http",
+        "@import",
+        "url(http",
+    ] {
         assert!(!html.contains(forbidden), "external asset: {forbidden}");
     }
     assert!(html.contains("<html lang=\"fr\">"));
@@ -112,7 +150,10 @@ fn html_report_is_self_contained_and_french() {
     let en = preuves::report::html::render(
         report(),
         &rules,
-        &preuves::report::html::HtmlOptions { lang: preuves::report::Lang::En, link_base: None },
+        &preuves::report::html::HtmlOptions {
+            lang: preuves::report::Lang::En,
+            link_base: None,
+        },
     );
     assert!(en.contains("<html lang=\"en\">"));
 }

@@ -10,7 +10,11 @@ use std::process::Command;
 
 fn chromium() -> &'static str {
     for c in ["chromium", "chromium-browser", "google-chrome"] {
-        if Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()) {
+        if Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
             return c;
         }
     }
@@ -74,9 +78,14 @@ fn report_html_filters_expands_and_has_no_script_error_in_chromium() {
     let html = preuves::report::html::render(
         report,
         &rules,
-        &preuves::report::html::HtmlOptions { lang: preuves::report::Lang::Fr, link_base: Some("../archive/".into()) },
+        &preuves::report::html::HtmlOptions {
+            lang: preuves::report::Lang::Fr,
+            link_base: Some("../archive/".into()),
+        },
     );
-    let page = html.replacen("<head>", &format!("<head>{ERROR_TRAP}"), 1).replacen("</body>", &format!("{HARNESS}</body>"), 1);
+    let page = html
+        .replacen("<head>", &format!("<head>{ERROR_TRAP}"), 1)
+        .replacen("</body>", &format!("{HARNESS}</body>"), 1);
     let file = dir.path().join("report.html");
     std::fs::write(&file, page).unwrap();
     let profile = dir.path().join("profile");
@@ -98,14 +107,26 @@ fn report_html_filters_expands_and_has_no_script_error_in_chromium() {
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&out.stdout);
     let start = dom.find("<pre id=\"harness-result\">").unwrap_or_else(|| {
-        panic!("harness did not run; stderr: {}", String::from_utf8_lossy(&out.stderr))
+        panic!(
+            "harness did not run; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
     });
     let json = &dom[start + "<pre id=\"harness-result\">".len()..];
     let json = &json[..json.find("</pre>").unwrap()];
-    let json = json.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+    let json = json
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
     let r: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
     println!("{r}");
-    assert_eq!(r["errors"].as_array().map(|a| a.len()), Some(0), "script errors: {}", r["errors"]);
+    assert_eq!(
+        r["errors"].as_array().map(|a| a.len()),
+        Some(0),
+        "script errors: {}",
+        r["errors"]
+    );
     let sessions = report.sessions.len() as u64;
     assert!(sessions > 0);
     assert_eq!(r["sessions"], sessions);

@@ -24,7 +24,12 @@ fn word_recall_against_pdftotext_is_at_least_0_99() {
     let mut lines = Vec::new();
     let mut files = 0;
     for (path, t) in truth_files() {
-        if t["format"] != "pdf" || !t["error"].is_null() || t["scanned"] == true || path.contains(".zip/") || path.contains(".eml/") {
+        if t["format"] != "pdf"
+            || !t["error"].is_null()
+            || t["scanned"] == true
+            || path.contains(".zip/")
+            || path.contains(".eml/")
+        {
             continue;
         }
         let file = archive().join(path);
@@ -38,11 +43,21 @@ fn word_recall_against_pdftotext_is_at_least_0_99() {
         let reference = words(&String::from_utf8_lossy(&out.stdout));
         let bytes = std::fs::read(&file).unwrap();
         let limits = Limits::default();
-        let input = Input { bytes: &bytes, name: path, limits: &limits, depth: 0, started: std::time::Instant::now() };
+        let input = Input {
+            bytes: &bytes,
+            name: path,
+            limits: &limits,
+            depth: 0,
+            started: std::time::Instant::now(),
+        };
         let ours = extract_guarded(Format::Pdf, &input).unwrap_or_else(|e| panic!("{path}: {e}"));
         let ours = words(&ours.full_text());
         let hit = reference.iter().filter(|w| ours.contains(*w)).count();
-        let missing: Vec<&String> = reference.iter().filter(|w| !ours.contains(*w)).take(8).collect();
+        let missing: Vec<&String> = reference
+            .iter()
+            .filter(|w| !ours.contains(*w))
+            .take(8)
+            .collect();
         total += reference.len();
         found += hit;
         files += 1;
@@ -51,7 +66,11 @@ fn word_recall_against_pdftotext_is_at_least_0_99() {
             hit as f64 / reference.len().max(1) as f64,
             hit,
             reference.len(),
-            if missing.is_empty() { String::new() } else { format!("missing: {missing:?}") }
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!("missing: {missing:?}")
+            }
         ));
     }
     let recall = found as f64 / total.max(1) as f64;
@@ -59,6 +78,9 @@ fn word_recall_against_pdftotext_is_at_least_0_99() {
     for l in &lines {
         println!("  {l}");
     }
-    assert!(files >= 10, "expected at least 10 text PDFs in the fixtures, found {files}");
+    assert!(
+        files >= 10,
+        "expected at least 10 text PDFs in the fixtures, found {files}"
+    );
     assert!(recall >= 0.99, "word recall {recall:.4} < 0.99");
 }

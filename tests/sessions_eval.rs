@@ -8,17 +8,29 @@ use common::{report, truth};
 use std::collections::BTreeSet;
 
 fn status(s: &preuves::sessions::Session) -> String {
-    serde_json::to_value(s.status).unwrap().as_str().unwrap().to_string()
+    serde_json::to_value(s.status)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
 fn session_detection_is_exact() {
     let r = report();
-    let want: BTreeSet<&str> = truth()["sessions"].as_object().unwrap().keys().map(String::as_str).collect();
+    let want: BTreeSet<&str> = truth()["sessions"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     let got: BTreeSet<&str> = r.sessions.iter().map(|s| s.path.as_str()).collect();
     let missing: Vec<_> = want.difference(&got).collect();
     let extra: Vec<_> = got.difference(&want).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing sessions: {missing:?}\nextra sessions: {extra:?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing sessions: {missing:?}\nextra sessions: {extra:?}"
+    );
 }
 
 #[test]
@@ -26,9 +38,15 @@ fn documents_belong_to_the_right_session_or_to_none() {
     let r = report();
     let mut wrong = Vec::new();
     for (path, t) in truth()["files"].as_object().unwrap() {
-        let Some(d) = r.documents.iter().find(|d| &d.path == path) else { continue };
+        let Some(d) = r.documents.iter().find(|d| &d.path == path) else {
+            continue;
+        };
         let want = t["session"].as_str();
-        let got = d.session.as_deref().and_then(|id| r.sessions.iter().find(|s| s.id == id)).map(|s| s.path.as_str());
+        let got = d
+            .session
+            .as_deref()
+            .and_then(|id| r.sessions.iter().find(|s| s.id == id))
+            .map(|s| s.path.as_str());
         if want != got {
             wrong.push(format!("{path}: {got:?} (truth {want:?})"));
         }
@@ -39,7 +57,11 @@ fn documents_belong_to_the_right_session_or_to_none() {
     for w in &wrong {
         println!("  {w}");
     }
-    assert!(acc >= 0.97, "{} documents in the wrong session", wrong.len());
+    assert!(
+        acc >= 0.97,
+        "{} documents in the wrong session",
+        wrong.len()
+    );
 }
 
 #[test]
@@ -49,7 +71,10 @@ fn statuses_missing_kinds_and_findings() {
     let mut ok = 0;
     let mut problems = Vec::new();
     let mut injected = (0, 0);
-    println!("{:<70} {:<11} {:<11} findings", "session", "status", "truth");
+    println!(
+        "{:<70} {:<11} {:<11} findings",
+        "session", "status", "truth"
+    );
     for (path, t) in sessions {
         let Some(s) = r.sessions.iter().find(|s| &s.path == path) else {
             problems.push(format!("{path}: not found"));
@@ -58,13 +83,26 @@ fn statuses_missing_kinds_and_findings() {
         let want = t["expected_status"].as_str().unwrap_or("?");
         let got = status(s);
         let codes: BTreeSet<&str> = s.findings.iter().map(|f| f.code.as_str()).collect();
-        println!("{:<70} {:<11} {:<11} {}", path, got, want, codes.iter().copied().collect::<Vec<_>>().join(", "));
+        println!(
+            "{:<70} {:<11} {:<11} {}",
+            path,
+            got,
+            want,
+            codes.iter().copied().collect::<Vec<_>>().join(", ")
+        );
         if got == want {
             ok += 1;
         } else {
-            problems.push(format!("{path}: status {got} (truth {want}); findings {codes:?}"));
+            problems.push(format!(
+                "{path}: status {got} (truth {want}); findings {codes:?}"
+            ));
         }
-        for code in t["findings"].as_array().into_iter().flatten().filter_map(|c| c.as_str()) {
+        for code in t["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_str())
+        {
             injected.1 += 1;
             if codes.contains(code) {
                 injected.0 += 1;
@@ -72,21 +110,38 @@ fn statuses_missing_kinds_and_findings() {
                 problems.push(format!("{path}: expected finding {code} not reported"));
             }
         }
-        let want_missing: BTreeSet<&str> =
-            t["missing"].as_array().into_iter().flatten().filter_map(|c| c.as_str()).collect();
+        let want_missing: BTreeSet<&str> = t["missing"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_str())
+            .collect();
         let got_missing: BTreeSet<&str> = s.missing.iter().map(|k| k.id()).collect();
         if want_missing != got_missing {
-            problems.push(format!("{path}: missing {got_missing:?} (truth {want_missing:?})"));
+            problems.push(format!(
+                "{path}: missing {got_missing:?} (truth {want_missing:?})"
+            ));
         }
     }
     let acc = ok as f64 / sessions.len().max(1) as f64;
-    println!("status accuracy: {acc:.3} ({ok}/{}); injected defects reported: {}/{}", sessions.len(), injected.0, injected.1);
+    println!(
+        "status accuracy: {acc:.3} ({ok}/{}); injected defects reported: {}/{}",
+        sessions.len(),
+        injected.0,
+        injected.1
+    );
     for p in &problems {
         println!("  {p}");
     }
-    assert!(sessions.len() >= 8, "the truth should describe at least 8 sessions");
+    assert!(
+        sessions.len() >= 8,
+        "the truth should describe at least 8 sessions"
+    );
     assert!(acc >= 0.95, "status accuracy {acc:.3} < 0.95");
-    assert_eq!(injected.0, injected.1, "every injected defect must be reported with its code");
+    assert_eq!(
+        injected.0, injected.1,
+        "every injected defect must be reported with its code"
+    );
 }
 
 #[test]

@@ -11,24 +11,31 @@ pub struct CsvExtractor;
 /// Guesses the delimiter from the first lines: the candidate that appears the same non-zero
 /// number of times on most lines (quoted fields aside). `None` when the text is not tabular.
 pub fn sniff_delimiter(text: &str) -> Option<u8> {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
     if lines.len() < 2 {
         return None;
     }
+    // Allow the last sampled line to be cut by the sniffing window.
+    let considered = &lines[..lines.len() - usize::from(lines.len() > 2)];
     let mut best: Option<(u8, usize)> = None;
     for d in [b';', b'\t', b','] {
-        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
-        let first = counts[0];
-        if first == 0 {
+        let counts: Vec<usize> = considered.iter().map(|l| count_outside_quotes(l, d)).collect();
+        let with = counts.iter().filter(|&&c| c > 0).count();
+        if with * 10 < considered.len() * 7 {
             continue;
         }
-        let agreeing = counts.iter().filter(|&&c| c == first).count();
-        // Allow the last sampled line to be cut by the sniffing window.
-        if agreeing * 10 >= (lines.len() - 1) * 8 {
-            let score = agreeing * 100 + first;
-            if best.is_none_or(|(_, s)| score > s) {
-                best = Some((d, score));
-            }
+        // The most common non-zero count, and how many lines share it.
+        let mut freq: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+        for &c in counts.iter().filter(|&&c| c > 0) {
+            *freq.entry(c).or_default() += 1;
+        }
+        let (mode, share) = freq.iter().max_by_key(|(c, n)| (**n, **c)).map(|(c, n)| (*c, *n)).unwrap_or((0, 0));
+        if share * 10 < considered.len() * 4 {
+            continue;
+        }
+        let score = with * 100 + share * 10 + mode.min(9);
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((d, score));
         }
     }
     best.map(|(d, _)| d)
@@ -59,7 +66,10 @@ impl Extractor for CsvExtractor {
     }
     fn extract(&self, input: &Input) -> Result<Extracted> {
         let (text, encoding) = crate::textenc::decode(input.bytes);
-        let sample_end = text.char_indices().nth(16 * 1024).map_or(text.len(), |(i, _)| i);
+        let sample_end = text
+            .char_indices()
+            .nth(16 * 1024)
+            .map_or(text.len(), |(i, _)| i);
         let delimiter = sniff_delimiter(&text[..sample_end]).unwrap_or(b',');
         let mut reader = ::csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -84,7 +94,10 @@ impl Extractor for CsvExtractor {
             pages: vec![Page {
                 number: 1,
                 text: page_text,
-                tables: vec![Table { rows, ..Table::default() }],
+                tables: vec![Table {
+                    rows,
+                    ..Table::default()
+                }],
                 ..Page::default()
             }],
             ..Extracted::default()
@@ -94,8 +107,14 @@ impl Extractor for CsvExtractor {
             b'\t' => "tab",
             _ => "comma",
         };
-        extracted.metadata.other.insert("encoding".into(), encoding.as_str().into());
-        extracted.metadata.other.insert("delimiter".into(), delimiter_name.into());
+        extracted
+            .metadata
+            .other
+            .insert("encoding".into(), encoding.as_str().into());
+        extracted
+            .metadata
+            .other
+            .insert("delimiter".into(), delimiter_name.into());
         Ok(extracted)
     }
 }
@@ -147,7 +166,10 @@ mod tests {
 
     #[test]
     fn prose_is_not_csv() {
-        assert_eq!(sniff_delimiter("Bonjour, voici le programme.\nMerci de confirmer.\n"), None);
+        assert_eq!(
+            sniff_delimiter("Bonjour, voici le programme.\nMerci de confirmer.\n"),
+            None
+        );
         assert_eq!(sniff_delimiter("une seule ligne;avec;point-virgule"), None);
     }
 }

@@ -37,6 +37,8 @@ pub struct Limits {
     pub max_members: usize,
     /// Wall-clock budget for one file's extraction, checked between pages/parts.
     pub time_budget: Duration,
+    /// OCR of scanned pages with tesseract when it is installed (see `crate::ocr`).
+    pub ocr: bool,
 }
 
 impl Default for Limits {
@@ -48,6 +50,7 @@ impl Default for Limits {
             max_expanded_bytes: 2 * 1024 * 1024 * 1024,
             max_members: 20_000,
             time_budget: Duration::from_secs(120),
+            ocr: true,
         }
     }
 }
@@ -164,12 +167,25 @@ mod tests {
     #[test]
     fn a_panicking_extractor_becomes_an_internal_error() {
         let limits = Limits::default();
-        let input =
-            Input { bytes: b"abc", name: "x", limits: &limits, depth: 0, started: Instant::now() };
+        let input = Input {
+            bytes: b"abc",
+            name: "x",
+            limits: &limits,
+            depth: 0,
+            started: Instant::now(),
+        };
         let err = run_guarded(&Panicker, &input).unwrap_err();
         assert_eq!(err.code, ErrorCode::Internal);
-        assert!(err.message.contains("panicker extractor crashed"), "{}", err.message);
-        assert!(err.message.contains("index out of bounds"), "{}", err.message);
+        assert!(
+            err.message.contains("panicker extractor crashed"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.contains("index out of bounds"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -21,7 +21,11 @@ impl Extractor for TextExtractor {
     fn extract(&self, input: &Input) -> Result<Extracted> {
         let (text, _) = crate::textenc::decode(input.bytes);
         Ok(Extracted {
-            pages: vec![Page { number: 1, text: text.replace("\r\n", "\n"), ..Page::default() }],
+            pages: vec![Page {
+                number: 1,
+                text: text.replace("\r\n", "\n"),
+                ..Page::default()
+            }],
             ..Extracted::default()
         })
     }

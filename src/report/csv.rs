@@ -14,7 +14,8 @@ fn writer() -> ::csv::Writer<Vec<u8>> {
 }
 
 fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner().unwrap_or_else(|e| e.into_inner().get_ref().clone())
+    w.into_inner()
+        .unwrap_or_else(|e| e.into_inner().get_ref().clone())
 }
 
 /// One row per session.
@@ -87,8 +88,11 @@ pub fn documents_csv(report: &Report) -> Vec<u8> {
                 format!("{} ({role})", x.date)
             })
             .collect();
-        let errors: Vec<String> =
-            d.errors.iter().map(|e| format!("{}: {}", e.code.as_str(), e.message)).collect();
+        let errors: Vec<String> = d
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", e.code.as_str(), e.message))
+            .collect();
         let sig = serde_json::to_value(d.signature.status)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))

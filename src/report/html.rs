@@ -358,7 +358,9 @@ fn encode_path(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     for b in p.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -393,7 +395,13 @@ fn doc_row(d: &Document, o: &HtmlOptions) -> DocRow {
         .dates
         .iter()
         .take(12)
-        .map(|x| format!("{} ({})", format_date(&x.date, lang), role_label(x.role, lang)))
+        .map(|x| {
+            format!(
+                "{} ({})",
+                format_date(&x.date, lang),
+                role_label(x.role, lang)
+            )
+        })
         .collect();
     let mut signature = sig_label(d.signature.status, lang).to_string();
     if let (Some(e), Some(f)) = (d.signature.expected, d.signature.found) {
@@ -410,10 +418,20 @@ fn doc_row(d: &Document, o: &HtmlOptions) -> DocRow {
         scanned: d.scanned,
         signature,
         signature_class: format!("{:?}", d.signature.status).to_lowercase(),
-        signature_detail: d.signature.evidence.iter().map(|e| e.detail.clone()).collect::<Vec<_>>().join(" · "),
+        signature_detail: d
+            .signature
+            .evidence
+            .iter()
+            .map(|e| e.detail.clone())
+            .collect::<Vec<_>>()
+            .join(" · "),
         dates: dates.join(" · "),
         reasons: d.reasons.join(" · "),
-        errors: d.errors.iter().map(|e| (e.code.as_str().to_string(), e.message.clone())).collect(),
+        errors: d
+            .errors
+            .iter()
+            .map(|e| (e.code.as_str().to_string(), e.message.clone()))
+            .collect(),
         warnings: d.warnings.clone(),
     }
 }
@@ -423,8 +441,17 @@ fn finding_row(f: &crate::sessions::Finding, l: &Labels, o: &HtmlOptions) -> Fin
         severity: severity_label(f.severity, l).to_string(),
         class: format!("{:?}", f.severity).to_lowercase(),
         message: f.message.clone(),
-        indicators: f.indicators.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "),
-        documents: f.documents.iter().map(|p| (p.clone(), href(p, o))).collect(),
+        indicators: f
+            .indicators
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        documents: f
+            .documents
+            .iter()
+            .map(|p| (p.clone(), href(p, o)))
+            .collect(),
     }
 }
 
@@ -435,13 +462,22 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
         Lang::Fr => &FR,
         Lang::En => &EN,
     };
-    let by_path: BTreeMap<&str, &Document> = report.documents.iter().map(|d| (d.path.as_str(), d)).collect();
+    let by_path: BTreeMap<&str, &Document> = report
+        .documents
+        .iter()
+        .map(|d| (d.path.as_str(), d))
+        .collect();
     let mut clients: Vec<String> = Vec::new();
     let mut months: BTreeMap<String, [usize; 3]> = BTreeMap::new();
     let mut missing_kinds: BTreeMap<String, String> = BTreeMap::new();
     let mut sessions = Vec::new();
     for s in &report.sessions {
-        let month = s.start.as_deref().and_then(|d| d.get(..7)).unwrap_or("").to_string();
+        let month = s
+            .start
+            .as_deref()
+            .and_then(|d| d.get(..7))
+            .unwrap_or("")
+            .to_string();
         let counts = months.entry(month.clone()).or_default();
         counts[match s.status {
             Status::Complete => 0,
@@ -460,48 +496,97 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
             .requirement
             .iter()
             .map(|r| {
-                let missing = s.findings.iter().any(|f| f.code == format!("{}.missing", r.id));
-                let kinds = if s.distance && !r.distance_kinds.is_empty() { &r.distance_kinds } else { &r.kinds };
-                let label = kinds.first().map(|k| kind_label(*k, lang)).unwrap_or("?").to_string();
+                let missing = s
+                    .findings
+                    .iter()
+                    .any(|f| f.code == format!("{}.missing", r.id));
+                let kinds = if s.distance && !r.distance_kinds.is_empty() {
+                    &r.distance_kinds
+                } else {
+                    &r.kinds
+                };
+                let label = kinds
+                    .first()
+                    .map(|k| kind_label(*k, lang))
+                    .unwrap_or("?")
+                    .to_string();
                 CheckItem {
                     label,
                     ok: !missing,
-                    class: if missing { format!("{:?}", r.missing).to_lowercase() } else { "ok".into() },
-                    indicators: r.indicators.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "),
+                    class: if missing {
+                        format!("{:?}", r.missing).to_lowercase()
+                    } else {
+                        "ok".into()
+                    },
+                    indicators: r
+                        .indicators
+                        .iter()
+                        .map(|i| i.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 }
             })
             .collect();
         let period = match (&s.start, &s.end) {
-            (Some(a), Some(b)) if a != b => format!("{} → {}", format_date(a, lang), format_date(b, lang)),
+            (Some(a), Some(b)) if a != b => {
+                format!("{} → {}", format_date(a, lang), format_date(b, lang))
+            }
             (Some(a), _) => format_date(a, lang),
             _ => l.no_date.to_string(),
         };
         sessions.push(SessionRow {
             id: s.id.clone(),
             path: s.path.clone(),
-            title: s.title.clone().unwrap_or_else(|| s.path.rsplit('/').next().unwrap_or("").to_string()),
+            title: s
+                .title
+                .clone()
+                .unwrap_or_else(|| s.path.rsplit('/').next().unwrap_or("").to_string()),
             client: s.client.clone().unwrap_or_default(),
             period,
             start: s.start.clone().unwrap_or_default(),
             month,
             status_id: status_id(s.status).to_string(),
             status: status_label(s.status, l).to_string(),
-            missing: s.missing.iter().map(|k| kind_label(*k, lang)).collect::<Vec<_>>().join(", "),
-            missing_ids: s.missing.iter().map(|k| k.id()).collect::<Vec<_>>().join(" "),
+            missing: s
+                .missing
+                .iter()
+                .map(|k| kind_label(*k, lang))
+                .collect::<Vec<_>>()
+                .join(", "),
+            missing_ids: s
+                .missing
+                .iter()
+                .map(|k| k.id())
+                .collect::<Vec<_>>()
+                .join(" "),
             n_findings: s.findings.len(),
             trainers: s.trainers.join(", "),
             checklist,
-            docs: s.documents.iter().filter_map(|p| by_path.get(p.as_str())).map(|d| doc_row(d, o)).collect(),
+            docs: s
+                .documents
+                .iter()
+                .filter_map(|p| by_path.get(p.as_str()))
+                .map(|d| doc_row(d, o))
+                .collect(),
             findings: s.findings.iter().map(|f| finding_row(f, l, o)).collect(),
         });
     }
     clients.sort();
-    let max = months.values().map(|c| c.iter().sum::<usize>()).max().unwrap_or(1).max(1);
+    let max = months
+        .values()
+        .map(|c| c.iter().sum::<usize>())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let scale = |n: usize| n * 120 / max;
     let bars = months
         .iter()
         .map(|(m, c)| MonthBar {
-            label: if m.is_empty() { l.no_date.to_string() } else { month_label(m, lang) },
+            label: if m.is_empty() {
+                l.no_date.to_string()
+            } else {
+                month_label(m, lang)
+            },
             complete: c[0],
             at_risk: c[1],
             incomplete: c[2],
@@ -510,12 +595,20 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
             h_incomplete: scale(c[2]),
         })
         .collect();
-    let month_options = months.keys().filter(|m| !m.is_empty()).map(|m| (m.clone(), month_label(m, lang))).collect();
+    let month_options = months
+        .keys()
+        .filter(|m| !m.is_empty())
+        .map(|m| (m.clone(), month_label(m, lang)))
+        .collect();
     let orgs = report
         .organisations
         .iter()
         .map(|org| OrgRow {
-            path: if org.path.is_empty() { report.root.clone() } else { org.path.clone() },
+            path: if org.path.is_empty() {
+                report.root.clone()
+            } else {
+                org.path.clone()
+            },
             documents: org
                 .documents
                 .iter()
@@ -524,7 +617,10 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
                         kind_label(d.kind, lang).to_string(),
                         d.path.clone(),
                         href(&d.path, o),
-                        d.updated.as_deref().map(|u| format!("{} {}", l.updated, format_date(u, lang))).unwrap_or_else(|| l.not_dated.to_string()),
+                        d.updated
+                            .as_deref()
+                            .map(|u| format!("{} {}", l.updated, format_date(u, lang)))
+                            .unwrap_or_else(|| l.not_dated.to_string()),
                     )
                 })
                 .collect(),
@@ -532,9 +628,18 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
         })
         .collect();
     let docs: Vec<DocRow> = report.documents.iter().map(|d| doc_row(d, o)).collect();
-    let errors: Vec<DocRow> = report.documents.iter().filter(|d| !d.errors.is_empty()).map(|d| doc_row(d, o)).collect();
+    let errors: Vec<DocRow> = report
+        .documents
+        .iter()
+        .filter(|d| !d.errors.is_empty())
+        .map(|d| doc_row(d, o))
+        .collect();
     let ms = report.summary.elapsed_ms;
-    let elapsed = if ms < 10_000 { format!("{:.1} s", ms as f64 / 1000.0) } else { format!("{} s", ms / 1000) };
+    let elapsed = if ms < 10_000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else {
+        format!("{} s", ms / 1000)
+    };
     let rules_label = format!(
         "{} {} — {}",
         rules.id,
@@ -561,12 +666,18 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
         skipped: &report.skipped,
         elapsed,
     };
-    page.render().unwrap_or_else(|e| format!("<!doctype html><p>render error: {e}</p>"))
+    page.render()
+        .unwrap_or_else(|e| format!("<!doctype html><p>render error: {e}</p>"))
 }
 
 fn month_label(m: &str, lang: Lang) -> String {
-    const FR_MONTHS: [&str; 12] = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
-    const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const FR_MONTHS: [&str; 12] = [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+        "déc.",
+    ];
+    const EN_MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let (y, mo) = m.split_once('-').unwrap_or((m, "01"));
     let i = mo.parse::<usize>().unwrap_or(1).clamp(1, 12) - 1;
     match lang {
@@ -581,9 +692,18 @@ mod tests {
 
     #[test]
     fn links_point_at_the_file_or_its_container() {
-        let o = HtmlOptions { lang: Lang::Fr, link_base: Some("../archive/".into()) };
-        assert_eq!(href("2025/Émargement 1.pdf", &o), "../archive/2025/%C3%89margement%201.pdf");
-        assert_eq!(href("a/Emargements.zip/x.pdf", &o), "../archive/a/Emargements.zip");
+        let o = HtmlOptions {
+            lang: Lang::Fr,
+            link_base: Some("../archive/".into()),
+        };
+        assert_eq!(
+            href("2025/Émargement 1.pdf", &o),
+            "../archive/2025/%C3%89margement%201.pdf"
+        );
+        assert_eq!(
+            href("a/Emargements.zip/x.pdf", &o),
+            "../archive/a/Emargements.zip"
+        );
         assert_eq!(href("a/b.pdf", &HtmlOptions::default()), "");
     }
 

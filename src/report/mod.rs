@@ -52,6 +52,10 @@ pub struct Summary {
     /// Documents found inside containers (zip members, e-mail attachments).
     pub embedded: usize,
     pub scanned: usize,
+    /// Scanned pages left without text (OCR not installed, disabled, failed or too slow); each
+    /// such document says which pages and why in its `warnings`.
+    #[serde(default)]
+    pub pages_not_read: usize,
     pub bytes: u64,
     pub by_format: BTreeMap<String, usize>,
     pub by_kind: BTreeMap<String, usize>,
@@ -97,7 +101,10 @@ impl Report {
                 summary.errors += 1;
             }
             for e in &d.errors {
-                *summary.by_error.entry(e.code.as_str().to_string()).or_default() += 1;
+                *summary
+                    .by_error
+                    .entry(e.code.as_str().to_string())
+                    .or_default() += 1;
             }
             if d.container.is_some() {
                 summary.embedded += 1;
@@ -107,7 +114,16 @@ impl Report {
             if d.scanned {
                 summary.scanned += 1;
             }
-            *summary.by_format.entry(d.format.as_str().to_string()).or_default() += 1;
+            summary.pages_not_read += d
+                .metadata
+                .other
+                .get(crate::ocr::META_NOT_READ)
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0);
+            *summary
+                .by_format
+                .entry(d.format.as_str().to_string())
+                .or_default() += 1;
             *summary.by_kind.entry(d.kind.id().to_string()).or_default() += 1;
         }
         for s in &sessions {
@@ -124,7 +140,10 @@ impl Report {
                 version: env!("CARGO_PKG_VERSION").to_string(),
             },
             root: root.to_string_lossy().into_owned(),
-            rules: RulesInfo { id: rules.id.clone(), version: rules.version.clone() },
+            rules: RulesInfo {
+                id: rules.id.clone(),
+                version: rules.version.clone(),
+            },
             summary,
             documents,
             sessions,
@@ -182,7 +201,11 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// exists (different drives).
 pub fn relative_link_base(out: &Path, root: &Path) -> Option<String> {
     let abs = |p: &Path| -> Option<std::path::PathBuf> {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().ok()?.join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().ok()?.join(p)
+        };
         // The output folder exists once written; canonicalise what exists.
         p.canonicalize().ok().or(Some(p))
     };
@@ -218,7 +241,11 @@ mod tests {
             Some("../archive/")
         );
         assert_eq!(
-            relative_link_base(&dir.path().join("reports"), &dir.path().join("archive/2025")).as_deref(),
+            relative_link_base(
+                &dir.path().join("reports"),
+                &dir.path().join("archive/2025")
+            )
+            .as_deref(),
             Some("../archive/2025/")
         );
     }

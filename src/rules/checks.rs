@@ -30,7 +30,11 @@ pub struct Raw {
 }
 
 fn raw(code: &'static str, detail: String, docs: Vec<&Document>) -> Raw {
-    Raw { code, detail, documents: docs.iter().map(|d| d.path.clone()).collect() }
+    Raw {
+        code,
+        detail,
+        documents: docs.iter().map(|d| d.path.clone()).collect(),
+    }
 }
 
 fn fr_date(iso: &str) -> String {
@@ -56,7 +60,13 @@ pub fn run(s: &Session, docs: &[&Document], cvs: &[&Document], rules: &RuleSet) 
 /// The date a document was signed or issued: its signature dates (latest), else its document
 /// date, else the latest date it prints that is not a session date.
 fn issued(d: &Document) -> Option<String> {
-    let pick = |role: DateRole| d.dates.iter().filter(|x| x.role == role).map(|x| x.date.clone()).max();
+    let pick = |role: DateRole| {
+        d.dates
+            .iter()
+            .filter(|x| x.role == role)
+            .map(|x| x.date.clone())
+            .max()
+    };
     pick(DateRole::Signature).or_else(|| pick(DateRole::Document))
 }
 
@@ -77,7 +87,12 @@ fn convention_unsigned(conv: Vec<&Document>, out: &mut Vec<Raw>) {
     if conv.is_empty() {
         return;
     }
-    let signed = conv.iter().any(|d| matches!(d.signature.status, SignatureStatus::Signed | SignatureStatus::Partial | SignatureStatus::Unknown));
+    let signed = conv.iter().any(|d| {
+        matches!(
+            d.signature.status,
+            SignatureStatus::Signed | SignatureStatus::Partial | SignatureStatus::Unknown
+        )
+    });
     if !signed {
         out.push(raw("convention.unsigned", String::new(), conv));
     }
@@ -88,20 +103,17 @@ fn convention_unsigned(conv: Vec<&Document>, out: &mut Vec<Raw>) {
 /// **Evidence**: dates with role `signature` in the conventions, the session start.
 fn convention_signed_after_start(s: &Session, conv: Vec<&Document>, out: &mut Vec<Raw>) {
     let Some(start) = &s.start else { return };
-    let late: Vec<&Document> = conv
+    // The agreement binds once the last party has signed: its latest signature date counts.
+    let late: Vec<(&Document, String)> = conv
         .into_iter()
-        .filter(|d| {
-            let sig: Vec<&String> = d.dates.iter().filter(|x| x.role == DateRole::Signature).map(|x| &x.date).collect();
-            !sig.is_empty() && sig.iter().all(|x| *x > start)
+        .filter_map(|d| {
+            let last = d.dates.iter().filter(|x| x.role == DateRole::Signature).map(|x| x.date.clone()).max()?;
+            (last > *start).then_some((d, last))
         })
         .collect();
-    if let Some(d) = late.first() {
-        let when = issued(d).unwrap_or_default();
-        out.push(raw(
-            "convention.signed_after_start",
-            format!("(signée le {}, début le {})", fr_date(&when), fr_date(start)),
-            late,
-        ));
+    if let Some((_, when)) = late.first() {
+        let detail = format!("(signée le {}, début le {})", fr_date(when), fr_date(start));
+        out.push(raw("convention.signed_after_start", detail, late.iter().map(|(d, _)| *d).collect()));
     }
 }
 
@@ -112,7 +124,11 @@ fn convocation_after_start(s: &Session, conv: Vec<&Document>, out: &mut Vec<Raw>
     let Some(start) = &s.start else { return };
     for d in conv {
         let date = issued(d).or_else(|| {
-            d.metadata.other.get("date").and_then(|x| x.get(..10)).map(str::to_string)
+            d.metadata
+                .other
+                .get("date")
+                .and_then(|x| x.get(..10))
+                .map(str::to_string)
         });
         if let Some(date) = date
             && date > *start
@@ -133,7 +149,10 @@ fn attendance_unsigned(sheets: Vec<&Document>, out: &mut Vec<Raw>) {
     if sheets.is_empty() {
         return;
     }
-    if sheets.iter().all(|d| d.signature.status == SignatureStatus::Unsigned) {
+    if sheets
+        .iter()
+        .all(|d| d.signature.status == SignatureStatus::Unsigned)
+    {
         out.push(raw("attendance.unsigned", String::new(), sheets));
     }
 }
@@ -144,26 +163,49 @@ fn attendance_unsigned(sheets: Vec<&Document>, out: &mut Vec<Raw>) {
 fn attendance_missing_signatures(sheets: Vec<&Document>, out: &mut Vec<Raw>) {
     let partial: Vec<&Document> = sheets
         .into_iter()
-        .filter(|d| d.signature.status != SignatureStatus::Unsigned && d.signature.empty_cells.iter().any(|c| c.state == "empty"))
+        .filter(|d| {
+            d.signature.status != SignatureStatus::Unsigned
+                && d.signature.empty_cells.iter().any(|c| c.state == "empty")
+        })
         .collect();
     if partial.is_empty() {
         return;
     }
-    let n: usize = partial.iter().map(|d| d.signature.empty_cells.iter().filter(|c| c.state == "empty").count()).sum();
+    let n: usize = partial
+        .iter()
+        .map(|d| {
+            d.signature
+                .empty_cells
+                .iter()
+                .filter(|c| c.state == "empty")
+                .count()
+        })
+        .sum();
     let who: Vec<String> = partial
         .iter()
-        .flat_map(|d| d.signature.empty_cells.iter().filter(|c| c.state == "empty"))
+        .flat_map(|d| {
+            d.signature
+                .empty_cells
+                .iter()
+                .filter(|c| c.state == "empty")
+        })
         .take(4)
         .map(|c| format!("{} ({})", c.trainee, c.slot))
         .collect();
-    out.push(raw("attendance.missing_signatures", format!("({n} cases vides : {})", who.join(", ")), partial));
+    out.push(raw(
+        "attendance.missing_signatures",
+        format!("({n} cases vides : {})", who.join(", ")),
+        partial,
+    ));
 }
 
 /// **What it checks**: dates printed on attendance sheets fall outside the session's dates.
 /// **Why auditors care**: a sheet dated outside the session (or signed in advance) is suspect.
 /// **Evidence**: the sheets' dates other than signature/issue dates; the session period.
 fn attendance_outside_session(s: &Session, sheets: Vec<&Document>, out: &mut Vec<Raw>) {
-    let (Some(start), Some(end)) = (&s.start, &s.end) else { return };
+    let (Some(start), Some(end)) = (&s.start, &s.end) else {
+        return;
+    };
     for d in sheets {
         let outside: Vec<&str> = d
             .dates
@@ -175,7 +217,12 @@ fn attendance_outside_session(s: &Session, sheets: Vec<&Document>, out: &mut Vec
         if let Some(first) = outside.first() {
             out.push(raw(
                 "attendance.outside_session",
-                format!("({} hors de la période du {} au {})", fr_date(first), fr_date(start), fr_date(end)),
+                format!(
+                    "({} hors de la période du {} au {})",
+                    fr_date(first),
+                    fr_date(start),
+                    fr_date(end)
+                ),
                 vec![d],
             ));
         }
@@ -211,7 +258,11 @@ fn satisfaction_hot_before_last_day(s: &Session, evals: Vec<&Document>, out: &mu
         {
             out.push(raw(
                 "satisfaction_hot.before_last_day",
-                format!("(datée du {}, dernier jour le {})", fr_date(&date), fr_date(end)),
+                format!(
+                    "(datée du {}, dernier jour le {})",
+                    fr_date(&date),
+                    fr_date(end)
+                ),
                 vec![d],
             ));
         }
@@ -249,9 +300,22 @@ fn name_tokens(name: &str) -> Vec<String> {
 fn cv_matches(cv: &Document, trainer: &[String]) -> bool {
     let mut hay = normalize_line(cv.facts.person.as_deref().unwrap_or(""));
     hay.push(' ');
-    hay.push_str(&normalize_line(&cv.path.rsplit('/').next().unwrap_or("").replace(['_', '-', '.'], " ")));
+    hay.push_str(&normalize_line(
+        &cv.path
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .replace(['_', '-', '.'], " "),
+    ));
     let words: Vec<&str> = hay.split(|c: char| !c.is_alphanumeric()).collect();
-    !trainer.is_empty() && trainer.iter().all(|t| words.contains(&t.as_str()))
+    // "Thomas Vermeulen" matches "Thomas Vermeulen", "VERMEULEN Thomas" and "CV T. Vermeulen":
+    // every surname word, and the first name or its initial.
+    let Some((first, surname)) = trainer.split_first() else {
+        return false;
+    };
+    let surname_ok = !surname.is_empty() && surname.iter().all(|t| words.contains(&t.as_str()));
+    let initial = first.chars().next().map(|c| c.to_string()).unwrap_or_default();
+    surname_ok && (words.contains(&first.as_str()) || words.contains(&initial.as_str()))
 }
 
 /// The latest update date a document prints ("Mis à jour le", "Version du"), else its
@@ -274,21 +338,35 @@ pub fn update_date(d: &Document) -> Option<String> {
 fn trainer_cvs(s: &Session, cvs: &[&Document], max_age_months: u32, out: &mut Vec<Raw>) {
     for trainer in &s.trainers {
         let tokens = name_tokens(trainer);
-        let matching: Vec<&Document> = cvs.iter().copied().filter(|cv| cv_matches(cv, &tokens)).collect();
+        let matching: Vec<&Document> = cvs
+            .iter()
+            .copied()
+            .filter(|cv| cv_matches(cv, &tokens))
+            .collect();
         if matching.is_empty() {
-            out.push(raw("trainer_cv.missing", format!("({trainer})"), Vec::new()));
+            out.push(raw(
+                "trainer_cv.missing",
+                format!("({trainer})"),
+                Vec::new(),
+            ));
             continue;
         }
         let Some(start) = &s.start else { continue };
         let newest = matching.iter().filter_map(|cv| update_date(cv)).max();
         if let Some(updated) = newest
-            && let (Ok(u), Ok(st)) = (updated.parse::<jiff::civil::Date>(), start.parse::<jiff::civil::Date>())
+            && let (Ok(u), Ok(st)) = (
+                updated.parse::<jiff::civil::Date>(),
+                start.parse::<jiff::civil::Date>(),
+            )
             && let Ok(limit) = st.checked_sub(jiff::Span::new().months(max_age_months as i64))
             && u < limit
         {
             out.push(raw(
                 "trainer_cv.outdated",
-                format!("({trainer} : CV du {}, plus de {max_age_months} mois avant la session)", fr_date(&updated)),
+                format!(
+                    "({trainer} : CV du {}, plus de {max_age_months} mois avant la session)",
+                    fr_date(&updated)
+                ),
                 matching,
             ));
         }

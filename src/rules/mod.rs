@@ -41,7 +41,9 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { cv_max_age_months: default_cv_age() }
+        Settings {
+            cv_max_age_months: default_cv_age(),
+        }
     }
 }
 
@@ -143,18 +145,29 @@ pub struct OrgDocument {
 /// Judges every session: fills `status`, `missing` and `findings`.
 pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) {
     for s in sessions.iter_mut() {
-        let docs: Vec<&Document> =
-            documents.iter().filter(|d| d.session.as_deref() == Some(s.id.as_str())).collect();
+        let docs: Vec<&Document> = documents
+            .iter()
+            .filter(|d| d.session.as_deref() == Some(s.id.as_str()))
+            .collect();
         let mut findings = Vec::new();
         let mut missing = Vec::new();
         for req in &rules.requirement {
-            let kinds = if s.distance && !req.distance_kinds.is_empty() { &req.distance_kinds } else { &req.kinds };
+            let kinds = if s.distance && !req.distance_kinds.is_empty() {
+                &req.distance_kinds
+            } else {
+                &req.kinds
+            };
             let present = docs.iter().any(|d| kinds.contains(&d.kind))
-                || (!s.distance && req.distance_kinds.iter().any(|k| docs.iter().any(|d| d.kind == *k)))
+                || (!s.distance
+                    && req
+                        .distance_kinds
+                        .iter()
+                        .any(|k| docs.iter().any(|d| d.kind == *k)))
                 || req.also.as_deref().is_some_and(|a| {
                     a == "needs_analysis_section"
                         && docs.iter().any(|d| {
-                            matches!(d.kind, Kind::Convention | Kind::Quote) && d.facts.needs_analysis_section
+                            matches!(d.kind, Kind::Convention | Kind::Quote)
+                                && d.facts.needs_analysis_section
                         })
                 });
             if !present {
@@ -172,10 +185,17 @@ pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) 
                 });
             }
         }
-        let cvs: Vec<&Document> = documents.iter().filter(|d| d.kind == Kind::TrainerCv).collect();
+        let cvs: Vec<&Document> = documents
+            .iter()
+            .filter(|d| d.kind == Kind::TrainerCv)
+            .collect();
         for raw in checks::run(s, &docs, &cvs, rules) {
             if let Some(c) = rules.check(raw.code) {
-                let message = if raw.detail.is_empty() { c.fr.clone() } else { format!("{} {}", c.fr, raw.detail) };
+                let message = if raw.detail.is_empty() {
+                    c.fr.clone()
+                } else {
+                    format!("{} {}", c.fr, raw.detail)
+                };
                 findings.push(Finding {
                     code: c.code.clone(),
                     severity: c.severity,
@@ -184,6 +204,10 @@ pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) 
                     documents: raw.documents,
                 });
             }
+        }
+        // A trainer without a CV is a missing piece too.
+        if findings.iter().any(|f| f.code == "trainer_cv.missing" && f.severity != Severity::Info) {
+            missing.push(Kind::TrainerCv);
         }
         findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.code.cmp(&b.code)));
         s.status = if findings.iter().any(|f| f.severity == Severity::Blocking) {
@@ -199,14 +223,17 @@ pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) 
 }
 
 /// Organisation-level checks: one entry per organisation folder holding sessions (or the root).
-pub fn judge_organisations(sessions: &[Session], documents: &[Document], rules: &RuleSet) -> Vec<Organisation> {
+pub fn judge_organisations(
+    sessions: &[Session],
+    documents: &[Document],
+    rules: &RuleSet,
+) -> Vec<Organisation> {
     let mut orgs: Vec<String> = sessions.iter().map(|s| s.organisation.clone()).collect();
     orgs.sort();
     orgs.dedup();
     // A single organisation at the root when the sessions do not share a top-level folder
     // with others (the root is the organisation).
-    let multi = orgs.len() > 1
-        && documents.iter().all(|d| d.path.contains('/'));
+    let multi = orgs.len() > 1 && documents.iter().all(|d| d.path.contains('/'));
     if !multi {
         orgs = vec![String::new()];
     }
@@ -216,10 +243,17 @@ pub fn judge_organisations(sessions: &[Session], documents: &[Document], rules: 
             let mut found = Vec::new();
             let mut findings = Vec::new();
             for c in &rules.organisation_check {
-                let docs: Vec<&Document> =
-                    documents.iter().filter(inside).filter(|d| c.kinds.contains(&d.kind)).collect();
+                let docs: Vec<&Document> = documents
+                    .iter()
+                    .filter(inside)
+                    .filter(|d| c.kinds.contains(&d.kind))
+                    .collect();
                 for d in &docs {
-                    found.push(OrgDocument { path: d.path.clone(), kind: d.kind, updated: checks::update_date(d) });
+                    found.push(OrgDocument {
+                        path: d.path.clone(),
+                        kind: d.kind,
+                        updated: checks::update_date(d),
+                    });
                 }
                 if docs.is_empty() {
                     findings.push(Finding {
@@ -231,7 +265,11 @@ pub fn judge_organisations(sessions: &[Session], documents: &[Document], rules: 
                     });
                 }
             }
-            Organisation { path: org.clone(), findings, documents: found }
+            Organisation {
+                path: org.clone(),
+                findings,
+                documents: found,
+            }
         })
         .collect()
 }

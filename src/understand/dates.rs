@@ -1,1 +1,1698 @@
-//! TODO(skeleton): the French/English date extractor.
+//! Closed-world French and English date extractor, with date roles.
+//!
+//! Owns: finding the dates written in a document's text (numeric day-first, ISO, long French and
+//! English forms, ranges, timestamps), parsing one date string alone (cells, file names), PDF
+//! metadata dates and Excel serials, and giving each found date a [`DateRole`] from the words
+//! around it (the previous line and the current line before the date, normalised without accents
+//! or case). It is "closed-world": only the listed formats are recognised, with regexes compiled
+//! once and no NLP; anything else is ignored rather than guessed.
+//!
+//! Must not: read files, know about document kinds (the caller refines roles with the kind),
+//! guess a year that is not written nearby, or read US month-first numeric dates (except with an
+//! AM/PM time, see [`find_dates`]). It keeps no global mutable state.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use jiff::civil::{Date, Time};
+use regex::{Captures, Regex};
+
+use crate::document::{DateFact, DateRole};
+
+/// Years outside this range are not dates (phone numbers, amounts, references).
+const MIN_YEAR: i32 = 1990;
+const MAX_YEAR: i32 = 2100;
+/// A year-less date ("le 12 mars") takes its year from a complete date at most this far away.
+const YEARLESS_WINDOW: usize = 4096;
+/// The "head" of a document: its first non-empty lines, capped in bytes.
+const HEAD_LINES: usize = 20;
+const HEAD_BYTES: usize = 2500;
+/// How much text before a date is read to choose its role.
+const CONTEXT_BYTES: usize = 200;
+/// How much text after a date is read (for "Date : … Signature").
+const AFTER_BYTES: usize = 160;
+
+/// A date found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundDate {
+    pub date: Date,
+    pub role: DateRole,
+    /// The matched source text, e.g. "du 12 au 14 mars 2025" for both ends of a range.
+    pub text: String,
+    /// Byte offsets of the match in the input.
+    pub start: usize,
+    pub end: usize,
+    /// For timestamps "12/03/2025 14:32:10".
+    pub time: Option<Time>,
+    /// Why this role, e.g. "after 'Fait à …, le'".
+    pub reason: &'static str,
+}
+
+impl FoundDate {
+    /// The report form of this date (`source` is `text`, `cell`, `file_name`…).
+    pub fn to_fact(&self, source: &str, page: Option<u32>) -> DateFact {
+        DateFact {
+            date: self.date.to_string(),
+            role: self.role,
+            text: self.text.clone(),
+            page,
+            source: source.to_string(),
+            reason: Some(self.reason.to_string()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary
+
+/// Month names and abbreviations (accent-less, lower case), month number, and whether the name
+/// may be used without a year ("le 12 mars"): not for ambiguous short forms ("mar", "sept", "may")
+/// unless written with a dot.
+const MONTHS: &[(&str, i8, bool)] = &[
+    ("janvier", 1, true),
+    ("january", 1, true),
+    ("janv", 1, false),
+    ("jan", 1, false),
+    ("fevrier", 2, true),
+    ("february", 2, true),
+    ("fevr", 2, false),
+    ("fev", 2, false),
+    ("feb", 2, false),
+    ("mars", 3, true),
+    ("march", 3, true),
+    ("mar", 3, false),
+    ("avril", 4, true),
+    ("april", 4, true),
+    ("avr", 4, false),
+    ("apr", 4, false),
+    ("mai", 5, true),
+    ("may", 5, false),
+    ("juin", 6, true),
+    ("june", 6, true),
+    ("jun", 6, false),
+    ("juillet", 7, true),
+    ("july", 7, true),
+    ("juil", 7, false),
+    ("jul", 7, false),
+    ("aout", 8, true),
+    ("august", 8, true),
+    ("aou", 8, false),
+    ("aug", 8, false),
+    ("septembre", 9, true),
+    ("september", 9, true),
+    ("sept", 9, false),
+    ("sep", 9, false),
+    ("octobre", 10, true),
+    ("october", 10, true),
+    ("oct", 10, false),
+    ("novembre", 11, true),
+    ("november", 11, true),
+    ("nov", 11, false),
+    ("decembre", 12, true),
+    ("december", 12, true),
+    ("dec", 12, false),
+];
+
+const WEEKDAYS: &[&str] = &[
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "lun",
+    "mar",
+    "mer",
+    "jeu",
+    "ven",
+    "sam",
+    "dim",
+    "mon",
+    "tues",
+    "tue",
+    "wed",
+    "thurs",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+];
+
+/// An accent-tolerant regex for an accent-less lower-case word ("fevrier" also matches
+/// "février", "FÉVRIER" under `(?i)`, and "fe\u{301}vrier" with a combining accent).
+fn fold(word: &str) -> String {
+    let mut out = String::new();
+    for c in word.chars() {
+        let class = match c {
+            'a' => "[aàâä]",
+            'e' => "[eéèêë]",
+            'i' => "[iîï]",
+            'o' => "[oôö]",
+            'u' => "[uûüù]",
+            'c' => "[cç]",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(class);
+        out.push_str(r"[\x{300}-\x{36F}]?");
+    }
+    out
+}
+
+/// Alternation of words, longest first (so "septembre" wins over "sept").
+fn alternation(words: &[&str]) -> String {
+    let mut sorted: Vec<&str> = words.to_vec();
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let parts: Vec<String> = sorted.iter().map(|w| fold(w)).collect();
+    format!("(?:{})", parts.join("|"))
+}
+
+/// Horizontal white space (with the French non-breaking spaces).
+const H: &str = r"[ \t\x{A0}\x{202F}\x{2009}]";
+/// Optional time after a date: "14:32:10", "14:32", "à 14h32", "T14:32:10Z", ", 10:15 AM".
+const TIME: &str = r"(?:(?P<tc>[ \t]*,[ \t]*|<H>+(?i:à|a|at|@|-|–)<H>+|<H>+|(?i:T))(?P<hh>[01]?\d|2[0-3])(?:[:hH](?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d)(?:[.,]\d{1,9})?)?|[hH])(?:<H>?(?P<ap>[AaPp])\.?[Mm]\.?)?(?:<H>?(?:Z|UTC|GMT|CEST|CET|[+-]\d\d(?::?\d\d|'\d\d'?)?))?)?";
+const YEAR4: &str = r"(?:19|20|21)\d\d";
+const ORD: &str = r"(?:er|ᵉʳ|st|nd|rd|th)";
+
+fn expand(template: &str) -> String {
+    let month = alternation(&MONTHS.iter().map(|m| m.0).collect::<Vec<_>>());
+    let weekday = alternation(WEEKDAYS);
+    template
+        .replace("<T>", TIME)
+        .replace("<W>", &format!(r"(?:{weekday}[.,]?<H>+)"))
+        .replace("<M>", &month)
+        .replace("<Y>", YEAR4)
+        .replace("<O>", ORD)
+        .replace("<H>", H)
+}
+
+/// Day-first numeric date: 12/03/2025, 12.03.25, 12-03-2025, 1/4/2025, OCR "l2/O3/2O25".
+const P_NUM: &str = r"(?P<d>[0-9lIO]{1,2})(?P<s1>/<H>?|[.-])(?P<m>[0-9lIO]{1,2})(?P<s2>/<H>?|[.-])(?P<y>[0-9lIO]{4}|[0-9lIO]{2})<T>";
+/// Year-first numeric date: 2025-03-12, 2025/03/12, 2025-03-12T14:32:10.
+const P_YMD: &str = r"(?P<y><Y>)(?P<s1>[-/.])(?P<m>[01]?\d)(?P<s2>[-/.])(?P<d>[0-3]?\d)<T>";
+/// Day-first long form: "mercredi 12 mars 2025", "1er avril 2025", "12th March 2025",
+/// "12-Mar-2025", "le 12 mars" (year-less).
+const P_DMY: &str = r"(?i)(?P<wd><W>)?(?P<d>[0-3]?\d)(?P<o><O>)?(?P<sep><H>+(?:of<H>+)?|-)(?P<m><M>)(?P<dot>\.)?(?:(?:,?<H>+|-)(?P<y><Y>))?<T>";
+/// Month-first English form: "March 12, 2025", "Wednesday, March 12th, 2025", "Mar. 12, 2025".
+const P_MDY: &str = r"(?i)(?P<wd><W>)?(?P<m><M>)(?P<dot>\.)?<H>+(?P<d>[0-3]?\d)(?P<o>st|nd|rd|th)?,?<H>+(?P<y><Y>)<T>";
+/// Long day-first range: "du 12 au 14 mars 2025", "du 28 février au 2 mars 2025",
+/// "les 12, 13 et 14 mars 2025", "12-14 mars 2025", "from 12 to 14 March 2025".
+const P_RANGE_DMY: &str = r"(?i)(?P<pre>(?:du|from|between|entre(?:<H>+le)?|les|le)<H>+)?<W>?(?P<d1>[0-3]?\d)(?P<o1><O>)?(?:<H>+(?P<m1><M>)\.?(?:,?<H>+(?P<y1><Y>))?)?(?P<mid>(?:<H>*,<H>*[0-3]?\d(?:er|ᵉʳ)?)*)(?P<conn>\s+(?:au|to|until|till|through|and|et(?:<H>+le)?|jusqu['’]au)\s+|[-–—]|\s+[-–—]\s+)(?:le<H>+)?<W>?(?P<d2>[0-3]?\d)(?P<o2><O>)?<H>+(?P<m2><M>)(?P<dot2>\.)?(?:,?<H>+(?P<y2><Y>))?";
+/// Month-first English range: "March 12-14, 2025", "from March 12 to March 14, 2025".
+const P_RANGE_MDY: &str = r"(?i)(?P<pre>(?:from|between)<H>+)?<W>?(?P<m1><M>)\.?<H>+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?(?:,?<H>+(?P<y1><Y>))?(?P<conn>\s+(?:to|until|till|through|and)\s+|[-–—]|\s+[-–—]\s+)(?:<W>?(?P<m2><M>)\.?<H>+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?,?<H>+(?P<y2><Y>)";
+/// Numeric range: "du 12/03/2025 au 14/03/2025", "du 12/03 au 14/03/2025", "12-14/03/2025".
+const P_RANGE_NUM: &str = r"(?P<pre>(?i:du|from|between|entre(?:<H>+le)?|les|le)<H>+)?(?P<d1>\d{1,2})(?:(?P<s1>[/.-])(?P<m1>\d{1,2})(?:(?P<s1b>[/.-])(?P<y1>\d{4}|\d{2}))?)?(?P<conn>\s+(?i:au|to|until|till|through|and|et(?:<H>+le)?|jusqu['’]au)\s+|[-–—]|\s+[-–—]\s+)(?P<d2>\d{1,2})(?P<s2>[/.-])(?P<m2>\d{1,2})(?P<s2b>[/.-])(?P<y2>\d{4}|\d{2})";
+
+type Parse = fn(&str, &Captures) -> Option<Cand>;
+
+/// Index of [`P_YMD`] in [`PATTERNS`].
+const YMD_PATTERN: usize = 4;
+
+/// The patterns, ranges first; each with its parser.
+const PATTERNS: [(&str, Parse); 7] = [
+    (P_RANGE_DMY, parse_range_dmy),
+    (P_RANGE_MDY, parse_range_mdy),
+    (P_RANGE_NUM, parse_range_num),
+    (P_NUM, parse_num),
+    (P_YMD, parse_ymd),
+    (P_DMY, parse_long),
+    (P_MDY, parse_long),
+];
+
+/// Each pattern alone, with its capture groups.
+static RE_EACH: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    PATTERNS
+        .iter()
+        .map(|(p, _)| Regex::new(&expand(p)).expect("date regex is valid"))
+        .collect()
+});
+
+fn without_names(p: &str) -> String {
+    static NAMES: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\(\?P<[a-z0-9]+>").expect("valid regex"));
+    NAMES.replace_all(&expand(p), "(?:").into_owned()
+}
+
+/// All patterns in one: finds where any date may start, in a single pass over the text.
+static RE_ANY: LazyLock<Regex> = LazyLock::new(|| {
+    let alts: Vec<String> = PATTERNS
+        .iter()
+        .map(|(p, _)| format!("(?:{})", without_names(p)))
+        .collect();
+    Regex::new(&alts.join("|")).expect("date regex is valid")
+});
+
+/// The patterns anchored at the start: which of them match where [`RE_ANY`] stopped.
+static RE_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    regex::RegexSet::new(
+        PATTERNS
+            .iter()
+            .map(|(p, _)| format!("^(?:{})", without_names(p))),
+    )
+    .expect("date regex set is valid")
+});
+
+/// What may stand between two complete dates to make a range of them.
+static RE_CONNECTOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?i:au|to|until|till|through|and|et(?:\s+le)?|jusqu['’]au|[-–—])\s*$")
+        .expect("valid regex")
+});
+/// What may stand before the first date of a range and belongs to it.
+static RE_RANGE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i:du|from|between|entre(?:\s+le)?|les)[ \t\x{A0}]+$").expect("valid regex")
+});
+
+// ---------------------------------------------------------------------------------------------
+// Candidates
+
+/// Month and day of a range end whose year may be unknown yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Md {
+    m: i8,
+    d: i8,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Val {
+    /// One date; `y` is `None` for a year-less "le 12 mars".
+    Single {
+        y: Option<i32>,
+        md: Md,
+        time: Option<Time>,
+    },
+    /// A range; `y` is the year of the end (`None` if year-less), the start is `back` years
+    /// earlier.
+    Range {
+        y: Option<i32>,
+        a: Md,
+        back: i32,
+        b: Md,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    start: usize,
+    end: usize,
+    val: Val,
+}
+
+/// A candidate with its year(s) settled.
+#[derive(Clone, Copy, Debug)]
+enum Settled {
+    Single(Date, Option<Time>),
+    Range(Date, Date),
+}
+
+fn mk_date(y: i32, m: i8, d: i8) -> Option<Date> {
+    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+        return None;
+    }
+    Date::new(i16::try_from(y).ok()?, m, d).ok()
+}
+
+/// Month and day that exist in some year (29 February allowed).
+fn md_ok(m: i8, d: i8) -> bool {
+    mk_date(2024, m, d).is_some()
+}
+
+fn group<'t>(c: &Captures<'t>, name: &str) -> Option<&'t str> {
+    c.name(name).map(|m| m.as_str())
+}
+
+fn num(s: &str) -> Option<i32> {
+    s.parse().ok()
+}
+
+/// Two-digit years: 90–99 → 1990s, 00–89 → 2000s.
+fn expand_year(s: &str) -> Option<i32> {
+    let y = num(s)?;
+    if s.len() == 2 {
+        Some(if y >= 90 { 1900 + y } else { 2000 + y })
+    } else {
+        Some(y)
+    }
+}
+
+fn month_of(word: &str) -> Option<(i8, bool)> {
+    let key = normalise(word.trim_end_matches('.'));
+    MONTHS
+        .iter()
+        .find(|(name, _, _)| *name == key)
+        .map(|&(_, m, free)| (m, free))
+}
+
+/// Digits with OCR confusions l/I → 1 and O → 0. Returns the number, how many letters were
+/// read as digits, and how many real digits there were.
+fn ocr_num(s: &str) -> Option<(i32, usize, usize)> {
+    let mut n = 0i32;
+    let (mut letters, mut digits) = (0, 0);
+    for c in s.chars() {
+        let v = match c {
+            '0'..='9' => {
+                digits += 1;
+                c as i32 - '0' as i32
+            }
+            'l' | 'I' => {
+                letters += 1;
+                1
+            }
+            'O' => {
+                letters += 1;
+                0
+            }
+            _ => return None,
+        };
+        n = n.checked_mul(10)?.checked_add(v)?;
+    }
+    Some((n, letters, digits))
+}
+
+fn prev_char(text: &str, at: usize) -> Option<char> {
+    text.get(..at)?.chars().next_back()
+}
+
+fn next_char(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?.chars().next()
+}
+
+fn is_num_sep(c: char) -> bool {
+    matches!(c, '/' | '.' | '-' | ',' | ':')
+}
+
+/// Nothing glued before `start`: no letter or digit, no "digit + separator" (a longer number
+/// like a phone "06.12.03.20.25"), no "N°". A separator different from the date's own one is
+/// accepted ("80101911/26.06.2025": a document number, then a date).
+fn left_ok(text: &str, start: usize, own_sep: Option<char>) -> bool {
+    let Some(c) = prev_char(text, start) else {
+        return true;
+    };
+    if c.is_alphanumeric() || c == '°' || c == '#' {
+        return false;
+    }
+    if is_num_sep(c) && own_sep != Some(c) && own_sep.is_some() {
+        return true;
+    }
+    if is_num_sep(c) {
+        let before = start - c.len_utf8();
+        return !prev_char(text, before).is_some_and(|p| p.is_ascii_digit());
+    }
+    true
+}
+
+/// Nothing glued after `end` (same rules as [`left_ok`]).
+fn right_ok(text: &str, end: usize, own_sep: Option<char>) -> bool {
+    let Some(c) = next_char(text, end) else {
+        return true;
+    };
+    if c.is_alphanumeric() {
+        return false;
+    }
+    if is_num_sep(c) && own_sep != Some(c) && own_sep.is_some() {
+        return true;
+    }
+    if is_num_sep(c) {
+        return !next_char(text, end + c.len_utf8()).is_some_and(|n| n.is_ascii_digit());
+    }
+    true
+}
+
+/// The time of a match, and whether it reads as a 12-hour US clock (AM/PM).
+fn time_of(c: &Captures) -> Option<(Time, bool)> {
+    let hh: i32 = num(group(c, "hh")?)?;
+    let mi = match group(c, "mi") {
+        Some(s) => num(s)?,
+        None => {
+            // "14h" alone is a time only after "à"/"at": "12/03/2025 - 14h" is not.
+            let tc = normalise(group(c, "tc").unwrap_or("")).trim().to_string();
+            if !matches!(tc.as_str(), "a" | "at" | "@") {
+                return None;
+            }
+            0
+        }
+    };
+    let ss = group(c, "ss").and_then(num).unwrap_or(0);
+    let (h, us) = match group(c, "ap").map(|s| s.to_ascii_lowercase()) {
+        Some(ap) => {
+            if !(1..=12).contains(&hh) {
+                return None;
+            }
+            (if ap == "p" { hh % 12 + 12 } else { hh % 12 }, true)
+        }
+        None => (hh, false),
+    };
+    let t = Time::new(
+        i8::try_from(h).ok()?,
+        i8::try_from(mi).ok()?,
+        i8::try_from(ss).ok()?,
+        0,
+    )
+    .ok()?;
+    Some((t, us))
+}
+
+/// Where the date part of an atom ends (before its optional time).
+fn date_end(c: &Captures) -> Option<usize> {
+    ["y", "d", "dot", "m", "o"]
+        .iter()
+        .filter_map(|g| c.name(g))
+        .map(|m| m.end())
+        .max()
+}
+
+/// Builds a single-date candidate: checks the right boundary with and without the time, and
+/// swaps day and month for a US 12-hour timestamp.
+fn single(
+    text: &str,
+    c: &Captures,
+    ymd: (Option<i32>, i8, i8),
+    own_sep: Option<char>,
+    allow_us: bool,
+) -> Option<Cand> {
+    let all = c.get(0)?;
+    let dend = date_end(c)?;
+    let (y, mut m, mut d) = ymd;
+    let mut time = None;
+    let mut end = dend;
+    if c.name("hh").is_some() {
+        if let Some((t, us)) = time_of(c) {
+            if right_ok(text, all.end(), own_sep) {
+                time = Some(t);
+                end = all.end();
+                if us && allow_us {
+                    std::mem::swap(&mut m, &mut d);
+                }
+            }
+        }
+    }
+    if end == dend && !right_ok(text, dend, own_sep) {
+        return None;
+    }
+    match y {
+        Some(y) => {
+            mk_date(y, m, d)?;
+        }
+        None => {
+            if !md_ok(m, d) {
+                return None;
+            }
+        }
+    }
+    Some(Cand {
+        start: all.start(),
+        end,
+        val: Val::Single {
+            y,
+            md: Md { m, d },
+            time,
+        },
+    })
+}
+
+fn parse_num(text: &str, c: &Captures) -> Option<Cand> {
+    let start = c.get(0)?.start();
+    let s1 = group(c, "s1")?.chars().next()?;
+    let s2 = group(c, "s2")?.chars().next()?;
+    if s1 != s2 || !left_ok(text, start, Some(s1)) {
+        return None;
+    }
+    let (ds, ms, ys) = (group(c, "d")?, group(c, "m")?, group(c, "y")?);
+    let (d, l1, _) = ocr_num(ds)?;
+    let (m, l2, _) = ocr_num(ms)?;
+    let (y, l3, yd) = ocr_num(ys)?;
+    if l1 + l2 + l3 > 2 || yd < 2 {
+        return None;
+    }
+    // "1.2.25" is a section number, not a date: short years need two-digit day and month
+    // unless the separator is a slash.
+    if ys.len() == 2 && s1 != '/' && (ds.len() != 2 || ms.len() != 2) {
+        return None;
+    }
+    let y = if ys.len() == 2 {
+        if y >= 90 { 1900 + y } else { 2000 + y }
+    } else {
+        y
+    };
+    single(
+        text,
+        c,
+        (Some(y), i8::try_from(m).ok()?, i8::try_from(d).ok()?),
+        Some(s1),
+        true,
+    )
+}
+
+fn parse_ymd(text: &str, c: &Captures) -> Option<Cand> {
+    let start = c.get(0)?.start();
+    let s1 = group(c, "s1")?.chars().next()?;
+    if group(c, "s2")?.chars().next()? != s1 || !left_ok(text, start, Some(s1)) {
+        return None;
+    }
+    let y = num(group(c, "y")?)?;
+    let m = i8::try_from(num(group(c, "m")?)?).ok()?;
+    let d = i8::try_from(num(group(c, "d")?)?).ok()?;
+    single(text, c, (Some(y), m, d), Some(s1), false)
+}
+
+/// Day number with its ordinal suffix: "1er" only for day 1.
+fn day_of(d: &str, ord: Option<&str>) -> Option<i8> {
+    let d = i8::try_from(num(d)?).ok()?;
+    if let Some(o) = ord {
+        let o = o.to_lowercase();
+        if (o == "er" || o == "ᵉʳ") && d != 1 {
+            return None;
+        }
+    }
+    Some(d)
+}
+
+fn parse_long(text: &str, c: &Captures) -> Option<Cand> {
+    let start = c.get(0)?.start();
+    if !left_ok(text, start, None) {
+        return None;
+    }
+    let d = day_of(group(c, "d")?, group(c, "o"))?;
+    let (m, free) = month_of(group(c, "m")?)?;
+    let y = group(c, "y").and_then(num);
+    if y.is_none() {
+        // Year-less: only unambiguous month names (or dotted abbreviations), and never
+        // glued to a following word ("12 maisons").
+        let dotted = c.name("dot").is_some();
+        if !(free || dotted) || group(c, "sep") == Some("-") {
+            return None;
+        }
+        let after = c.name("dot").or_else(|| c.name("m"))?.end();
+        if next_char(text, after).is_some_and(|n| n.is_alphanumeric()) {
+            return None;
+        }
+    }
+    single(text, c, (y, m, d), None, false)
+}
+
+/// Connector checks shared by the ranges: a spaced dash needs a month on the first end or a
+/// "du/from" prefix ("Page 1 - 12 mars 2025" is not a range).
+fn conn_ok(c: &Captures, first_has_month: bool) -> bool {
+    let conn = group(c, "conn").unwrap_or("");
+    let spaced_dash = conn.trim() != conn && matches!(conn.trim(), "-" | "–" | "—");
+    if spaced_dash && !first_has_month && c.name("pre").is_none() {
+        return false;
+    }
+    let word = conn.trim().to_lowercase();
+    let is_list = word.starts_with("et") || word == "and";
+    if c.name("mid").is_some_and(|m| !m.as_str().is_empty()) && !is_list {
+        return false;
+    }
+    true
+}
+
+/// Builds a range candidate from two month-days and optional years. When the first end has no
+/// month it takes the second's (or the month before when its day is larger: "du 28 au 2 mars").
+fn range(
+    text: &str,
+    c: &Captures,
+    a: (Option<i32>, Option<i8>, i8),
+    b: (Option<i32>, i8, i8),
+) -> Option<Cand> {
+    let all = c.get(0)?;
+    if !left_ok(text, all.start(), None) || !right_ok(text, all.end(), None) {
+        return None;
+    }
+    let (ya, ma, da) = a;
+    let (yb, mb, db) = b;
+    let words = group(c, "conn").is_some_and(|s| {
+        let w = s.trim();
+        !w.is_empty()
+            && w.chars()
+                .all(|ch| ch.is_alphabetic() || ch.is_whitespace() || ch == '\'' || ch == '’')
+    });
+    let ma = match ma {
+        Some(m) => m,
+        None if da < db => mb,
+        // "du 28 au 2 mars": the start is in the month before; not for "12-3 mars".
+        None if words => {
+            if mb == 1 {
+                12
+            } else {
+                mb - 1
+            }
+        }
+        None => return None,
+    };
+    if !md_ok(ma, da) || !md_ok(mb, db) {
+        return None;
+    }
+    let a_md = Md { m: ma, d: da };
+    let b_md = Md { m: mb, d: db };
+    let wraps = (ma, da) > (mb, db);
+    let back = match (ya, yb) {
+        (Some(ya), Some(yb)) => yb - ya,
+        _ => i32::from(wraps),
+    };
+    if !(0..=3).contains(&back) || (back == 0 && wraps) {
+        return None;
+    }
+    // A year on the first end only ("du 28 décembre 2024 au 3 janvier") is not a format.
+    if ya.is_some() && yb.is_none() {
+        return None;
+    }
+    if let Some(yb) = yb {
+        mk_date(yb - back, ma, da)?;
+        mk_date(yb, mb, db)?;
+    }
+    Some(Cand {
+        start: all.start(),
+        end: all.end(),
+        val: Val::Range {
+            y: yb,
+            a: a_md,
+            back,
+            b: b_md,
+        },
+    })
+}
+
+fn parse_range_dmy(text: &str, c: &Captures) -> Option<Cand> {
+    let m1 = match group(c, "m1") {
+        Some(s) => Some(month_of(s)?.0),
+        None => None,
+    };
+    if !conn_ok(c, m1.is_some()) {
+        return None;
+    }
+    let d1 = day_of(group(c, "d1")?, group(c, "o1"))?;
+    let d2 = day_of(group(c, "d2")?, group(c, "o2"))?;
+    let (m2, free) = month_of(group(c, "m2")?)?;
+    let y2 = group(c, "y2").and_then(num);
+    if y2.is_none() {
+        if !(free || c.name("dot2").is_some()) {
+            return None;
+        }
+        let after = c.name("dot2").or_else(|| c.name("m2"))?.end();
+        if next_char(text, after).is_some_and(|n| n.is_alphanumeric()) {
+            return None;
+        }
+    }
+    range(
+        text,
+        c,
+        (group(c, "y1").and_then(num), m1, d1),
+        (y2, m2, d2),
+    )
+}
+
+fn parse_range_mdy(text: &str, c: &Captures) -> Option<Cand> {
+    if !conn_ok(c, true) {
+        return None;
+    }
+    let m1 = month_of(group(c, "m1")?)?.0;
+    let m2 = match group(c, "m2") {
+        Some(s) => month_of(s)?.0,
+        None => m1,
+    };
+    let d1 = day_of(group(c, "d1")?, None)?;
+    let d2 = day_of(group(c, "d2")?, None)?;
+    range(
+        text,
+        c,
+        (group(c, "y1").and_then(num), Some(m1), d1),
+        (group(c, "y2").and_then(num), m2, d2),
+    )
+}
+
+/// "et"/"and" between two complete dates is a list of days ("Dates : 12/03/2025, 19/03/2025 et
+/// 26/03/2025"), not a range, unless introduced by "les"/"entre"/"between".
+fn is_list_word(conn: &str) -> bool {
+    let w = conn.trim().to_lowercase();
+    w.starts_with("et") || w == "and"
+}
+
+fn parse_range_num(text: &str, c: &Captures) -> Option<Cand> {
+    if !conn_ok(c, c.name("m1").is_some()) {
+        return None;
+    }
+    if c.name("y1").is_some() && is_list_word(group(c, "conn")?) && c.name("pre").is_none() {
+        return None;
+    }
+    let s2 = group(c, "s2")?;
+    if Some(s2) != group(c, "s2b") {
+        return None;
+    }
+    if let (Some(a), Some(b)) = (group(c, "s1"), group(c, "s1b")) {
+        if a != b {
+            return None;
+        }
+    }
+    let short_ok = |y: &str, d: &str, m: &str, sep: &str| {
+        y.len() == 4 || sep == "/" || (d.len() == 2 && m.len() == 2)
+    };
+    let (d2s, m2s, y2s) = (group(c, "d2")?, group(c, "m2")?, group(c, "y2")?);
+    if !short_ok(y2s, d2s, m2s, s2) {
+        return None;
+    }
+    let y1 = match group(c, "y1") {
+        Some(y1s) => {
+            if !short_ok(y1s, group(c, "d1")?, group(c, "m1")?, group(c, "s1")?) {
+                return None;
+            }
+            Some(expand_year(y1s)?)
+        }
+        None => None,
+    };
+    let m1 = match group(c, "m1") {
+        Some(s) => Some(i8::try_from(num(s)?).ok()?),
+        None => None,
+    };
+    let d1 = i8::try_from(num(group(c, "d1")?)?).ok()?;
+    let d2 = i8::try_from(num(d2s)?).ok()?;
+    let m2 = i8::try_from(num(m2s)?).ok()?;
+    range(text, c, (y1, m1, d1), (Some(expand_year(y2s)?), m2, d2))
+}
+
+/// Two complete dates joined by "au", "to", "-", "et"… make a range ("du 12 mars 2025 à 9h au
+/// 14 mars 2025 à 17h", "du 28 décembre 2024 au 3 janvier 2025").
+fn combine(text: &str, atoms: &[Cand], out: &mut Vec<Cand>) {
+    let mut sorted: Vec<&Cand> = atoms.iter().collect();
+    sorted.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
+    for (i, a) in sorted.iter().enumerate() {
+        let Val::Single {
+            y: Some(ya),
+            md: ma,
+            ..
+        } = a.val
+        else {
+            continue;
+        };
+        let Some(b) = sorted[i + 1..].iter().find(|b| b.start >= a.end) else {
+            continue;
+        };
+        let Val::Single {
+            y: Some(yb),
+            md: mb,
+            ..
+        } = b.val
+        else {
+            continue;
+        };
+        let Some(gap) = text.get(a.end..b.start) else {
+            continue;
+        };
+        if gap.len() > 24 || !RE_CONNECTOR.is_match(gap) {
+            continue;
+        }
+        let prefix = {
+            let lo = floor_boundary(text, a.start.saturating_sub(16));
+            text.get(lo..a.start)
+                .and_then(|w| RE_RANGE_PREFIX.find(w))
+                .map(|m| lo + m.start())
+                .filter(|&s| prev_char(text, s).is_none_or(|p| !p.is_alphanumeric()))
+        };
+        if is_list_word(gap) && prefix.is_none() {
+            continue;
+        }
+        let (Some(da), Some(db)) = (mk_date(ya, ma.m, ma.d), mk_date(yb, mb.m, mb.d)) else {
+            continue;
+        };
+        let back = yb - ya;
+        if da > db || back > 3 {
+            continue;
+        }
+        out.push(Cand {
+            start: prefix.unwrap_or(a.start),
+            end: b.end,
+            val: Val::Range {
+                y: Some(yb),
+                a: ma,
+                back,
+                b: mb,
+            },
+        });
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Keeps the longest candidates that do not overlap.
+fn select(mut cands: Vec<Cand>) -> Vec<Cand> {
+    cands.sort_by_key(|c| {
+        (
+            std::cmp::Reverse(c.end - c.start),
+            c.start,
+            !matches!(c.val, Val::Range { .. }),
+        )
+    });
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for c in cands {
+        let before = taken.range(..=c.start).next_back();
+        if before.is_some_and(|(_, &e)| e > c.start) {
+            continue;
+        }
+        let after = taken.range(c.start..).next();
+        if after.is_some_and(|(&s, _)| s < c.end) {
+            continue;
+        }
+        taken.insert(c.start, c.end);
+        out.push(c);
+    }
+    out.sort_by_key(|c| c.start);
+    out
+}
+
+/// Days between two dates.
+fn gap_days(a: Date, b: Date) -> i64 {
+    (a.duration_since(b).as_secs() / 86_400).abs()
+}
+
+/// Gives year-less dates the year of the nearest complete date (within [`YEARLESS_WINDOW`]),
+/// choosing among that year ±1 the one closest in time; drops them when there is none.
+fn settle(cands: &[Cand]) -> Vec<(Cand, Settled)> {
+    let refs: Vec<(usize, Date)> = cands
+        .iter()
+        .filter_map(|c| match c.val {
+            Val::Single { y: Some(y), md, .. } => Some((c.start, mk_date(y, md.m, md.d)?)),
+            Val::Range { y: Some(y), b, .. } => Some((c.start, mk_date(y, b.m, b.d)?)),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(cands.len());
+    for c in cands {
+        let known = match c.val {
+            Val::Single { y, .. } | Val::Range { y, .. } => y,
+        };
+        let year = match known {
+            Some(y) => y,
+            None => {
+                let i = refs.partition_point(|(p, _)| *p < c.start);
+                let near = [i.checked_sub(1), Some(i)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|j| refs.get(j))
+                    .min_by_key(|(p, _)| p.abs_diff(c.start));
+                let Some(&(p, refd)) = near else { continue };
+                if p.abs_diff(c.start) > YEARLESS_WINDOW {
+                    continue;
+                }
+                let probe = match c.val {
+                    Val::Single { md, .. } => md,
+                    Val::Range { b, .. } => b,
+                };
+                let ry = i32::from(refd.year());
+                let best = (ry - 1..=ry + 1)
+                    .filter_map(|y| Some((y, mk_date(y, probe.m, probe.d)?)))
+                    .min_by_key(|(_, d)| gap_days(*d, refd));
+                let Some((y, _)) = best else { continue };
+                y
+            }
+        };
+        let settled = match c.val {
+            Val::Single { md, time, .. } => {
+                let Some(d) = mk_date(year, md.m, md.d) else {
+                    continue;
+                };
+                Settled::Single(d, time)
+            }
+            Val::Range { a, back, b, .. } => {
+                let (Some(da), Some(db)) =
+                    (mk_date(year - back, a.m, a.d), mk_date(year, b.m, b.d))
+                else {
+                    continue;
+                };
+                if da > db {
+                    continue;
+                }
+                Settled::Range(da, db)
+            }
+        };
+        out.push((*c, settled));
+    }
+    out
+}
+
+/// The longest a match can be (a range with weekdays and times is under 100 bytes).
+const MAX_MATCH: usize = 400;
+
+/// Every candidate of the text. [`RE_ANY`] finds the next place where some pattern matches; the
+/// anchored set says which ones, and only those are run with captures. A rejected match does
+/// not hide a date starting inside it: the search goes on one character after its start.
+fn candidates(text: &str) -> Vec<(Cand, Settled)> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let mut all = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(m) = RE_ANY.find_at(text, pos) else {
+            break;
+        };
+        let s = m.start();
+        let hay = &text[..ceil_boundary(text, s + MAX_MATCH)];
+        let mut next = None;
+        for i in RE_SET.matches(&hay[s..]).iter() {
+            let (Some(re), Some(&(_, parse))) = (RE_EACH.get(i), PATTERNS.get(i)) else {
+                continue;
+            };
+            let Some(c) = re.captures_at(hay, s) else {
+                continue;
+            };
+            if c.get(0).is_none_or(|g| g.start() != s) {
+                continue;
+            }
+            if let Some(cand) = parse(text, &c) {
+                next = next.max(Some(cand.end));
+                all.push(cand);
+            }
+        }
+        pos = match next {
+            Some(e) if e > s => e,
+            _ => s + next_char(text, s).map_or(1, char::len_utf8),
+        };
+    }
+    let mut ranges = Vec::new();
+    combine(text, &all, &mut ranges);
+    all.extend(ranges);
+    settle(&select(all))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles
+
+/// Lower case, accents removed, typographic apostrophes and spaces made plain.
+pub(crate) fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(match c {
+                '\t' | '\r' | '\u{C}' => ' ',
+                _ => c.to_ascii_lowercase(),
+            });
+            continue;
+        }
+        if ('\u{300}'..='\u{36F}').contains(&c) {
+            continue;
+        }
+        for l in c.to_lowercase() {
+            match l {
+                'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => out.push('a'),
+                'ç' => out.push('c'),
+                'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+                'î' | 'ï' | 'í' | 'ì' => out.push('i'),
+                'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
+                'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
+                'ÿ' | 'ý' => out.push('y'),
+                'ñ' => out.push('n'),
+                'œ' => out.push_str("oe"),
+                'æ' => out.push_str("ae"),
+                '’' | '‘' | '`' | 'ʼ' => out.push('\''),
+                '\u{A0}' | '\u{202F}' | '\u{2009}' | '\t' | '\r' | '\u{C}' => out.push(' '),
+                'ᵉ' => out.push('e'),
+                'ʳ' => out.push('r'),
+                _ => out.push(l),
+            }
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cue {
+    Signature,
+    Document,
+    /// A session keyword: start for a single date, start/end for a range.
+    Session,
+    Start,
+    End,
+    Other,
+    /// "Date :" just before: signature, document or other depending on the surroundings.
+    DateLabel,
+}
+
+/// Role keywords, read on the normalised context before a date. When several match, the last
+/// one (the closest to the date) wins; at the same position the first listed wins.
+const RULES: &[(&str, Cue, &str)] = &[
+    // other (before the session/end words they contain)
+    (
+        r"valable\s+jusqu|validite|valid\s+(?:until|through)|expir",
+        Cue::Other,
+        "after a validity word ('valable jusqu'au', 'validité')",
+    ),
+    (
+        r"\bnee?s?\s+le\b|date\s+de\s+naissance|\bnaissance\b|\bborn\b|\bbirth",
+        Cue::Other,
+        "after a birth word ('né le')",
+    ),
+    (
+        r"echeance|date\s+limite|due\s+date|\bpayable\b|a\s+regler|au\s+plus\s+tard|\bavant\s+le\b|date\s+de\s+(?:paiement|reglement)|\breglement\b|\bpaiement\b",
+        Cue::Other,
+        "after a due-date word ('échéance')",
+    ),
+    (
+        r"\b(?:viewed|sent|delivered|opened|created)\b|envoye(?:e)?\s+le|consulte(?:e)?\s+le|cree(?:e)?\s+le|recu(?:e)?\s+le",
+        Cue::Other,
+        "after an event word that is not signing ('envoyé le', 'sent')",
+    ),
+    // signature
+    (
+        r"\bfait\s+(?:a|au|en|le)\b",
+        Cue::Signature,
+        "after 'Fait à …, le'",
+    ),
+    (
+        r"date\s*(?:et|&|/)\s*signature|signature\s*(?:et|&|/)\s*date",
+        Cue::Signature,
+        "after 'Date et signature'",
+    ),
+    (
+        r"date\s+(?:de|of)\s+(?:la\s+)?signature|signature\s+date|signing\s+date",
+        Cue::Signature,
+        "after 'Date de signature'",
+    ),
+    (
+        r"\bsigne(?:e|s|es)?\b|\bsigned\b",
+        Cue::Signature,
+        "after 'Signé …' / 'Signed'",
+    ),
+    (
+        r"\bcompleted\s*(?::|at|on|le)?\s*$",
+        Cue::Signature,
+        "after 'Completed' (e-signature audit)",
+    ),
+    (
+        r"horodat|timestamp",
+        Cue::Signature,
+        "after 'Horodatage' (timestamp)",
+    ),
+    (
+        r"lu\s+et\s+approuve",
+        Cue::Signature,
+        "after 'Lu et approuvé'",
+    ),
+    (
+        r"bon\s+pour\s+accord",
+        Cue::Signature,
+        "after 'Bon pour accord'",
+    ),
+    (
+        r"\bpour\s+(?:le|la|l')\s*[a-z' -]{0,40}?\s+le\s*:?\s*$",
+        Cue::Signature,
+        "after 'Pour le … le :'",
+    ),
+    // document
+    (
+        r"date\s+(?:de\s+|d')?(?:la\s+)?factur|invoice\s+date|date\s+of\s+invoice",
+        Cue::Document,
+        "after 'Date de facture'",
+    ),
+    (
+        r"date\s+d'?\s*emission|\bemise?\s+le\b|date\s+of\s+issue|issue\s+date|\bissued\b|\bdated\b",
+        Cue::Document,
+        "after 'Date d'émission'",
+    ),
+    (
+        r"date\s+du\s+(?:devis|document|courrier|bon)|date\s+de\s+(?:la\s+)?(?:proposition|commande|l'offre|l'avoir)",
+        Cue::Document,
+        "after 'Date du devis'",
+    ),
+    (
+        r"\b(?:facture|devis|avoir|proposition|bon\s+de\s+commande|courrier|lettre|invoice|quote)\b[^\n]{0,40}?\b(?:du|of)\s*:?\s*$",
+        Cue::Document,
+        "after 'Facture/Devis … du'",
+    ),
+    (
+        r"version\s+du\b|\bversion\s*:|\bv\d[\d.]*\s+du\b",
+        Cue::Document,
+        "after 'Version du'",
+    ),
+    (
+        r"mise?s?\s+a\s+jour|\bmaj\b|actualise(?:e)?|publie(?:e)?\s+le|revise(?:e)?\s+le|derniere\s+modification|updated|last\s+update|revised",
+        Cue::Document,
+        "after 'Mis à jour le' / 'Actualisé le'",
+    ),
+    (
+        r"date\s+d'edition|edite(?:e)?\s+le|genere(?:e)?\s+le|generated|exporte(?:e)?\s+le|imprime(?:e)?\s+le|printed",
+        Cue::Document,
+        "after 'Édité/Généré le'",
+    ),
+    // session
+    (
+        r"date\s+de\s+debut|debut\s+de\s+(?:la\s+)?(?:formation|session|stage|l'action)|\bstart\s+date|\bstarting\b|\bdebut\s*:",
+        Cue::Start,
+        "after 'Date de début'",
+    ),
+    (
+        r"date\s+de\s+fin|fin\s+de\s+(?:la\s+)?(?:formation|session|stage|l'action)|\bend\s+date|\bfin\s*:|\bjusqu'au\b|\buntil\b",
+        Cue::End,
+        "after 'Date de fin'",
+    ),
+    (r"\bperiode\b|\bperiod\b", Cue::Session, "near 'Période'"),
+    (
+        r"dates?\s*\(s\)|dates?\s+(?:de\s+|d'|du\s+|des\s+)?(?:la\s+|l')?(?:formation|session|stage|action|intervention|realisation|cours)|\bdates\s*:|training\s+dates?|course\s+dates?",
+        Cue::Session,
+        "near 'Date(s) de formation'",
+    ),
+    (
+        r"s'est\s+deroulee?s?|se\s+deroulera|se\s+deroulant|se\s+deroule|aura\s+lieu|a\s+eu\s+lieu|s'est\s+tenue?|a\s+suivi|a\s+participe|attended",
+        Cue::Session,
+        "after 'qui s'est déroulée / se déroulera'",
+    ),
+    (
+        r"\b(?:session|formation|stage|journee|module)\s+du\s*$|\bfrom\s*$",
+        Cue::Session,
+        "after 'Session du' / 'from'",
+    ),
+    // "Date :" right before the date
+    (
+        r"(?:^|[^a-z'])date\s*:?\s*$",
+        Cue::DateLabel,
+        "after 'Date :'",
+    ),
+];
+
+static RE_RULES: LazyLock<Regex> = LazyLock::new(|| {
+    // ASCII word boundaries: the context is normalised, and they keep the fast engines usable.
+    let alts: Vec<String> = RULES
+        .iter()
+        .map(|(p, _, _)| format!("({})", p.replace(r"\b", r"(?-u:\b)")))
+        .collect();
+    Regex::new(&alts.join("|")).expect("role regex is valid")
+});
+
+/// "Lyon, le" / "À Lyon, le" / "Le" alone before a date at the start of a line.
+static RE_CITY_LE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?P<a>a\s+)?[a-z][a-z0-9' .-]{0,40}?\s*,?\s+le\s*$").expect("valid regex")
+});
+
+/// The closest role keyword in `ctx`: the last match, whose alternative is then read with
+/// captures (once).
+fn closest_cue(ctx: &str) -> Option<(Cue, &'static str)> {
+    let last = RE_RULES.find_iter(ctx).last()?;
+    let c = RE_RULES.captures_at(ctx, last.start())?;
+    let i = (1..c.len()).find(|&i| c.get(i).is_some())?;
+    RULES.get(i - 1).map(|&(_, cue, why)| (cue, why))
+}
+
+/// End of the head of the text: the first [`HEAD_LINES`] non-empty lines, at most
+/// [`HEAD_BYTES`] bytes.
+fn head_end(text: &str) -> usize {
+    let mut lines = 0;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        pos += line.len();
+        if !line.trim().is_empty() {
+            lines += 1;
+        }
+        if lines >= HEAD_LINES || pos >= HEAD_BYTES {
+            break;
+        }
+    }
+    pos.min(HEAD_BYTES)
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    head_end: usize,
+}
+
+impl Ctx<'_> {
+    /// Normalised text before `start`: the previous line and the current line, but not before
+    /// the end of the previous date (its keywords were its own).
+    fn before(&self, start: usize, floor: usize) -> (String, String) {
+        let lo = floor_boundary(self.text, start.saturating_sub(CONTEXT_BYTES)).max(floor);
+        let window = self.text.get(lo..start).unwrap_or("");
+        let (prev, line) = match window.rfind('\n') {
+            Some(i) => {
+                let prev_all = &window[..i];
+                let prev = match prev_all.rfind('\n') {
+                    Some(j) => &prev_all[j + 1..],
+                    None => prev_all,
+                };
+                (prev, &window[i + 1..])
+            }
+            None => ("", window),
+        };
+        // Does the current line really start inside the window?
+        let line_starts_here = window.contains('\n') || lo == 0 || self.text[..lo].ends_with('\n');
+        let line = normalise(line);
+        let ctx = if prev.is_empty() {
+            line.clone()
+        } else {
+            format!("{}\n{}", normalise(prev), line)
+        };
+        (
+            ctx,
+            if line_starts_here {
+                line
+            } else {
+                format!("\u{1}{line}")
+            },
+        )
+    }
+
+    /// Normalised rest of the line after `end`, plus the next line.
+    fn after(&self, end: usize) -> String {
+        let hi = ceil_boundary(self.text, end + AFTER_BYTES);
+        let window = self.text.get(end..hi).unwrap_or("");
+        let cut = window
+            .match_indices('\n')
+            .nth(1)
+            .map_or(window.len(), |(i, _)| i);
+        normalise(&window[..cut])
+    }
+
+    fn rest_of_line_empty(&self, end: usize) -> bool {
+        let rest = self.text.get(end..).unwrap_or("");
+        let line = rest.split('\n').next().unwrap_or("");
+        line.chars()
+            .all(|c| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':'))
+    }
+}
+
+/// Role of a single date.
+fn single_role(ctx: &Ctx, start: usize, end: usize, floor: usize) -> (DateRole, &'static str) {
+    let (before, line) = ctx.before(start, floor);
+    let in_head = start < ctx.head_end;
+    if let Some((cue, why)) = closest_cue(&before) {
+        return match cue {
+            Cue::Signature => (DateRole::Signature, why),
+            Cue::Document => (DateRole::Document, why),
+            Cue::Session | Cue::Start => (DateRole::SessionStart, why),
+            Cue::End => (DateRole::SessionEnd, why),
+            Cue::Other => (DateRole::Other, why),
+            Cue::DateLabel => {
+                if before.contains("signature") || ctx.after(end).contains("signature") {
+                    (DateRole::Signature, "after 'Date :' next to 'Signature'")
+                } else if in_head {
+                    (
+                        DateRole::Document,
+                        "after 'Date :' at the head of the document",
+                    )
+                } else {
+                    (
+                        DateRole::Other,
+                        "after 'Date :' (not at the head of the document)",
+                    )
+                }
+            }
+        };
+    }
+    if ctx.rest_of_line_empty(end) {
+        if line.trim() == "le" {
+            return (
+                DateRole::Document,
+                "'Le <date>' alone at the start of a line",
+            );
+        }
+        if let Some(c) = RE_CITY_LE.captures(&line) {
+            if c.name("a").is_some() && !in_head {
+                return (DateRole::Signature, "after 'À <ville>, le' near the end");
+            }
+            return (DateRole::Document, "after '<Ville>, le' (letter date)");
+        }
+    }
+    (DateRole::Other, "no role keyword nearby")
+}
+
+/// Roles of a range: a session period unless a validity/due-date word says otherwise.
+fn range_role(ctx: &Ctx, start: usize, floor: usize) -> (DateRole, DateRole, &'static str) {
+    let (before, _) = ctx.before(start, floor);
+    match closest_cue(&before) {
+        Some((Cue::Other, why)) => (DateRole::Other, DateRole::Other, why),
+        Some((Cue::Session | Cue::Start | Cue::End, _)) if before.contains("period") => (
+            DateRole::SessionStart,
+            DateRole::SessionEnd,
+            "range near 'Période'",
+        ),
+        Some((Cue::Session | Cue::Start | Cue::End, _)) => (
+            DateRole::SessionStart,
+            DateRole::SessionEnd,
+            "range near a session word",
+        ),
+        _ => (
+            DateRole::SessionStart,
+            DateRole::SessionEnd,
+            "range (default: session period)",
+        ),
+    }
+}
+
+static RE_LIST_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\s*(?:,|;|/|&|\+|et|and|puis)\s*(?:le\s+)?|\s+(?:le\s+)?)$")
+        .expect("valid regex")
+});
+
+/// Finds the dates of a text, sorted by start, each with its role.
+///
+/// Numeric dates are read day first; the only exception is a timestamp with AM/PM
+/// ("3/12/2025 10:15 AM", DocuSign certificates), read month first. Year-less dates take the
+/// year of the nearest complete date and are dropped when there is none.
+pub fn find_dates(text: &str) -> Vec<FoundDate> {
+    let settled = candidates(text);
+    let ctx = Ctx {
+        text,
+        head_end: head_end(text),
+    };
+    let mut out: Vec<FoundDate> = Vec::with_capacity(settled.len() + 4);
+    let mut floor = 0usize;
+    let mut prev: Option<(usize, DateRole)> = None;
+    for (c, s) in settled {
+        let source = text.get(c.start..c.end).unwrap_or("").to_string();
+        match s {
+            Settled::Single(date, time) => {
+                let (mut role, mut reason) = single_role(&ctx, c.start, c.end, floor);
+                // "Dates : 12/03/2025, 19/03/2025 et 26/03/2025": the list shares the first role.
+                if let Some((pend, prole)) = prev {
+                    let gap = text.get(pend..c.start).unwrap_or("");
+                    if reason == "no role keyword nearby"
+                        && gap.len() <= 12
+                        && RE_LIST_GAP.is_match(&normalise(gap))
+                        && prole != DateRole::Other
+                    {
+                        role = match prole {
+                            DateRole::SessionEnd => DateRole::SessionStart,
+                            r => r,
+                        };
+                        reason = "in a list after a date with this role";
+                    }
+                }
+                prev = Some((c.end, role));
+                out.push(FoundDate {
+                    date,
+                    role,
+                    text: source,
+                    start: c.start,
+                    end: c.end,
+                    time,
+                    reason,
+                });
+            }
+            Settled::Range(a, b) => {
+                let (ra, rb, reason) = range_role(&ctx, c.start, floor);
+                prev = Some((c.end, ra));
+                for (date, role) in [(a, ra), (b, rb)] {
+                    out.push(FoundDate {
+                        date,
+                        role,
+                        text: source.clone(),
+                        start: c.start,
+                        end: c.end,
+                        time: None,
+                        reason,
+                    });
+                }
+            }
+        }
+        floor = c.end;
+    }
+    out.dedup_by(|x, y| {
+        x.start == y.start && x.end == y.end && x.date == y.date && x.role == y.role
+    });
+    out
+}
+
+/// One date string alone (a cell, a file name): `Some` when the string holds exactly one
+/// distinct complete date (ranges give `None`). Also reads compact `YYYYMMDD` / `DDMMYYYY`
+/// tokens of exactly 8 digits (file names) when nothing else is found.
+pub fn parse_date(s: &str) -> Option<Date> {
+    let t = s.trim();
+    if t.is_empty() || t.len() > 512 {
+        return None;
+    }
+    let found = candidates(t);
+    if !found.is_empty() {
+        let mut dates = found.iter().map(|(_, s)| match s {
+            Settled::Single(d, _) => Some(*d),
+            Settled::Range(..) => None,
+        });
+        let first = dates.next()??;
+        return dates.all(|d| d == Some(first)).then_some(first);
+    }
+    let mut hits = Vec::new();
+    for tok in t.split(|c: char| !c.is_ascii_digit()) {
+        if tok.len() != 8 {
+            continue;
+        }
+        let ymd = compact(tok, (0..4, 4..6, 6..8));
+        let dmy = compact(tok, (4..8, 2..4, 0..2));
+        match (ymd, dmy) {
+            (Some(d), None) | (None, Some(d)) => hits.push(d),
+            _ => {}
+        }
+    }
+    hits.dedup();
+    match hits.as_slice() {
+        [d] => Some(*d),
+        _ => None,
+    }
+}
+
+/// An 8-digit token read with the given year, month and day slices.
+fn compact(
+    tok: &str,
+    (y, m, d): (
+        std::ops::Range<usize>,
+        std::ops::Range<usize>,
+        std::ops::Range<usize>,
+    ),
+) -> Option<Date> {
+    let n = |r: std::ops::Range<usize>| tok.get(r).and_then(num);
+    mk_date(n(y)?, i8::try_from(n(m)?).ok()?, i8::try_from(n(d)?).ok()?)
+}
+
+/// A PDF date ("D:20250312101500+01'00'", "D:2025", also the XMP form
+/// "2025-03-12T10:15:00+01:00"). The date and time are those written (local to the given offset,
+/// not converted to UTC). Missing month/day default to 1 as in the PDF specification; the time is
+/// `None` when no hour is written.
+pub fn parse_pdf_date(s: &str) -> Option<(Date, Option<Time>)> {
+    let t = s.trim().trim_start_matches('\u{feff}');
+    let t = t.strip_prefix("D:").unwrap_or(t);
+    let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+    let rest = &t[digits.len()..];
+    if digits.len() >= 4 && !rest.starts_with(['-', '/', '.']) {
+        let n = |r: std::ops::Range<usize>, default: i32| -> Option<i32> {
+            match digits.get(r) {
+                Some(p) if p.len() == 2 || p.len() == 4 => num(p),
+                _ => Some(default),
+            }
+        };
+        let date = mk_date(
+            n(0..4, 0)?,
+            i8::try_from(n(4..6, 1)?).ok()?,
+            i8::try_from(n(6..8, 1)?).ok()?,
+        )?;
+        let time = if digits.len() >= 10 {
+            Some(
+                Time::new(
+                    i8::try_from(n(8..10, 0)?).ok()?,
+                    i8::try_from(n(10..12, 0)?).ok()?,
+                    i8::try_from(n(12..14, 0)?.min(59)).ok()?,
+                    0,
+                )
+                .ok()?,
+            )
+        } else {
+            None
+        };
+        return Some((date, time));
+    }
+    let c = RE_EACH.get(YMD_PATTERN)?.captures(t)?;
+    if c.get(0)?.start() != 0 {
+        return None;
+    }
+    let cand = parse_ymd(t, &c)?;
+    match cand.val {
+        Val::Single {
+            y: Some(y),
+            md,
+            time,
+        } => Some((mk_date(y, md.m, md.d)?, time)),
+        _ => None,
+    }
+}
+
+/// An Excel serial day number (1900 date system): 1899-12-30 + `serial` days, the fraction
+/// (time of day) ignored. `None` for non-finite values and outside Excel's range
+/// (1 ..= 2 958 465). Serials below 61 are off by one day because of Excel's fictitious
+/// 29 February 1900; no year-range filter is applied (the cell is known to be a date).
+pub fn excel_serial_to_date(serial: f64) -> Option<Date> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    Date::constant(1899, 12, 30)
+        .checked_add(jiff::Span::new().try_days(days).ok()?)
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i16, m: i8, day: i8) -> Date {
+        Date::constant(y, m, day)
+    }
+
+    #[test]
+    fn normalise_strips_accents_and_case() {
+        assert_eq!(normalise("Actualisé LE"), "actualise le");
+        assert_eq!(normalise("Fait à Lyon’s"), "fait a lyon's");
+        assert_eq!(normalise("fe\u{301}vrier"), "fevrier");
+        assert_eq!(normalise("ŒUVRE"), "oeuvre");
+    }
+
+    #[test]
+    fn month_lookup() {
+        assert_eq!(month_of("Févr."), Some((2, false)));
+        assert_eq!(month_of("AOÛT"), Some((8, true)));
+        assert_eq!(month_of("sept."), Some((9, false)));
+        assert_eq!(month_of("Décembre"), Some((12, true)));
+        assert_eq!(month_of("foo"), None);
+    }
+
+    #[test]
+    fn boundaries() {
+        assert!(left_ok("a 12", 2, None));
+        assert!(!left_ok("112/03", 1, Some('/')));
+        assert!(!left_ok("06.12.03", 3, Some('.')));
+        assert!(left_ok("80101911/26.06.2025", 9, Some('.')));
+        assert!(!left_ok("N°12/03/2025", 3, Some('/')));
+        assert!(right_ok("2025. Fin", 4, Some('/')));
+        assert!(!right_ok("2025.5", 4, Some('.')));
+    }
+
+    #[test]
+    fn pdf_dates() {
+        assert_eq!(
+            parse_pdf_date("D:20250312101500+01'00'"),
+            Some((d(2025, 3, 12), Some(Time::constant(10, 15, 0, 0))))
+        );
+        assert_eq!(parse_pdf_date("D:20250312"), Some((d(2025, 3, 12), None)));
+        assert_eq!(parse_pdf_date("D:2025"), Some((d(2025, 1, 1), None)));
+        assert_eq!(
+            parse_pdf_date("20250312101500Z"),
+            Some((d(2025, 3, 12), Some(Time::constant(10, 15, 0, 0))))
+        );
+        assert_eq!(
+            parse_pdf_date("2025-03-12T10:15:00+01:00"),
+            Some((d(2025, 3, 12), Some(Time::constant(10, 15, 0, 0))))
+        );
+        assert_eq!(parse_pdf_date("D:19700101000000Z"), None);
+        assert_eq!(parse_pdf_date("D:20251332"), None);
+        assert_eq!(parse_pdf_date(""), None);
+        assert_eq!(parse_pdf_date("garbage"), None);
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(excel_serial_to_date(45728.0), Some(d(2025, 3, 12)));
+        assert_eq!(excel_serial_to_date(45728.75), Some(d(2025, 3, 12)));
+        assert_eq!(excel_serial_to_date(f64::NAN), None);
+        assert_eq!(excel_serial_to_date(-3.0), None);
+        assert_eq!(excel_serial_to_date(1e12), None);
+        assert_eq!(excel_serial_to_date(2_958_465.0), Some(d(9999, 12, 31)));
+    }
+
+    #[test]
+    fn ocr_digits() {
+        assert_eq!(ocr_num("2O25"), Some((2025, 1, 3)));
+        assert_eq!(ocr_num("l2"), Some((12, 1, 1)));
+        assert_eq!(ocr_num("x"), None);
+    }
+
+    #[test]
+    fn head_is_bounded() {
+        let t = "a\n".repeat(100);
+        assert_eq!(head_end(&t), 40);
+        let long = "x".repeat(10_000);
+        assert_eq!(head_end(&long), HEAD_BYTES);
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        for s in [
+            "",
+            "1",
+            "/",
+            "é1/2/2025é",
+            "12/03/20",
+            "\u{0}12/03/2025",
+            "１２/０３/２０２５",
+            "12 mars",
+            "du  au ",
+            "du 12 au",
+            "31/02/2025 - 12/03/2025",
+            "99999999999999999999/1/2025",
+        ] {
+            let _ = find_dates(s);
+            let _ = parse_date(s);
+            let _ = parse_pdf_date(s);
+        }
+    }
+}
+
+#[cfg(test)]
+mod perf_probe {
+    use super::*;
+
+    #[test]
+    #[ignore = "timing probe"]
+    fn probe() {
+        let page = "CONVENTION — ACME, SIRET 123 456 789 00012\nPériode : du 12/03/2025 au 14/03/2025, de 9h00 à 17h00.\nTél. 04 72 12 03 25 — Prix 1 250,00 € HT — version du 1er septembre 2024.\nLa formation se déroulera dans nos locaux, 12 rue de la République, 69002 Lyon. Les stagiaires\nNom | Lundi 10 mars 2025 | Mardi 11 mars 2025 | Matin\nDupont Jean | 10/03/2025 | 11/03/2025 | présent\nLorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut\nFait à Lyon, le 20 février 2025. Pour l'organisme. Lu et approuvé.\n";
+        let mut text = String::new();
+        while text.len() < 500_000 {
+            text.push_str(page);
+            text.push_str(&"Le contenu pédagogique est détaillé en annexe. ".repeat(20));
+        }
+        let _ = find_dates(&text);
+        fn min_of<R>(f: impl Fn() -> R) -> std::time::Duration {
+            (0..30)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    std::hint::black_box(f());
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        }
+        println!("bytes {}", text.len());
+        if let Some(n) = std::env::var("ONLY_FIND").ok().and_then(|v| v.parse::<usize>().ok()) {
+            let cands = std::env::var_os("ONLY_CANDS").is_some();
+            for _ in 0..n {
+                if cands {
+                    std::hint::black_box(candidates(&text));
+                    continue;
+                }
+                std::hint::black_box(find_dates(&text));
+            }
+            return;
+        }
+        println!("RE_ANY find_iter {:?}", min_of(|| RE_ANY.find_iter(&text).count()));
+        for (i, re) in RE_EACH.iter().enumerate() {
+            println!("pattern {i} find_iter {:?}", min_of(|| re.find_iter(&text).count()));
+        }
+        println!("candidates {:?}", min_of(|| candidates(&text)));
+        println!("find_dates {:?}", min_of(|| find_dates(&text)));
+    }
+}

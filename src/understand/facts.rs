@@ -23,7 +23,9 @@ const TITLE_LABELS: [&str; 14] = [
     "course",
     "title of the training",
 ];
-const TRAINER_LABELS: [&str; 14] = [
+const TRAINER_LABELS: [&str; 16] = [
+    "formateur(trice)",
+    "formateur(s)/formatrice(s)",
     "nom du formateur",
     "nom de la formatrice",
     "formateur(s)",
@@ -61,25 +63,38 @@ const TRAINEE_LABELS: [&str; 7] = [
 ];
 
 /// The value after "label :" when the normalised line starts with one of `labels`.
+/// The value after "label :" (or "label<TAB>value", a two-column table row) when the line
+/// starts with one of `labels`.
 fn labelled<'l>(norm: &str, raw: &'l str, labels: &[&str]) -> Option<&'l str> {
+    let ok = |v: &'l str| (!v.is_empty() && v.chars().count() <= 120).then_some(v);
     for label in labels {
         if let Some(rest) = norm.strip_prefix(label) {
             let rest = rest.trim_start();
             if rest.starts_with(':') {
-                let value = raw.split_once(':').map(|(_, v)| v.trim())?;
-                if !value.is_empty() && value.chars().count() <= 120 {
-                    return Some(value);
-                }
+                return raw.split_once(':').and_then(|(_, v)| ok(v.trim()));
             }
         }
     }
-    None
+    // A key-value table row: the first cell is exactly the label.
+    let (key, value) = raw.split_once('\t')?;
+    let key = normalize_line(key);
+    let key = key.trim_end_matches([':', ' ']);
+    labels.contains(&key).then_some(()).and_then(|_| ok(value.split('\t').next().unwrap_or("").trim()))
 }
 
 fn clean_value(v: &str) -> String {
-    v.trim_matches(|c: char| c == '«' || c == '»' || c == '"' || c == '“' || c == '”' || c.is_whitespace())
-        .to_string()
+    v.trim_matches(|c: char| {
+        c == '«' || c == '»' || c == '"' || c == '“' || c == '”' || c.is_whitespace()
+    })
+    .to_string()
 }
+
+static LED_BY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i:anim[ée]e?s?|dispens[ée]e?s?|assur[ée]e?s?|encadr[ée]e?s?|led|delivered|taught) (?i:par|by) (?:(?:M\.|Mme|Mr|Ms|Monsieur|Madame) )?(\p{Lu}[\p{L}'-]+(?: \p{Lu}[\p{L}'-]+){1,2})",
+    )
+    .expect("valid regex")
+});
 
 /// Splits "Claire Dubois et Marc Petit, Léa Roux" into names.
 fn split_names(v: &str) -> Vec<String> {
@@ -98,10 +113,21 @@ pub fn looks_like_name(s: &str) -> bool {
         return false;
     }
     let letters = words.iter().all(|w| {
-        w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+        w.chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
     });
-    let caps = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
-    letters && caps >= 2
+    // Every word capitalised, but name particles ("de", "van", "d'Arc").
+    const PARTICLES: [&str; 8] = ["de", "du", "des", "la", "le", "van", "von", "da"];
+    let capitalised = words.iter().all(|w| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            || PARTICLES.contains(w)
+            || w.starts_with("d'")
+    });
+    let caps = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    letters && capitalised && caps >= 2
 }
 
 pub fn extract(view: &DocView, kind: Kind) -> DocFacts {
@@ -111,7 +137,11 @@ pub fn extract(view: &DocView, kind: Kind) -> DocFacts {
             && let Some(v) = labelled(&line.norm, &line.raw, &TITLE_LABELS)
         {
             let v = clean_value(v);
-            if v.chars().count() >= 3 && !v.chars().all(|c| c.is_ascii_digit() || c == '/' || c == ' ') {
+            if v.chars().count() >= 3
+                && !v
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '/' || c == ' ')
+            {
                 f.title = Some(v);
             }
         }
@@ -135,6 +165,15 @@ pub fn extract(view: &DocView, kind: Kind) -> DocFacts {
             }
         }
     }
+    // "La formation sera animée par Marc Lefèvre", "dispensée par Mme Sophie Garnier".
+    for line in view.lines.iter().take(400) {
+        if let Some(caps) = LED_BY.captures(&line.raw) {
+            let n = caps[1].trim().to_string();
+            if looks_like_name(&n) && !f.trainers.contains(&n) {
+                f.trainers.push(n);
+            }
+        }
+    }
     if kind == Kind::AttendanceSheet {
         for n in grid_names(view) {
             if !f.trainees.contains(&n) && !f.trainers.contains(&n) {
@@ -148,9 +187,16 @@ pub fn extract(view: &DocView, kind: Kind) -> DocFacts {
     if matches!(kind, Kind::Convention | Kind::Quote) {
         f.needs_analysis_section = view.lines.iter().any(|l| {
             l.norm.split_whitespace().count() <= 10
-                && ["analyse du besoin", "analyse des besoins", "recueil des besoins", "recueil du besoin", "besoins identifies", "needs analysis"]
-                    .iter()
-                    .any(|p| contains_phrase(&l.norm, p))
+                && [
+                    "analyse du besoin",
+                    "analyse des besoins",
+                    "recueil des besoins",
+                    "recueil du besoin",
+                    "besoins identifies",
+                    "needs analysis",
+                ]
+                .iter()
+                .any(|p| contains_phrase(&l.norm, p))
         });
     }
     f
@@ -166,9 +212,20 @@ fn grid_names(view: &DocView) -> Vec<String> {
                 None => {
                     col = row.iter().position(|c| {
                         let n = normalize_line(&c.text);
-                        ["nom", "noms", "nom et prenom", "nom prenom", "stagiaire", "stagiaires", "participant", "participants", "name", "trainee"]
-                            .iter()
-                            .any(|p| n.starts_with(p))
+                        [
+                            "nom",
+                            "noms",
+                            "nom et prenom",
+                            "nom prenom",
+                            "stagiaire",
+                            "stagiaires",
+                            "participant",
+                            "participants",
+                            "name",
+                            "trainee",
+                        ]
+                        .iter()
+                        .any(|p| n.starts_with(p))
                     });
                 }
                 Some(c) => {
@@ -188,7 +245,11 @@ fn grid_names(view: &DocView) -> Vec<String> {
 /// The person a CV is about: "Nom : X" or the first name-like line of the first page.
 fn cv_person(view: &DocView) -> Option<String> {
     for line in view.lines.iter().take(60) {
-        if let Some(v) = labelled(&line.norm, &line.raw, &["nom", "nom et prenom", "name", "prenom nom"]) {
+        if let Some(v) = labelled(
+            &line.norm,
+            &line.raw,
+            &["nom", "nom et prenom", "name", "prenom nom"],
+        ) {
             let v = clean_value(v);
             if looks_like_name(&v) {
                 return Some(v);
@@ -202,9 +263,15 @@ fn cv_person(view: &DocView) -> Option<String> {
         .find(|raw| {
             let n = normalize_line(raw);
             looks_like_name(raw)
-                && !["curriculum vitae", "cv", "formateur", "formatrice", "consultant"]
-                    .iter()
-                    .any(|w| contains_phrase(&n, w))
+                && ![
+                    "curriculum vitae",
+                    "cv",
+                    "formateur",
+                    "formatrice",
+                    "consultant",
+                ]
+                .iter()
+                .any(|w| contains_phrase(&n, w))
         })
         .map(|s| s.to_string())
 }
@@ -216,7 +283,11 @@ mod tests {
 
     fn facts(text: &str, kind: Kind) -> DocFacts {
         let ex = Extracted {
-            pages: vec![Page { number: 1, text: text.into(), ..Page::default() }],
+            pages: vec![Page {
+                number: 1,
+                text: text.into(),
+                ..Page::default()
+            }],
             ..Extracted::default()
         };
         let v = DocView::new("x.docx", Format::Docx, &ex);
@@ -237,13 +308,19 @@ mod tests {
 
     #[test]
     fn several_trainers() {
-        let f = facts("Formateurs : Claire Dubois et Marc Petit", Kind::AttendanceSheet);
+        let f = facts(
+            "Formateurs : Claire Dubois et Marc Petit",
+            Kind::AttendanceSheet,
+        );
         assert_eq!(f.trainers, ["Claire Dubois", "Marc Petit"]);
     }
 
     #[test]
     fn cv_person_from_first_lines() {
-        let f = facts("Curriculum vitae\nClaire Dubois\nFormatrice en prévention\nExpériences professionnelles", Kind::TrainerCv);
+        let f = facts(
+            "Curriculum vitae\nClaire Dubois\nFormatrice en prévention\nExpériences professionnelles",
+            Kind::TrainerCv,
+        );
         assert_eq!(f.person.as_deref(), Some("Claire Dubois"));
     }
 }

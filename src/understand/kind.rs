@@ -123,7 +123,11 @@ pub fn classify(view: &DocView) -> Classification {
         if let Some((pts, t, pos)) = best_title {
             score.add(pts, format!("title «{t}»"));
             score.title_pos = Some(pos);
-        } else if let Some(t) = w.titles.iter().find(|t| words(t).count() >= 2 && contains_phrase(&view.norm, t)) {
+        } else if let Some(t) = w
+            .titles
+            .iter()
+            .find(|t| words(t).count() >= 2 && contains_phrase(&view.norm, t))
+        {
             score.add(TITLE_ELSEWHERE, format!("mentions «{t}»"));
         }
         // 2. Characteristic phrases and legal mentions.
@@ -142,7 +146,11 @@ pub fn classify(view: &DocView) -> Classification {
         if !w.headers.is_empty() && !view.headers.is_empty() {
             let mut hits: Vec<&str> = Vec::new();
             for h in &w.headers {
-                if view.headers.iter().any(|row| row.iter().any(|c| contains_phrase(c, h))) {
+                if view
+                    .headers
+                    .iter()
+                    .any(|row| row.iter().any(|c| contains_phrase(c, h)))
+                {
                     hits.push(h);
                 }
             }
@@ -152,8 +160,22 @@ pub fn classify(view: &DocView) -> Classification {
                 score.add(pts, format!("column headers {}", shown.join(", ")));
             }
         }
-        // 4. File and folder names.
-        if let Some(t) = w.filename.iter().find(|t| contains_phrase(&view.file_name, t)) {
+        // 4. File and folder names. A survey export is named after its form ("<form title>
+        // (réponses).csv"): there the file name is the title.
+        if structure.survey.is_some()
+            && let Some(t) = w
+                .titles
+                .iter()
+                .filter(|t| contains_phrase(&view.file_name, t))
+                .max_by_key(|t| t.len())
+        {
+            score.add(TITLE, format!("form title «{t}» (file name of a survey export)"));
+            score.title_pos = Some(0);
+        } else if let Some(t) = w
+            .filename
+            .iter()
+            .find(|t| contains_phrase(&view.file_name, t))
+        {
             score.add(FILE_NAME, format!("file name «{t}»"));
         } else if let Some(t) = w
             .filename
@@ -164,6 +186,13 @@ pub fn classify(view: &DocView) -> Classification {
         }
     }
 
+    // Phrases alone are weak: a kind that neither names itself, nor has the structure, the
+    // headers or the file name of its kind is only mentioned.
+    for (_, sc) in scores.iter_mut() {
+        if sc.reasons.iter().all(|r| r.starts_with("phrases") || r.starts_with("mentions") || r.starts_with("folder")) {
+            sc.total *= 0.5;
+        }
+    }
     // 5. Structure.
     let bump = |scores: &mut Vec<(Kind, Score)>, kind: Kind, pts: f32, why: &str| {
         if let Some((_, s)) = scores.iter_mut().find(|(k, _)| *k == kind) {
@@ -205,7 +234,11 @@ pub fn classify(view: &DocView) -> Classification {
         s.add(2.0, "named first".to_string());
     }
 
-    scores.sort_by(|a, b| b.1.total.partial_cmp(&a.1.total).unwrap_or(std::cmp::Ordering::Equal));
+    scores.sort_by(|a, b| {
+        b.1.total
+            .partial_cmp(&a.1.total)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
     let (best_kind, best) = scores[0].clone();
     let second = scores.get(1).map(|(k, s)| (*k, s.total));
     let all: Vec<(Kind, f32)> = scores.iter().map(|(k, s)| (*k, s.total)).collect();
@@ -265,15 +298,34 @@ impl Structure {
             let halfdays = header
                 .iter()
                 .filter(|c| {
-                    ["matin", "apres-midi", "apres midi", "am", "pm", "morning", "afternoon"]
-                        .iter()
-                        .any(|p| contains_phrase(c, p))
+                    [
+                        "matin",
+                        "apres-midi",
+                        "apres midi",
+                        "am",
+                        "pm",
+                        "morning",
+                        "afternoon",
+                    ]
+                    .iter()
+                    .any(|p| contains_phrase(c, p))
                 })
                 .count();
             let dates = header.iter().filter(|c| looks_like_date_cell(c)).count();
-            let person = ["nom", "noms", "stagiaire", "stagiaires", "participant", "participants", "apprenant", "name", "trainee", "prenom"]
-                .iter()
-                .any(|p| has(p));
+            let person = [
+                "nom",
+                "noms",
+                "stagiaire",
+                "stagiaires",
+                "participant",
+                "participants",
+                "apprenant",
+                "name",
+                "trainee",
+                "prenom",
+            ]
+            .iter()
+            .any(|p| has(p));
             if person && (halfdays >= 1 || dates >= 2) && !has("horodateur") {
                 s.attendance_grid = Some(format!(
                     "grid of names × {} (attendance structure)",
@@ -281,14 +333,30 @@ impl Structure {
                 ));
             }
             if TIMESTAMP_HEADERS.iter().any(|t| has(t)) && header.len() >= 3 {
-                s.survey = Some("one row per respondent with a timestamp column (survey export)".into());
+                s.survey =
+                    Some("one row per respondent with a timestamp column (survey export)".into());
             }
-            let conn = ["connexion", "connection", "login", "derniere connexion", "first access", "last access"]
-                .iter()
-                .any(|p| has(p));
-            let measure = ["duree", "temps passe", "time spent", "adresse ip", "ip", "progression", "duration"]
-                .iter()
-                .any(|p| has(p));
+            let conn = [
+                "connexion",
+                "connection",
+                "login",
+                "derniere connexion",
+                "first access",
+                "last access",
+            ]
+            .iter()
+            .any(|p| has(p));
+            let measure = [
+                "duree",
+                "temps passe",
+                "time spent",
+                "adresse ip",
+                "ip",
+                "progression",
+                "duration",
+            ]
+            .iter()
+            .any(|p| has(p));
             if conn && measure {
                 s.connection_log = Some("table of connections with durations (LMS log)".into());
             }
@@ -300,12 +368,19 @@ impl Structure {
                 .lines
                 .iter()
                 .filter(|l| {
-                    (contains_phrase(&l.norm, "matin") && (contains_phrase(&l.norm, "apres-midi") || contains_phrase(&l.norm, "apres midi")))
-                        || (contains_phrase(&l.norm, "morning") && contains_phrase(&l.norm, "afternoon"))
+                    (contains_phrase(&l.norm, "matin")
+                        && (contains_phrase(&l.norm, "apres-midi")
+                            || contains_phrase(&l.norm, "apres midi")))
+                        || (contains_phrase(&l.norm, "morning")
+                            && contains_phrase(&l.norm, "afternoon"))
                 })
                 .count();
-            if halfday_lines >= 1 && (contains_phrase(&view.norm, "signature") || contains_phrase(&view.norm, "emargement")) {
-                s.attendance_grid = Some("half-day columns with signatures (attendance layout)".into());
+            if halfday_lines >= 1
+                && (contains_phrase(&view.norm, "signature")
+                    || contains_phrase(&view.norm, "emargement"))
+            {
+                s.attendance_grid =
+                    Some("half-day columns with signatures (attendance layout)".into());
             }
         }
         const CV_SECTIONS: [&str; 14] = [
@@ -327,7 +402,11 @@ impl Structure {
         let sections: Vec<&str> = CV_SECTIONS
             .iter()
             .copied()
-            .filter(|sec| view.lines.iter().any(|l| l.norm.len() <= sec.len() + 4 && l.norm.starts_with(sec)))
+            .filter(|sec| {
+                view.lines
+                    .iter()
+                    .any(|l| l.norm.len() <= sec.len() + 4 && l.norm.starts_with(sec))
+            })
             .collect();
         if sections.len() >= 3 {
             s.cv_sections = Some(format!("CV sections: {}", sections.join(", ")));
@@ -354,7 +433,11 @@ mod tests {
 
     fn doc(text: &str) -> Extracted {
         Extracted {
-            pages: vec![Page { number: 1, text: text.to_string(), ..Page::default() }],
+            pages: vec![Page {
+                number: 1,
+                text: text.to_string(),
+                ..Page::default()
+            }],
             ..Extracted::default()
         }
     }
@@ -374,10 +457,16 @@ mod tests {
 
     #[test]
     fn convention_by_title_even_with_misleading_name() {
-        let ex = doc("Formacoeur\n12 rue X, Lyon\nCONVENTION DE FORMATION PROFESSIONNELLE\n(articles L6353-1 et D6353-1 du Code du travail)\nEntre les soussignés\nArticle 2 - Programme\nLes feuilles d'émargement seront signées par demi-journée.");
+        let ex = doc(
+            "Formacoeur\n12 rue X, Lyon\nCONVENTION DE FORMATION PROFESSIONNELLE\n(articles L6353-1 et D6353-1 du Code du travail)\nEntre les soussignés\nArticle 2 - Programme\nLes feuilles d'émargement seront signées par demi-journée.",
+        );
         let c = kind_of("2025/x/programme.docx", &ex);
         assert_eq!(c.kind, Kind::Convention, "{:?}", c.reasons);
-        assert!(c.reasons.iter().any(|r| r.contains("title")), "{:?}", c.reasons);
+        assert!(
+            c.reasons.iter().any(|r| r.contains("title")),
+            "{:?}",
+            c.reasons
+        );
         assert!(c.confidence > 0.6);
     }
 
@@ -386,7 +475,11 @@ mod tests {
         let mut ex = doc("Gestes et postures\nNom\tMatin\tAprès-midi\nDupont Jean\t\t\n");
         ex.pages[0].tables.push(Table {
             rows: vec![
-                vec![Cell::text("Nom et prénom"), Cell::text("Matin"), Cell::text("Après-midi")],
+                vec![
+                    Cell::text("Nom et prénom"),
+                    Cell::text("Matin"),
+                    Cell::text("Après-midi"),
+                ],
                 vec![Cell::text("Dupont Jean"), Cell::text(""), Cell::text("")],
             ],
             ..Table::default()
@@ -405,7 +498,11 @@ mod tests {
                     Cell::text("Êtes-vous satisfait de la formation ?"),
                     Cell::text("Recommanderiez-vous cette formation ?"),
                 ],
-                vec![Cell::text("12/03/2025 14:32:10"), Cell::text("Très satisfait"), Cell::text("Oui")],
+                vec![
+                    Cell::text("12/03/2025 14:32:10"),
+                    Cell::text("Très satisfait"),
+                    Cell::text("Oui"),
+                ],
             ],
             ..Table::default()
         });

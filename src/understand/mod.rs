@@ -10,8 +10,8 @@ pub mod signature;
 pub mod view;
 
 use crate::document::{DateFact, DocFacts, Kind, Signature};
-use std::collections::BTreeSet;
 use crate::model::{Extracted, Format};
+use std::collections::BTreeSet;
 
 /// What understanding one document produced.
 #[derive(Clone, Debug)]
@@ -30,8 +30,21 @@ pub struct Understanding {
 /// Understands one document.
 pub fn understand(path: &str, format: Format, ex: &Extracted) -> Understanding {
     let view = view::DocView::new(path, format, ex);
-    let class = kind::classify(&view);
+    let class = if format == Format::Zip {
+        // An archive is a container: its members are documents of their own.
+        kind::Classification {
+            kind: Kind::Other,
+            confidence: 1.0,
+            reasons: vec!["archive: its members are classified one by one".into()],
+            runner_up: None,
+            scores: Vec::new(),
+        }
+    } else {
+        kind::classify(&view)
+    };
     let facts = facts::extract(&view, class.kind);
+    let mut dates = document_dates(ex);
+    refine_dates(class.kind, &mut dates);
     let signature = signature::analyse(&view, class.kind);
     let mut reasons = class.reasons;
     if let Some((k, score)) = class.runner_up
@@ -43,7 +56,7 @@ pub fn understand(path: &str, format: Format, ex: &Extracted) -> Understanding {
         kind: class.kind,
         confidence: class.confidence,
         reasons,
-        dates: document_dates(ex),
+        dates,
         signature,
         facts,
         runner_up: class.runner_up,
@@ -75,7 +88,10 @@ fn document_dates(ex: &Extracted) -> Vec<DateFact> {
                 text: v.signing_time.clone().unwrap_or_default(),
                 page: f.page,
                 source: "signature_field".into(),
-                reason: Some(format!("signing time of the digital signature «{}»", f.name)),
+                reason: Some(format!(
+                    "signing time of the digital signature «{}»",
+                    f.name
+                )),
             };
             if seen.insert((fact.date.clone(), fact.role)) {
                 out.push(fact);
@@ -83,4 +99,47 @@ fn document_dates(ex: &Extracted) -> Vec<DateFact> {
         }
     }
     out
+}
+
+/// Session dates that the wording leaves implicit: a single session date ("qui se déroulera le
+/// 16 juin 2025") is also the last day; an attendance sheet without a stated period spans its
+/// first to its last date.
+fn refine_dates(kind: Kind, dates: &mut Vec<DateFact>) {
+    use crate::document::DateRole;
+    let singles: Vec<DateFact> = dates
+        .iter()
+        .filter(|d| d.role == DateRole::SessionStart)
+        .filter(|d| !dates.iter().any(|e| e.role == DateRole::SessionEnd && e.text == d.text))
+        .cloned()
+        .collect();
+    if dates.iter().any(|d| d.role == DateRole::SessionEnd) {
+        // A stated period exists: single starts are part of it.
+    } else {
+        for d in singles {
+            dates.push(DateFact {
+                role: DateRole::SessionEnd,
+                reason: Some("single session date: also the last day".into()),
+                ..d
+            });
+        }
+    }
+    if kind == Kind::AttendanceSheet && !dates.iter().any(|d| d.role == DateRole::SessionStart) {
+        let grid: Vec<&DateFact> =
+            dates.iter().filter(|d| !matches!(d.role, DateRole::Signature)).collect();
+        if let (Some(first), Some(last)) =
+            (grid.iter().min_by(|a, b| a.date.cmp(&b.date)), grid.iter().max_by(|a, b| a.date.cmp(&b.date)))
+        {
+            let (first, last) = ((*first).clone(), (*last).clone());
+            dates.push(DateFact {
+                role: DateRole::SessionStart,
+                reason: Some("first date of the attendance sheet".into()),
+                ..first
+            });
+            dates.push(DateFact {
+                role: DateRole::SessionEnd,
+                reason: Some("last date of the attendance sheet".into()),
+                ..last
+            });
+        }
+    }
 }

@@ -61,12 +61,16 @@ pub fn normalize(text: &str) -> String {
 
 /// Normalises one short string (a name, a cell, a file name) to a single line.
 pub fn normalize_line(text: &str) -> String {
-    normalize(text).split_whitespace().collect::<Vec<_>>().join(" ")
+    normalize(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Words of a normalised string (letters and digits runs).
 pub fn words(norm: &str) -> impl Iterator<Item = &str> {
-    norm.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+    norm.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// Whether `phrase` (normalised) occurs in `hay` (normalised) on word boundaries.
@@ -88,10 +92,16 @@ pub fn find_phrase(hay: &str, phrase: &str) -> Option<usize> {
         let end = start + phrase.len();
         let before_ok = !first_alnum
             || start == 0
-            || !hay[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric());
+            || !hay[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric());
         let after_ok = !last_alnum
             || end >= bytes.len()
-            || !hay[end..].chars().next().is_some_and(|c| c.is_alphanumeric());
+            || !hay[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric());
         if before_ok && after_ok {
             return Some(start);
         }
@@ -106,7 +116,10 @@ mod tests {
 
     #[test]
     fn folds_accents_ligatures_case_and_spaces() {
-        assert_eq!(normalize_line("  Feuille  d’ÉMARGEMENT – Œuvre ﬁnale "), "feuille d'emargement - oeuvre finale");
+        assert_eq!(
+            normalize_line("  Feuille  d’ÉMARGEMENT – Œuvre ﬁnale "),
+            "feuille d'emargement - oeuvre finale"
+        );
         // Decomposed accents (NFD) fold too.
         assert_eq!(normalize_line("e\u{301}margement"), "emargement");
     }

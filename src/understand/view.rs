@@ -42,12 +42,20 @@ impl<'a> DocView<'a> {
             for raw in p.text.lines() {
                 let norm = normalize_line(raw);
                 if !norm.is_empty() {
-                    lines.push(Line { page: p.number, norm, raw: raw.trim().to_string() });
+                    lines.push(Line {
+                        page: p.number,
+                        norm,
+                        raw: raw.trim().to_string(),
+                    });
                 }
             }
         }
         let mut title_lines: Vec<String> = Vec::new();
-        if let Some(subject) = ex.metadata.other.get("subject").or(ex.metadata.title.as_ref())
+        if let Some(subject) = ex
+            .metadata
+            .other
+            .get("subject")
+            .or(ex.metadata.title.as_ref())
             && format == Format::Eml
         {
             title_lines.push(normalize_line(subject));
@@ -58,7 +66,12 @@ impl<'a> DocView<'a> {
                 let mut sizes: Vec<f32> = first.spans.iter().map(|s| s.font_size).collect();
                 sizes.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
                 let median = sizes[sizes.len() / 2];
-                for s in first.spans.iter().filter(|s| s.font_size >= median * 1.25).take(10) {
+                for s in first
+                    .spans
+                    .iter()
+                    .filter(|s| s.font_size >= median * 1.25)
+                    .take(10)
+                {
                     let n = normalize_line(&s.text);
                     if !n.is_empty() {
                         title_lines.push(n);
@@ -66,12 +79,19 @@ impl<'a> DocView<'a> {
                 }
             }
         }
-        let page1: Vec<&Line> = lines.iter().filter(|l| l.page == 1).take(TITLE_LINES).collect();
+        let page1: Vec<&Line> = lines
+            .iter()
+            .filter(|l| l.page == 1)
+            .take(TITLE_LINES)
+            .collect();
         for l in page1 {
             title_lines.push(l.norm.clone());
         }
         for l in lines.iter().take(60) {
-            if let Some(rest) = l.norm.strip_prefix("objet :").or_else(|| l.norm.strip_prefix("objet:"))
+            if let Some(rest) = l
+                .norm
+                .strip_prefix("objet :")
+                .or_else(|| l.norm.strip_prefix("objet:"))
             {
                 title_lines.push(rest.trim().to_string());
             }
@@ -82,33 +102,60 @@ impl<'a> DocView<'a> {
                 title_lines.push(normalize_line(label));
             }
         }
-        let norm = lines.iter().map(|l| l.norm.as_str()).collect::<Vec<_>>().join("\n");
+        let norm = lines
+            .iter()
+            .map(|l| l.norm.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
         let headers = ex
             .pages
             .iter()
             .flat_map(|p| p.tables.iter())
-            .filter_map(header_row)
+            .flat_map(header_rows)
             .collect();
         let mut parts: Vec<&str> = path.split('/').collect();
         let file = parts.pop().unwrap_or("");
         let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-        let file_name = normalize_line(&stem.replace(['_', '-', '.'], " "));
+        let file_name = normalize_line(&stem.replace(['_', '.'], " "));
         let folders = parts
             .iter()
             .rev()
             .take(2)
             .map(|f| normalize_line(&f.replace(['_', '-', '.'], " ")))
             .collect();
-        DocView { path, format, ex, lines, title_lines, norm, headers, file_name, folders }
+        DocView {
+            path,
+            format,
+            ex,
+            lines,
+            title_lines,
+            norm,
+            headers,
+            file_name,
+            folders,
+        }
     }
 }
 
-/// The first row of a table holding at least two non-empty cells, normalised.
-pub fn header_row(t: &Table) -> Option<Vec<String>> {
-    t.rows.iter().take(6).find_map(|row| {
+/// The header rows of a table, normalised: the first row holding at least two non-empty
+/// cells, and any later row (among the first 30) that looks like a header — three or more text
+/// cells, at most one holding a digit (exports such as Teams' put several sections in one file).
+pub fn header_rows(t: &Table) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for (i, row) in t.rows.iter().take(30).enumerate() {
         let cells: Vec<String> = row.iter().map(|c| normalize_line(&c.text)).collect();
-        (cells.iter().filter(|c| !c.is_empty()).count() >= 2).then_some(cells)
-    })
+        let filled = cells.iter().filter(|c| !c.is_empty()).count();
+        let digits = cells.iter().filter(|c| c.chars().any(|ch| ch.is_ascii_digit())).count();
+        if (out.is_empty() && filled >= 2 && i < 6) || (filled >= 3 && digits <= 1) {
+            if !out.contains(&cells) {
+                out.push(cells);
+            }
+            if out.len() >= 4 {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// Normalises a whole text (kept for callers that need line structure).

@@ -27,11 +27,19 @@ pub fn truth() -> &'static Value {
 pub fn report() -> &'static preuves::report::Report {
     static REPORT: OnceLock<preuves::report::Report> = OnceLock::new();
     REPORT.get_or_init(|| {
-        preuves::scan(&archive(), &preuves::ScanOptions::default(), &preuves::NoProgress)
-            .expect("scan of the fixture archive")
+        preuves::scan(
+            &archive(),
+            &preuves::ScanOptions::default(),
+            &preuves::NoProgress,
+        )
+        .expect("scan of the fixture archive")
     })
 }
 
 pub fn truth_files() -> Vec<(&'static String, &'static Value)> {
-    truth()["files"].as_object().expect("files").iter().collect()
+    truth()["files"]
+        .as_object()
+        .expect("files")
+        .iter()
+        .collect()
 }
