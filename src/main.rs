@@ -311,7 +311,9 @@ fn text(args: TextArgs) -> ExitCode {
         started: Instant::now(),
     };
     match extract::extract_guarded(detection.format, &input) {
-        Ok(ex) => {
+        Ok(mut ex) => {
+            // Scanned pages are read by OCR, as in a scan.
+            preuves::ocr::complete(detection.format, &bytes, &mut ex, &limits);
             if args.json {
                 print_json(&ex);
             } else {
@@ -475,7 +477,10 @@ fn explain(file: &Path) -> ExitCode {
         started: Instant::now(),
     };
     let ex = match extract::extract_guarded(detection.format, &input) {
-        Ok(ex) => ex,
+        Ok(mut ex) => {
+            preuves::ocr::complete(detection.format, &bytes, &mut ex, &limits);
+            ex
+        }
         Err(e) => {
             println!("  not read: {} — {}", e.code.as_str(), e.message);
             return ExitCode::SUCCESS;

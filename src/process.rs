@@ -20,7 +20,15 @@ use std::time::Instant;
 pub fn process_file(file: &FoundFile, limits: &Limits) -> Vec<Document> {
     let mut out = Vec::new();
     match read_bounded(file, limits) {
-        Ok(bytes) => process_bytes(&file.rel_path, &bytes, file.warnings.clone(), 0, None, limits, &mut out),
+        Ok(bytes) => process_bytes(
+            &file.rel_path,
+            &bytes,
+            file.warnings.clone(),
+            0,
+            None,
+            limits,
+            &mut out,
+        ),
         Err(error) => {
             let format = Format::from_extension(&file.rel_path).unwrap_or(Format::Other);
             let mut d = error_document(&file.rel_path, format, file.size, error);
@@ -46,7 +54,9 @@ fn read_bounded(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, Error> {
         .read_to_end(&mut bytes)
         .map_err(|e| Error::unreadable(format!("cannot read: {e}")))?;
     if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(Error::too_large("the file grew past the size limit while being read"));
+        return Err(Error::too_large(
+            "the file grew past the size limit while being read",
+        ));
     }
     Ok(bytes)
 }
@@ -76,12 +86,22 @@ pub fn process_bytes(
         return;
     }
     let extractor = extract::extractor_for(detection.format);
-    let input = Input { bytes, name, limits, depth, started: Instant::now() };
+    let input = Input {
+        bytes,
+        name,
+        limits,
+        depth,
+        started: Instant::now(),
+    };
     let result = extract::extract_guarded(detection.format, &input);
-    let info = ExtractorInfo { name: extractor.name().to_string(), version: extractor.version() };
+    let info = ExtractorInfo {
+        name: extractor.name().to_string(),
+        version: extractor.version(),
+    };
     let mut doc = match result {
         Ok(mut extracted) => {
             let children = std::mem::take(&mut extracted.children);
+            crate::ocr::complete(detection.format, bytes, &mut extracted, limits);
             warnings.append(&mut extracted.warnings);
             let mut d = understand_document(path, detection.format, bytes.len() as u64, &extracted);
             d.warnings = warnings;
@@ -103,8 +123,7 @@ pub fn process_bytes(
                         out,
                     ),
                     Err(error) => {
-                        let format =
-                            Format::from_extension(&child.name).unwrap_or(Format::Other);
+                        let format = Format::from_extension(&child.name).unwrap_or(Format::Other);
                         let mut d = error_document(&child_path, format, 0, error);
                         d.container = Some(path.to_string());
                         out.push(d);

@@ -123,7 +123,10 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<Walk> {
             continue;
         }
         if let Some(reason) = system_file_reason(&name) {
-            out.skipped.push(Skipped { path: rel_path, reason: reason.into() });
+            out.skipped.push(Skipped {
+                path: rel_path,
+                reason: reason.into(),
+            });
             continue;
         }
         let mut warnings = Vec::new();
@@ -213,7 +216,14 @@ mod tests {
         let w = walk(r, &WalkOptions::default()).unwrap();
         assert_eq!(w.files.len(), 1);
         assert_eq!(w.skipped[0].path, "d/loop");
-        let w = walk(r, &WalkOptions { follow_symlinks: true, ..Default::default() }).unwrap();
+        let w = walk(
+            r,
+            &WalkOptions {
+                follow_symlinks: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(w.files.len(), 1, "a loop must not be walked twice");
         assert_eq!(w.unreadable.len(), 1);
     }
@@ -235,7 +245,15 @@ mod tests {
     fn root_must_be_a_folder() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("f"), b"x").unwrap();
-        assert!(walk(&dir.path().join("f"), &WalkOptions::default()).unwrap_err().is_usage());
-        assert!(walk(&dir.path().join("missing"), &WalkOptions::default()).unwrap_err().is_usage());
+        assert!(
+            walk(&dir.path().join("f"), &WalkOptions::default())
+                .unwrap_err()
+                .is_usage()
+        );
+        assert!(
+            walk(&dir.path().join("missing"), &WalkOptions::default())
+                .unwrap_err()
+                .is_usage()
+        );
     }
 }

@@ -65,7 +65,8 @@ impl FoundDate {
 // ---------------------------------------------------------------------------------------------
 // Vocabulary
 
-/// Month names and abbreviations (accent-less, lower case), month number, and whether the name
+/// Month names and abbreviations (accent-less, lower case; `^` marks the letter that carries an
+/// accent in French), month number, and whether the name
 /// may be used without a year ("le 12 mars"): not for ambiguous short forms ("mar", "sept", "may")
 /// unless written with a dot.
 const MONTHS: &[(&str, i8, bool)] = &[
@@ -73,10 +74,10 @@ const MONTHS: &[(&str, i8, bool)] = &[
     ("january", 1, true),
     ("janv", 1, false),
     ("jan", 1, false),
-    ("fevrier", 2, true),
+    ("f^evrier", 2, true),
     ("february", 2, true),
-    ("fevr", 2, false),
-    ("fev", 2, false),
+    ("f^evr", 2, false),
+    ("f^ev", 2, false),
     ("feb", 2, false),
     ("mars", 3, true),
     ("march", 3, true),
@@ -94,9 +95,9 @@ const MONTHS: &[(&str, i8, bool)] = &[
     ("july", 7, true),
     ("juil", 7, false),
     ("jul", 7, false),
-    ("aout", 8, true),
+    ("ao^ut", 8, true),
     ("august", 8, true),
-    ("aou", 8, false),
+    ("ao^u", 8, false),
     ("aug", 8, false),
     ("septembre", 9, true),
     ("september", 9, true),
@@ -108,9 +109,9 @@ const MONTHS: &[(&str, i8, bool)] = &[
     ("novembre", 11, true),
     ("november", 11, true),
     ("nov", 11, false),
-    ("decembre", 12, true),
+    ("d^ecembre", 12, true),
     ("december", 12, true),
-    ("dec", 12, false),
+    ("d^ec", 12, false),
 ];
 
 const WEEKDAYS: &[&str] = &[
@@ -146,35 +147,65 @@ const WEEKDAYS: &[&str] = &[
     "sun",
 ];
 
-/// An accent-tolerant regex for an accent-less lower-case word ("fevrier" also matches
-/// "février", "FÉVRIER" under `(?i)`, and "fe\u{301}vrier" with a combining accent).
-fn fold(word: &str) -> String {
-    let mut out = String::new();
-    for c in word.chars() {
-        let class = match c {
-            'a' => "[aàâä]",
-            'e' => "[eéèêë]",
-            'i' => "[iîï]",
-            'o' => "[oôö]",
-            'u' => "[uûüù]",
-            'c' => "[cç]",
-            _ => {
-                out.push(c);
-                continue;
-            }
-        };
-        out.push_str(class);
-        out.push_str(r"[\x{300}-\x{36F}]?");
-    }
-    out
+/// A node of the word trie used to build the month and weekday alternations.
+#[derive(Default)]
+struct Trie {
+    /// Child per letter, and whether that letter may carry an accent.
+    children: BTreeMap<char, (bool, Trie)>,
+    end: bool,
 }
 
-/// Alternation of words, longest first (so "septembre" wins over "sept").
+impl Trie {
+    fn insert(&mut self, word: &str) {
+        let mut node = self;
+        let mut accent = false;
+        for c in word.chars() {
+            if c == '^' {
+                accent = true;
+                continue;
+            }
+            let child = node.children.entry(c).or_default();
+            child.0 |= accent;
+            accent = false;
+            node = &mut child.1;
+        }
+        node.end = true;
+    }
+
+    /// The regex of this node. A word that is a prefix of another makes the rest optional and
+    /// greedy, so the longest word wins as with a longest-first alternation.
+    fn regex(&self) -> String {
+        let alts: Vec<String> = self
+            .children
+            .iter()
+            .map(|(&c, (accent, child))| {
+                let edge = match (accent, c) {
+                    (true, 'e') => r"[eéèê][\x{300}-\x{36F}]?".to_string(),
+                    (true, 'u') => r"[uûü][\x{300}-\x{36F}]?".to_string(),
+                    _ => c.to_string(),
+                };
+                format!("{edge}{}", child.regex())
+            })
+            .collect();
+        match (alts.len(), self.end) {
+            (0, _) => String::new(),
+            (1, false) => alts.concat(),
+            (_, false) => format!("(?:{})", alts.join("|")),
+            (_, true) => format!("(?:{})?", alts.join("|")),
+        }
+    }
+}
+
+/// Accent-tolerant alternation of table words, as a trie (an alternation of 42 names would
+/// make the backtracking capture engine try each name in turn). The letter after `^` may carry
+/// an accent, precomposed or as a combining mark ("f^evrier" matches "février", "FÉVRIER" under
+/// `(?i)`, "fevrier" and "fe\u{301}vrier"); only those letters are folded.
 fn alternation(words: &[&str]) -> String {
-    let mut sorted: Vec<&str> = words.to_vec();
-    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let parts: Vec<String> = sorted.iter().map(|w| fold(w)).collect();
-    format!("(?:{})", parts.join("|"))
+    let mut trie = Trie::default();
+    for w in words {
+        trie.insert(w);
+    }
+    format!("(?:{})", trie.regex())
 }
 
 /// Horizontal white space (with the French non-breaking spaces).
@@ -348,7 +379,7 @@ fn month_of(word: &str) -> Option<(i8, bool)> {
     let key = normalise(word.trim_end_matches('.'));
     MONTHS
         .iter()
-        .find(|(name, _, _)| *name == key)
+        .find(|(name, _, _)| name.len() == key.len() + name.matches('^').count() && name.replace('^', "") == key)
         .map(|&(_, m, free)| (m, free))
 }
 
@@ -1116,7 +1147,7 @@ const RULES: &[(&str, Cue, &str)] = &[
         "after 'Bon pour accord'",
     ),
     (
-        r"\bpour\s+(?:le|la|l')\s*[a-z' -]{0,40}?\s+le\s*:?\s*$",
+        r"\bpour\s+(?:le|la|l')\s*[a-z' -]*?\s+le\s*:?\s*$",
         Cue::Signature,
         "after 'Pour le … le :'",
     ),
@@ -1137,7 +1168,7 @@ const RULES: &[(&str, Cue, &str)] = &[
         "after 'Date du devis'",
     ),
     (
-        r"\b(?:facture|devis|avoir|proposition|bon\s+de\s+commande|courrier|lettre|invoice|quote)\b[^\n]{0,40}?\b(?:du|of)\s*:?\s*$",
+        r"\b(?:facture|devis|avoir|proposition|bon\s+de\s+commande|courrier|lettre|invoice|quote)\b[^\n]*?\b(?:du|of)\s*:?\s*$",
         Cue::Document,
         "after 'Facture/Devis … du'",
     ),
@@ -1202,7 +1233,7 @@ static RE_RULES: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "Lyon, le" / "À Lyon, le" / "Le" alone before a date at the start of a line.
 static RE_CITY_LE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?P<a>a\s+)?[a-z][a-z0-9' .-]{0,40}?\s*,?\s+le\s*$").expect("valid regex")
+    Regex::new(r"^\s*(?P<a>a\s+)?[a-z][a-z0-9' .-]*?\s*,?\s+le\s*$").expect("valid regex")
 });
 
 /// The closest role keyword in `ctx`: the last match, whose alternative is then read with

@@ -188,25 +188,27 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
     {
         sig.expected = Some(grid.expected);
         sig.found = Some(grid.found);
-        let empty = grid.cells.iter().filter(|c| c.state == "empty").count();
+        let count = |state: &str| grid.cells.iter().filter(|c| c.state == state).count();
+        let (empty, uncertain) = (count("empty"), count("uncertain"));
         sig.evidence.push(Evidence {
             method: grid.method.into(),
             detail: format!(
-                "{} of {} signature cells signed ({} trainee rows × {} slots{}); {} empty, {} marked absent",
+                "{} of {} signature cells signed ({} trainee rows × {} slots{}); {} empty, {} marked absent{}",
                 grid.found,
                 grid.expected,
                 grid.rows,
                 grid.slots,
-                if grid.trainer_cells > 0 { format!(", plus {} trainer cells", grid.trainer_cells) } else { String::new() },
+                if grid.trainer_cells > 0 { format!(", including {} trainer cells", grid.trainer_cells) } else { String::new() },
                 empty,
-                grid.cells.iter().filter(|c| c.state == "absent").count()
+                count("absent"),
+                if uncertain > 0 { format!(", {uncertain} uncertain (to check by eye)") } else { String::new() }
             ),
             page: grid.page,
         });
         sig.empty_cells = grid.cells;
         sig.status = if grid.found == 0 && esign == 0 && digital_signed == 0 {
             SignatureStatus::Unsigned
-        } else if empty > 0 {
+        } else if empty + uncertain > 0 {
             SignatureStatus::Partial
         } else {
             SignatureStatus::Signed
@@ -239,7 +241,8 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
         });
     }
 
-    let scanned = ex.is_scanned();
+    // Scanned and not read by OCR (OCR fills `text` and `spans`).
+    let scanned = ex.is_scanned() && ex.pages.iter().all(|p| p.text.trim().is_empty());
     sig.status = if applies == Applies::Never {
         SignatureStatus::NotApplicable
     } else if digital_signed > 0 || esign > 0 {
@@ -373,6 +376,16 @@ fn is_logo_like(img: &ImageRef, page: &Page) -> bool {
     }
 }
 
+/// An image file read by OCR: positioned spans and ink boxes in page units, like a PDF page.
+fn laid_out_scan(page: &Page) -> bool {
+    page.tables.is_empty() && !page.spans.is_empty()
+}
+
+/// Ink that the OCR stage could not tell from noise (`crate::ocr`).
+fn is_uncertain_ink(img: &ImageRef) -> bool {
+    img.encoding.as_deref() == Some("ink-uncertain")
+}
+
 fn is_generic(label: &str) -> bool {
     matches!(label, "signature" | "cachet et signature")
 }
@@ -382,6 +395,7 @@ fn zones(view: &DocView) -> Zones {
     for page in &view.ex.pages {
         match view.format {
             Format::Pdf => pdf_zones(page, &mut z),
+            _ if laid_out_scan(page) => pdf_zones(page, &mut z),
             _ => flow_zones(page, &mut z),
         }
     }
@@ -411,10 +425,22 @@ fn pdf_zones(page: &Page, z: &mut Zones) {
             zone_label(&n).map(|l| (s, l))
         })
         .collect();
+    // Labels of one signature block ("Pour le client" / name / "Cachet et signature") are one
+    // zone: keep the first label of each block.
+    let mut blocks: Vec<&TextSpan> = Vec::new();
+    let labels: Vec<(&TextSpan, String)> = labels
+        .into_iter()
+        .filter(|(s, _)| {
+            let same_block =
+                blocks.iter().any(|b| (b.x - s.x).abs() < 30.0 && b.y > s.y && b.y - s.y < 45.0);
+            blocks.push(s);
+            !same_block
+        })
+        .collect();
     let images: Vec<(&ImageRef, Rect)> = page
         .images
         .iter()
-        .filter(|i| !is_logo_like(i, page))
+        .filter(|i| !is_logo_like(i, page) && !is_uncertain_ink(i))
         .filter_map(|i| match &i.anchor {
             Some(Anchor::Page { rect }) => Some((i, *rect)),
             _ => None,
@@ -603,7 +629,7 @@ fn is_trainer_row(n: &str) -> bool {
 fn attendance(view: &DocView) -> Option<Grid> {
     let mut total: Option<Grid> = None;
     for page in &view.ex.pages {
-        let g = if view.format == Format::Pdf {
+        let g = if view.format == Format::Pdf || laid_out_scan(page) {
             pdf_grid(page)
         } else {
             page.tables
@@ -658,9 +684,18 @@ fn row_kind(label: &str) -> Option<RowKind> {
 
 /// Counts one cell into the grid.
 #[allow(clippy::too_many_arguments)]
-fn count_cell(g: &mut Grid, kind: RowKind, col_is_trainer: bool, signed: bool, text: &str, who: &str, slot: &str) {
+/// What a grid cell holds.
+#[derive(Clone, Copy, PartialEq)]
+enum CellMark {
+    None,
+    /// Some ink that OCR could not tell from noise: to check by eye, never counted as signed.
+    Uncertain,
+    Signed,
+}
+
+fn count_cell(g: &mut Grid, kind: RowKind, col_is_trainer: bool, mark: CellMark, text: &str, who: &str, slot: &str) {
     let trainer = kind == RowKind::Trainer || (kind == RowKind::Slot && col_is_trainer);
-    if signed {
+    if mark == CellMark::Signed {
         g.expected += 1;
         g.found += 1;
         if trainer {
@@ -668,8 +703,14 @@ fn count_cell(g: &mut Grid, kind: RowKind, col_is_trainer: bool, signed: bool, t
         }
         return;
     }
-    let state = if ABSENT.is_match(text) { "absent" } else { "empty" };
-    if state == "empty" {
+    let state = if ABSENT.is_match(text) {
+        "absent"
+    } else if mark == CellMark::Uncertain {
+        "uncertain"
+    } else {
+        "empty"
+    };
+    if state != "absent" {
         g.expected += 1;
         if trainer {
             g.trainer_cells += 1;
@@ -757,7 +798,7 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
             let text = t.rows[r].get(*c).map(|x| x.text.trim()).unwrap_or("");
             let signed = images.contains(&(r, *c)) || (!text.is_empty() && CELL_ESIGN.is_match(text));
             let col_is_trainer = is_trainer_row(&normalize_line(slot));
-            count_cell(&mut g, kind, col_is_trainer, signed, text, label, slot);
+            count_cell(&mut g, kind, col_is_trainer, if signed { CellMark::Signed } else { CellMark::None }, text, label, slot);
         }
     }
     (g.expected + g.cells.len() as u32 > 0).then_some(g)
@@ -878,12 +919,14 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
         }
         let row_gap = rows.windows(2).map(|w| w[0].2 - w[1].2).fold(f32::MAX, f32::min);
         let row_gap = if row_gap == f32::MAX { 40.0 } else { row_gap.max(12.0) };
-        let mut filled = vec![vec![false; cols.len()]; rows.len()];
+        // 0: nothing, 1: uncertain ink, 2: signed.
+        let mut filled = vec![vec![0u8; cols.len()]; rows.len()];
         for img in &page.images {
             let Some(Anchor::Page { rect }) = &img.anchor else { continue };
             if is_logo_like(img, page) {
                 continue;
             }
+            let mark = if is_uncertain_ink(img) { 1 } else { 2 };
             let cx = rect.x + rect.width / 2.0;
             let cy = rect.y + rect.height / 2.0;
             let col = cols
@@ -899,7 +942,7 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
                 .filter(|(_, r)| (r.2 - cy).abs() < row_gap * 0.6)
                 .map(|(i, _)| i);
             if let (Some(r), Some(c)) = (row, col) {
-                filled[r][c] = true;
+                filled[r][c] = filled[r][c].max(mark);
             }
         }
         let mut g = Grid {
@@ -921,7 +964,12 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
                     .collect::<Vec<_>>()
                     .join(" ");
                 let col_is_trainer = is_trainer_row(&normalize_line(slot));
-                count_cell(&mut g, *kind, col_is_trainer, filled[ri][ci], &text, label, slot);
+                let cell = match filled[ri][ci] {
+                    2 => CellMark::Signed,
+                    1 => CellMark::Uncertain,
+                    _ => CellMark::None,
+                };
+                count_cell(&mut g, *kind, col_is_trainer, cell, &text, label, slot);
             }
         }
         out = Some(match out {

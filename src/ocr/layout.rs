@@ -1,0 +1,272 @@
+//! OCR words → the page's text lines and positioned spans, in the page's coordinate system.
+//!
+//! Owns the text geometry of scanned pages: which words to keep (printed text; OCR "words" read
+//! inside handwriting are dropped), lines in tesseract's reading order, a line split into spans
+//! at ruling lines and wide gaps (table cells, as the PDF layout does), each span's baseline
+//! and font size estimated from its words' boxes, and the mapping from image pixels to page
+//! units. It must not judge signatures.
+
+use super::engine::Word;
+use super::ink::{Blob, Rules};
+use crate::model::TextSpan;
+
+/// Maps image pixels (y down) to page units (y up).
+#[derive(Clone, Copy, Debug)]
+pub struct ToPage {
+    pub x0: f32,
+    pub y_top: f32,
+    pub sx: f32,
+    pub sy: f32,
+}
+
+impl ToPage {
+    pub fn x(&self, px: f32) -> f32 {
+        self.x0 + px * self.sx
+    }
+    pub fn y(&self, py: f32) -> f32 {
+        self.y_top - py * self.sy
+    }
+}
+
+/// Whether an OCR word is noise read inside handwriting or a stray mark.
+pub fn is_junk(w: &Word, printed: bool, blobs: &[Blob], median_h: f32) -> bool {
+    if printed {
+        return false;
+    }
+    let alnum = w.text.chars().filter(|c| c.is_alphanumeric()).count();
+    if alnum < 2 || w.conf < 80.0 || (w.h as f32) > median_h * 2.2 || (w.h as f32) < median_h * 0.45
+    {
+        return true;
+    }
+    let area = (w.w.max(1) * w.h.max(1)) as f32;
+    blobs.iter().any(|b| {
+        let ix = (w.right().min(b.x1) - w.x.max(b.x0)).max(0);
+        let iy = (w.bottom().min(b.y1) - w.y.max(b.y0)).max(0);
+        (ix * iy) as f32 >= 0.3 * area
+    })
+}
+
+/// Letters that reach below the baseline.
+fn has_descender(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(
+            c,
+            'g' | 'j'
+                | 'p'
+                | 'q'
+                | 'y'
+                | 'ç'
+                | ','
+                | ';'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '|'
+                | '/'
+                | 'Q'
+                | '@'
+                | '_'
+        )
+    })
+}
+
+/// Letters that reach the cap height.
+fn has_ascender(s: &str) -> bool {
+    s.chars().any(|c| {
+        c.is_uppercase()
+            || c.is_ascii_digit()
+            || matches!(
+                c,
+                'b' | 'd'
+                    | 'f'
+                    | 'h'
+                    | 'k'
+                    | 'l'
+                    | 't'
+                    | 'é'
+                    | 'è'
+                    | 'à'
+                    | 'ê'
+                    | 'â'
+                    | 'î'
+                    | 'ô'
+                    | 'û'
+            )
+    })
+}
+
+fn median(mut v: Vec<f32>) -> Option<f32> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f32::total_cmp);
+    Some(v[v.len() / 2])
+}
+
+/// The page's text (one line per OCR line, spans separated by tabs) and its spans.
+pub fn lay_out(
+    words: &[Word],
+    keep: &[bool],
+    rules: &Rules,
+    map: &ToPage,
+) -> (String, Vec<TextSpan>) {
+    // Lines in tesseract's reading order.
+    let mut lines: Vec<Vec<&Word>> = Vec::new();
+    let mut last_key = None;
+    for (w, _) in words.iter().zip(keep).filter(|(_, k)| **k) {
+        let key = (w.block, w.par, w.line);
+        if last_key != Some(key) {
+            lines.push(Vec::new());
+            last_key = Some(key);
+        }
+        if let Some(l) = lines.last_mut() {
+            l.push(w);
+        }
+    }
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    for mut line in lines {
+        line.sort_by_key(|w| w.x);
+        let bottoms_plain: Vec<f32> = line
+            .iter()
+            .filter(|w| !has_descender(&w.text))
+            .map(|w| w.bottom() as f32)
+            .collect();
+        let hs: Vec<f32> = line.iter().map(|w| w.h as f32).collect();
+        let median_h = median(hs).unwrap_or(10.0);
+        let baseline = median(bottoms_plain).unwrap_or_else(|| {
+            median(line.iter().map(|w| w.bottom() as f32).collect()).unwrap_or(0.0)
+                - 0.22 * median_h
+        });
+        let caps: Vec<f32> = line
+            .iter()
+            .filter(|w| has_ascender(&w.text))
+            .map(|w| (baseline - w.y as f32) / 0.72)
+            .collect();
+        let font_px = median(caps).unwrap_or(median_h / 0.72 * 0.75).max(4.0);
+        let centre = baseline - font_px * 0.35;
+        // Split at rules and wide gaps.
+        let mut groups: Vec<Vec<&Word>> = Vec::new();
+        for w in line {
+            let split = match groups.last().and_then(|g| g.last()) {
+                Some(prev) => {
+                    let gap = (w.x - prev.right()) as f32;
+                    gap > 1.2 * font_px
+                        || rules.vertical.iter().any(|r| {
+                            r.pos > prev.right() - 2
+                                && r.pos < w.x + 2
+                                && (r.a as f32) < centre
+                                && (r.b as f32) > centre
+                        })
+                }
+                None => true,
+            };
+            if split {
+                groups.push(Vec::new());
+            }
+            if let Some(g) = groups.last_mut() {
+                g.push(w);
+            }
+        }
+        let mut parts = Vec::new();
+        for g in groups {
+            let (Some(first), Some(last)) = (g.first(), g.last()) else {
+                continue;
+            };
+            let s: Vec<&str> = g.iter().map(|w| w.text.as_str()).collect();
+            let s = s.join(" ");
+            let x = map.x(first.x as f32);
+            spans.push(TextSpan {
+                x,
+                y: map.y(baseline),
+                width: (map.x(last.right() as f32) - x).max(0.0),
+                font_size: (font_px * map.sy).max(1.0),
+                text: s.clone(),
+            });
+            parts.push(s);
+        }
+        if !parts.is_empty() {
+            text.push_str(&parts.join("\t"));
+            text.push('\n');
+        }
+    }
+    (text, spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::ink::Rule;
+
+    fn word(line: u32, x: i32, y: i32, w: i32, h: i32, text: &str) -> Word {
+        Word {
+            block: 1,
+            par: 1,
+            line,
+            x,
+            y,
+            w,
+            h,
+            conf: 95.0,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn spans_split_at_rules_and_gaps_baseline_ignores_descenders() {
+        let words = vec![
+            word(1, 100, 100, 60, 20, "Matin"),
+            word(1, 300, 100, 110, 26, "Après-midi"),
+            word(2, 100, 200, 40, 20, "Jean"),
+            word(2, 146, 200, 60, 20, "Dupont"),
+            word(2, 230, 200, 60, 20, "Absent"),
+        ];
+        let keep = vec![true; words.len()];
+        let rules = Rules {
+            horizontal: vec![],
+            vertical: vec![Rule {
+                pos: 220,
+                a: 0,
+                b: 1000,
+            }],
+        };
+        let map = ToPage {
+            x0: 0.0,
+            y_top: 1000.0,
+            sx: 0.5,
+            sy: 0.5,
+        };
+        let (text, spans) = lay_out(&words, &keep, &rules, &map);
+        assert_eq!(text, "Matin\tAprès-midi\nJean Dupont\tAbsent\n");
+        assert_eq!(spans.len(), 4);
+        assert_eq!(spans[0].y, spans[1].y, "one baseline per line");
+        assert_eq!(spans[0].y, 1000.0 - 120.0 * 0.5);
+        assert_eq!(spans[2].text, "Jean Dupont");
+        assert_eq!(spans[2].x, 50.0);
+        assert!((spans[2].font_size - 20.0 / 0.72 * 0.5).abs() < 0.1);
+    }
+
+    #[test]
+    fn junk_words_in_handwriting_are_dropped() {
+        let blob = Blob {
+            x0: 0,
+            y0: 0,
+            x1: 100,
+            y1: 60,
+            mass: 900,
+            verdict: super::super::ink::Verdict::Ink,
+        };
+        let mut w = word(1, 10, 10, 40, 30, "WU");
+        w.conf = 85.0;
+        assert!(is_junk(&w, false, std::slice::from_ref(&blob), 22.0));
+        assert!(!is_junk(&w, true, std::slice::from_ref(&blob), 22.0));
+        let mut far = w.clone();
+        far.x = 500;
+        assert!(!is_junk(&far, false, std::slice::from_ref(&blob), 22.0));
+        far.conf = 10.0;
+        assert!(is_junk(&far, false, &[], 22.0));
+    }
+}

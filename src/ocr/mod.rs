@@ -1,0 +1,554 @@
+//! OCR of scanned pages, and the handwriting on them.
+//!
+//! Runs after extraction, on the pages the extractor marked `scanned` (image-only PDF pages,
+//! PDF pages whose text layer is garbage, image files), and only on those: a page with a text
+//! layer is never OCRed. For each such page it takes the page's own image (the scan's image
+//! XObject decoded from the PDF bytes, or the image file; never a rasterised PDF), straightens
+//! it (phone photos: perspective; scans: skew), normalises the light, runs tesseract
+//! ([`engine`]), and fills the page as a born-digital page would be: `text` in reading order,
+//! `spans` positioned in page units (PDF points; for image files, points of the sheet at the
+//! image's resolution, `size` set), and one [`ImageRef`] per cluster of handwriting or stamp
+//! found on the page ([`ink`]): `name: "ink"`, `encoding: "ink"` or `"ink-uncertain"`, anchored
+//! by its box on the page. The signature analysis then reads scans as it reads PDFs. Pages stay
+//! `scanned = true`; `metadata.other["ocr"]` says how the text was obtained.
+//!
+//! When tesseract is missing, disabled (`Limits::ocr`), too slow for a page, or the page image
+//! cannot be decoded, nothing fails: the page stays as it was and the document gets a warning
+//! naming the pages not read and why (`metadata.other["ocr_pages_not_read"]` counts them). It
+//! must not classify, date or judge signatures, and it never writes files.
+
+pub mod engine;
+pub mod ink;
+pub mod layout;
+pub mod raster;
+pub mod source;
+mod tiff;
+
+use crate::extract::Limits;
+use crate::model::{Anchor, Extracted, Format, ImageRef, Rect};
+use engine::{Engine, Failure, Word};
+use raster::Gray;
+use source::PageImage;
+use std::time::{Duration, Instant};
+
+/// Longest time one page may take in tesseract.
+pub const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Largest page image decoded (pixels).
+const MAX_PIXELS: usize = 80_000_000;
+/// Longest side given to tesseract; larger images (phone photos) are shrunk first.
+const MAX_SIDE: usize = 3600;
+/// A4, in points: the size given to a photographed sheet.
+const A4_LONG: f32 = 842.0;
+
+/// Key of `Extracted.metadata.other` that says how scanned pages were read.
+pub const META_OCR: &str = "ocr";
+/// Key of `Extracted.metadata.other` counting the scanned pages left unread.
+pub const META_NOT_READ: &str = "ocr_pages_not_read";
+
+/// Reads the scanned pages of `ex` (see the module doc). Never fails: problems become warnings.
+pub fn complete(format: Format, bytes: &[u8], ex: &mut Extracted, limits: &Limits) {
+    let targets: Vec<usize> = ex
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.scanned)
+        .map(|(i, _)| i)
+        .collect();
+    if targets.is_empty() || !matches!(format, Format::Pdf | Format::Image) {
+        return;
+    }
+    let numbers = |idx: &[usize]| -> Vec<u32> {
+        idx.iter()
+            .filter_map(|&i| ex.pages.get(i))
+            .map(|p| p.number)
+            .collect()
+    };
+    if !limits.ocr {
+        let n = numbers(&targets);
+        not_read(ex, &n, "OCR disabled (--no-ocr)");
+        return;
+    }
+    let engine = match engine::engine() {
+        Ok(e) => e,
+        Err(why) => {
+            let n = numbers(&targets);
+            not_read(ex, &n, why);
+            return;
+        }
+    };
+    complete_with(engine, format, bytes, ex, limits, &targets);
+}
+
+fn complete_with(
+    engine: &Engine,
+    format: Format,
+    bytes: &[u8],
+    ex: &mut Extracted,
+    limits: &Limits,
+    targets: &[usize],
+) {
+    let started = Instant::now();
+    let max_part = usize::try_from(limits.max_part_bytes).unwrap_or(usize::MAX);
+    let pdf = match format {
+        Format::Pdf => match source::PdfSource::open(bytes, limits.max_part_bytes) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let n: Vec<u32> = targets
+                    .iter()
+                    .filter_map(|&i| ex.pages.get(i))
+                    .map(|p| p.number)
+                    .collect();
+                not_read(ex, &n, &e);
+                return;
+            }
+        },
+        _ => None,
+    };
+    let mut failures: Vec<(u32, String)> = Vec::new();
+    let mut read = 0usize;
+    for &i in targets {
+        let Some(page) = ex.pages.get(i) else {
+            continue;
+        };
+        let number = page.number;
+        let remaining = limits.time_budget.saturating_sub(started.elapsed());
+        if remaining.is_zero() {
+            failures.push((
+                number,
+                format!(
+                    "timeout: the per-file time limit ({} s) was spent",
+                    limits.time_budget.as_secs()
+                ),
+            ));
+            continue;
+        }
+        let image = match &pdf {
+            Some(p) => p.page_image(page, MAX_PIXELS, max_part),
+            None => source::file_image(bytes, number, MAX_PIXELS),
+        };
+        let image = match image {
+            Ok(im) => im,
+            Err(e) => {
+                failures.push((number, e));
+                continue;
+            }
+        };
+        match read_page(engine, image, PAGE_TIMEOUT.min(remaining)) {
+            Ok(r) => {
+                let page = &mut ex.pages[i];
+                page.text = r.text;
+                page.spans = r.spans;
+                page.images.extend(r.ink);
+                if page.size.is_none() {
+                    page.size = Some(r.size);
+                }
+                read += 1;
+            }
+            Err(f) => failures.push((number, f.to_string())),
+        }
+    }
+    if read > 0 {
+        ex.metadata.other.insert(
+            META_OCR.into(),
+            format!(
+                "{} ({}): {read} page{} read",
+                engine.version,
+                engine.langs,
+                if read > 1 { "s" } else { "" },
+            ),
+        );
+    }
+    // Group failures by reason for the warnings.
+    let mut reasons: Vec<(String, Vec<u32>)> = Vec::new();
+    for (n, why) in failures {
+        match reasons.iter_mut().find(|(r, _)| *r == why) {
+            Some((_, pages)) => pages.push(n),
+            None => reasons.push((why, vec![n])),
+        }
+    }
+    for (why, pages) in reasons {
+        not_read(ex, &pages, &why);
+    }
+}
+
+/// Records pages left unread: one warning per reason, and the count in the metadata.
+fn not_read(ex: &mut Extracted, pages: &[u32], why: &str) {
+    if pages.is_empty() {
+        return;
+    }
+    let list: Vec<String> = pages.iter().take(20).map(u32::to_string).collect();
+    let more = if pages.len() > 20 {
+        format!(" and {} more", pages.len() - 20)
+    } else {
+        String::new()
+    };
+    let what = if pages.len() == 1 { "page" } else { "pages" };
+    ex.warnings
+        .push(format!("{what} {}{more} not read: {why}", list.join(", ")));
+    let before: usize = ex
+        .metadata
+        .other
+        .get(META_NOT_READ)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    ex.metadata
+        .other
+        .insert(META_NOT_READ.into(), (before + pages.len()).to_string());
+}
+
+/// What one page became.
+struct PageResult {
+    text: String,
+    spans: Vec<crate::model::TextSpan>,
+    ink: Vec<ImageRef>,
+    size: (f32, f32),
+}
+
+/// The whole per-page chain: straighten, normalise, OCR, remove rules and print, find ink, lay
+/// out the text in page units.
+fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<PageResult, Failure> {
+    let PageImage {
+        mut img,
+        dpi,
+        placement,
+    } = image;
+    let mut rectified = false;
+    if placement.is_none()
+        && let Some(corners) = raster::find_sheet(&img)
+        && let Some(r) = raster::rectify(&img, corners)
+    {
+        img = r;
+        rectified = true;
+    }
+    let long = img.w.max(img.h);
+    let mut scale_down = 1usize;
+    if long > MAX_SIDE {
+        scale_down = long.div_ceil(MAX_SIDE);
+        img = img.downscale(scale_down);
+    }
+    // Resolution: the PDF placement's, a declared one that gives a plausible sheet, else the
+    // image taken as an A4 sheet.
+    let a4_dpi = img.w.max(img.h) as f32 / (A4_LONG / 72.0);
+    let dpi = match (placement, dpi) {
+        (Some(_), Some(d)) => d / scale_down as f32,
+        (None, Some(d))
+            if !rectified && (a4_dpi * 0.6..=a4_dpi * 1.7).contains(&(d / scale_down as f32)) =>
+        {
+            d / scale_down as f32
+        }
+        _ => a4_dpi,
+    };
+    let dpi = dpi.clamp(50.0, 1200.0);
+    let (norm, bin0) = straighten(&img, dpi);
+    let prepared = prepare(&norm, bin0, dpi);
+    let words = engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?;
+    let analysis = analyse(prepared, &words, dpi);
+    let (w, h) = (norm.w as f32, norm.h as f32);
+    let (map, size) = match placement {
+        Some(r) => (
+            layout::ToPage {
+                x0: r.x,
+                y_top: r.y + r.height,
+                sx: r.width / w,
+                sy: r.height / h,
+            },
+            (0.0, 0.0),
+        ),
+        None => {
+            let s = 72.0 / dpi;
+            (
+                layout::ToPage {
+                    x0: 0.0,
+                    y_top: h * s,
+                    sx: s,
+                    sy: s,
+                },
+                (w * s, h * s),
+            )
+        }
+    };
+    let (text, spans) = layout::lay_out(&words, &analysis.keep, &analysis.rules, &map);
+    let ink = analysis
+        .blobs
+        .iter()
+        .map(|b| {
+            let x = map.x(b.x0 as f32);
+            let top = map.y(b.y0 as f32);
+            let bottom = map.y(b.y1 as f32);
+            ImageRef {
+                name: "ink".into(),
+                encoding: Some(match b.verdict {
+                    ink::Verdict::Ink => "ink".into(),
+                    ink::Verdict::Uncertain => "ink-uncertain".into(),
+                }),
+                width_px: Some((b.x1 - b.x0).max(0) as u32),
+                height_px: Some((b.y1 - b.y0).max(0) as u32),
+                anchor: Some(Anchor::Page {
+                    rect: Rect {
+                        x,
+                        y: bottom,
+                        width: map.x(b.x1 as f32) - x,
+                        height: top - bottom,
+                    },
+                }),
+            }
+        })
+        .collect();
+    Ok(PageResult {
+        text,
+        spans,
+        ink,
+        size,
+    })
+}
+
+/// Light normalisation and deskew; returns the straight grey page and its binarisation.
+fn straighten(img: &Gray, dpi: f32) -> (Gray, ink::Bitmap) {
+    let norm = img.normalise_light(((dpi / 4.0) as usize).max(16));
+    let bin = ink::Bitmap::threshold(&norm, ink::threshold_of(&norm));
+    let skew = ink::estimate_skew(&bin);
+    if skew.abs() < 0.05 {
+        return (norm, bin);
+    }
+    let norm = norm.rotate(skew);
+    let bin = ink::Bitmap::threshold(&norm, ink::threshold_of(&norm));
+    (norm, bin)
+}
+
+/// A straightened page split into what tesseract should read and what it should not.
+pub struct Prepared {
+    pub rules: ink::Rules,
+    /// Components of the binarised page without its rules.
+    pub labelled: ink::Labelled,
+    /// Height of printed letters, in pixels.
+    pub letter_h: f32,
+    /// The grey page with every non-letter shape (handwriting, stamp frames) whitened: what OCR
+    /// reads, so that scribbles do not turn into words nor disturb the printed lines next to
+    /// them.
+    pub clean: Gray,
+    pub size: (usize, usize),
+}
+
+/// Removes rules, labels components, and makes the image given to OCR.
+pub fn prepare(norm: &Gray, mut bin: ink::Bitmap, dpi: f32) -> Prepared {
+    let min_rule = ((dpi * 0.5) as usize).max(20);
+    let pad = ((dpi / 100.0).round() as usize).max(1);
+    let rules = ink::remove_rules(&mut bin, min_rule, pad);
+    let labelled = ink::components(&bin, 50_000);
+    let letter_h = ink::letter_height(&labelled.comps, dpi);
+    // Pixels to whiten: every component shaped unlike print, grown by a few pixels so that its
+    // anti-aliased edges go too. The rules stay: tesseract finds table cells with them (without
+    // them it merges lines across cells), and what it reads on them is dropped as junk.
+    let (w, h) = (norm.w, norm.h);
+    let mut mask = vec![false; w * h];
+    let unprinted: Vec<bool> = labelled
+        .comps
+        .iter()
+        .map(|c| ink::is_unprinted_shape(c, letter_h))
+        .collect();
+    for &(y, x0, x1, c) in &labelled.runs {
+        if unprinted.get(c as usize).copied().unwrap_or(false) {
+            let row = y as usize * w;
+            mask[row + x0 as usize..row + x1 as usize]
+                .iter_mut()
+                .for_each(|m| *m = true);
+        }
+    }
+    let grow = ((dpi / 75.0).round() as usize).max(2);
+    let mask = dilate(&mask, w, h, grow);
+    let mut clean = norm.clone();
+    for (v, m) in clean.px.iter_mut().zip(&mask) {
+        if *m {
+            *v = 255;
+        }
+    }
+    Prepared {
+        rules,
+        labelled,
+        letter_h,
+        clean,
+        size: (norm.w, norm.h),
+    }
+}
+
+/// A mask grown by `r` pixels in every direction (square neighbourhood).
+fn dilate(mask: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
+    // Sliding-window counts: along rows, then along columns.
+    let pass =
+        |src: &[bool], len: usize, lines: usize, at: &dyn Fn(usize, usize) -> usize| -> Vec<bool> {
+            let mut out = vec![false; src.len()];
+            for line in 0..lines {
+                let mut count = 0usize;
+                for i in 0..r.min(len) {
+                    count += src[at(line, i)] as usize;
+                }
+                for i in 0..len {
+                    if i + r < len {
+                        count += src[at(line, i + r)] as usize;
+                    }
+                    if i > r {
+                        count -= src[at(line, i - r - 1)] as usize;
+                    }
+                    out[at(line, i)] = count > 0;
+                }
+            }
+            out
+        };
+    let horiz = pass(mask, w, h, &|y, x| y * w + x);
+    pass(&horiz, h, w, &|x, y| y * w + x)
+}
+
+/// The page's rules, the words worth keeping, and the ink.
+pub struct Analysis {
+    pub rules: ink::Rules,
+    pub keep: Vec<bool>,
+    pub blobs: Vec<ink::Blob>,
+}
+
+/// Ink analysis of a prepared page and its OCR words.
+pub fn analyse(prepared: Prepared, words: &[Word], dpi: f32) -> Analysis {
+    let Prepared {
+        rules,
+        labelled,
+        size,
+        ..
+    } = prepared;
+    let comps = labelled.comps;
+    let median_h = ink::median_text_height(words);
+    let (pieces, inside) = ink::pieces_of(words, &comps);
+    let printed = ink::printed_words(words, median_h, &pieces);
+    // The components of printed words are not handwriting.
+    let mut is_print = vec![false; comps.len()];
+    for (list, _) in inside.iter().zip(&printed).filter(|(_, p)| **p) {
+        for &i in list {
+            is_print[i] = true;
+        }
+    }
+    let residual: Vec<ink::Component> = comps
+        .iter()
+        .zip(&is_print)
+        .filter(|(_, p)| !**p)
+        .map(|(c, _)| *c)
+        .collect();
+    let blobs = ink::blobs(&residual, &rules, dpi, (size.0 * size.1) as f32);
+    let keep = words
+        .iter()
+        .zip(&printed)
+        .map(|(w, &p)| !layout::is_junk(w, p, &blobs, median_h))
+        .collect();
+    Analysis { rules, keep, blobs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Page;
+
+    #[test]
+    fn disabled_ocr_reports_the_pages_not_read() {
+        let mut ex = Extracted {
+            pages: vec![
+                Page {
+                    number: 1,
+                    scanned: true,
+                    ..Page::default()
+                },
+                Page {
+                    number: 2,
+                    text: "texte".into(),
+                    ..Page::default()
+                },
+                Page {
+                    number: 3,
+                    scanned: true,
+                    ..Page::default()
+                },
+            ],
+            ..Extracted::default()
+        };
+        let limits = Limits {
+            ocr: false,
+            ..Limits::default()
+        };
+        complete(Format::Pdf, b"%PDF-1.4", &mut ex, &limits);
+        assert_eq!(
+            ex.warnings,
+            vec!["pages 1, 3 not read: OCR disabled (--no-ocr)".to_string()]
+        );
+        assert_eq!(
+            ex.metadata.other.get(META_NOT_READ).map(String::as_str),
+            Some("2")
+        );
+        assert!(ex.pages[0].text.is_empty() && ex.pages[0].scanned);
+    }
+
+    #[test]
+    fn an_unreadable_pdf_leaves_pages_unread_with_a_reason() {
+        let engine = Engine {
+            program: "/nonexistent/tesseract".into(),
+            version: "tesseract 0".into(),
+            langs: "fra".into(),
+        };
+        let mut ex = Extracted {
+            pages: vec![Page {
+                number: 1,
+                scanned: true,
+                ..Page::default()
+            }],
+            ..Extracted::default()
+        };
+        complete_with(
+            &engine,
+            Format::Pdf,
+            b"not a pdf",
+            &mut ex,
+            &Limits::default(),
+            &[0],
+        );
+        assert_eq!(ex.warnings.len(), 1);
+        assert!(
+            ex.warnings[0].starts_with("page 1 not read: PDF not reopened"),
+            "{:?}",
+            ex.warnings
+        );
+    }
+
+    #[test]
+    fn dilation_grows_a_mask_by_r() {
+        let (w, h) = (9, 7);
+        let mut m = vec![false; w * h];
+        m[3 * w + 4] = true;
+        let d = dilate(&m, w, h, 2);
+        for y in 0..h {
+            for x in 0..w {
+                let inside = (2..=6).contains(&x) && (1..=5).contains(&y);
+                assert_eq!(d[y * w + x], inside, "{x},{y}");
+            }
+        }
+        let d = dilate(&m, w, h, 0);
+        assert_eq!(d, m);
+    }
+
+    #[test]
+    fn born_digital_pages_are_left_alone() {
+        let mut ex = Extracted {
+            pages: vec![Page {
+                number: 1,
+                text: "Convention".into(),
+                ..Page::default()
+            }],
+            ..Extracted::default()
+        };
+        let before = ex.clone();
+        complete(
+            Format::Pdf,
+            b"",
+            &mut ex,
+            &Limits {
+                ocr: false,
+                ..Limits::default()
+            },
+        );
+        assert_eq!(ex, before);
+    }
+}
