@@ -296,7 +296,10 @@ fn text(args: TextArgs) -> ExitCode {
     }
     if let Some(e) = detection.error {
         if args.json {
-            println!("{}", serde_json::json!({"format": detection.format, "error": e}));
+            println!(
+                "{}",
+                serde_json::json!({"format": detection.format, "error": e})
+            );
         } else {
             println!("# error {}: {}", e.code.as_str(), e.message);
         }

@@ -219,15 +219,10 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
         // Lift family folders (any depth) to the nearest ancestor that is not a family folder.
         for e in effective.iter_mut() {
             let Some(f) = e.as_mut() else { continue };
-            loop {
-                let Some((parent, name)) = f.rsplit_once('/') else {
-                    break;
-                };
-                if is_family_folder(name) {
-                    *f = parent.to_string();
-                } else {
-                    break;
-                }
+            while let Some((parent, name)) = f.rsplit_once('/')
+                && is_family_folder(name)
+            {
+                *f = parent.to_string();
             }
         }
         // A sub-folder with evidence inside a folder that has evidence of its own and whose

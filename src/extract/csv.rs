@@ -11,7 +11,11 @@ pub struct CsvExtractor;
 /// Guesses the delimiter from the first lines: the candidate that appears the same non-zero
 /// number of times on most lines (quoted fields aside). `None` when the text is not tabular.
 pub fn sniff_delimiter(text: &str) -> Option<u8> {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
     if lines.len() < 2 {
         return None;
     }
@@ -19,7 +23,10 @@ pub fn sniff_delimiter(text: &str) -> Option<u8> {
     let considered = &lines[..lines.len() - usize::from(lines.len() > 2)];
     let mut best: Option<(u8, usize)> = None;
     for d in [b';', b'\t', b','] {
-        let counts: Vec<usize> = considered.iter().map(|l| count_outside_quotes(l, d)).collect();
+        let counts: Vec<usize> = considered
+            .iter()
+            .map(|l| count_outside_quotes(l, d))
+            .collect();
         let with = counts.iter().filter(|&&c| c > 0).count();
         if with * 10 < considered.len() * 7 {
             continue;
@@ -29,7 +36,11 @@ pub fn sniff_delimiter(text: &str) -> Option<u8> {
         for &c in counts.iter().filter(|&&c| c > 0) {
             *freq.entry(c).or_default() += 1;
         }
-        let (mode, share) = freq.iter().max_by_key(|(c, n)| (**n, **c)).map(|(c, n)| (*c, *n)).unwrap_or((0, 0));
+        let (mode, share) = freq
+            .iter()
+            .max_by_key(|(c, n)| (**n, **c))
+            .map(|(c, n)| (*c, *n))
+            .unwrap_or((0, 0));
         if share * 10 < considered.len() * 4 {
             continue;
         }

@@ -107,13 +107,22 @@ fn convention_signed_after_start(s: &Session, conv: Vec<&Document>, out: &mut Ve
     let late: Vec<(&Document, String)> = conv
         .into_iter()
         .filter_map(|d| {
-            let last = d.dates.iter().filter(|x| x.role == DateRole::Signature).map(|x| x.date.clone()).max()?;
+            let last = d
+                .dates
+                .iter()
+                .filter(|x| x.role == DateRole::Signature)
+                .map(|x| x.date.clone())
+                .max()?;
             (last > *start).then_some((d, last))
         })
         .collect();
     if let Some((_, when)) = late.first() {
         let detail = format!("(signée le {}, début le {})", fr_date(when), fr_date(start));
-        out.push(raw("convention.signed_after_start", detail, late.iter().map(|(d, _)| *d).collect()));
+        out.push(raw(
+            "convention.signed_after_start",
+            detail,
+            late.iter().map(|(d, _)| *d).collect(),
+        ));
     }
 }
 
@@ -314,7 +323,11 @@ fn cv_matches(cv: &Document, trainer: &[String]) -> bool {
         return false;
     };
     let surname_ok = !surname.is_empty() && surname.iter().all(|t| words.contains(&t.as_str()));
-    let initial = first.chars().next().map(|c| c.to_string()).unwrap_or_default();
+    let initial = first
+        .chars()
+        .next()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
     surname_ok && (words.contains(&first.as_str()) || words.contains(&initial.as_str()))
 }
 

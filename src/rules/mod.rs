@@ -206,7 +206,10 @@ pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) 
             }
         }
         // A trainer without a CV is a missing piece too.
-        if findings.iter().any(|f| f.code == "trainer_cv.missing" && f.severity != Severity::Info) {
+        if findings
+            .iter()
+            .any(|f| f.code == "trainer_cv.missing" && f.severity != Severity::Info)
+        {
             missing.push(Kind::TrainerCv);
         }
         findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.code.cmp(&b.code)));

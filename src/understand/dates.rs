@@ -379,7 +379,9 @@ fn month_of(word: &str) -> Option<(i8, bool)> {
     let key = normalise(word.trim_end_matches('.'));
     MONTHS
         .iter()
-        .find(|(name, _, _)| name.len() == key.len() + name.matches('^').count() && name.replace('^', "") == key)
+        .find(|(name, _, _)| {
+            name.len() == key.len() + name.matches('^').count() && name.replace('^', "") == key
+        })
         .map(|&(_, m, free)| (m, free))
 }
 
@@ -1708,7 +1710,10 @@ mod perf_probe {
                 .unwrap_or_default()
         }
         println!("bytes {}", text.len());
-        if let Some(n) = std::env::var("ONLY_FIND").ok().and_then(|v| v.parse::<usize>().ok()) {
+        if let Some(n) = std::env::var("ONLY_FIND")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+        {
             let cands = std::env::var_os("ONLY_CANDS").is_some();
             for _ in 0..n {
                 if cands {
@@ -1719,9 +1724,15 @@ mod perf_probe {
             }
             return;
         }
-        println!("RE_ANY find_iter {:?}", min_of(|| RE_ANY.find_iter(&text).count()));
+        println!(
+            "RE_ANY find_iter {:?}",
+            min_of(|| RE_ANY.find_iter(&text).count())
+        );
         for (i, re) in RE_EACH.iter().enumerate() {
-            println!("pattern {i} find_iter {:?}", min_of(|| re.find_iter(&text).count()));
+            println!(
+                "pattern {i} find_iter {:?}",
+                min_of(|| re.find_iter(&text).count())
+            );
         }
         println!("candidates {:?}", min_of(|| candidates(&text)));
         println!("find_dates {:?}", min_of(|| find_dates(&text)));

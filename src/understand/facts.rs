@@ -79,7 +79,10 @@ fn labelled<'l>(norm: &str, raw: &'l str, labels: &[&str]) -> Option<&'l str> {
     let (key, value) = raw.split_once('\t')?;
     let key = normalize_line(key);
     let key = key.trim_end_matches([':', ' ']);
-    labels.contains(&key).then_some(()).and_then(|_| ok(value.split('\t').next().unwrap_or("").trim()))
+    labels
+        .contains(&key)
+        .then_some(())
+        .and_then(|_| ok(value.split('\t').next().unwrap_or("").trim()))
 }
 
 fn clean_value(v: &str) -> String {

@@ -169,7 +169,10 @@ pub fn classify(view: &DocView) -> Classification {
                 .filter(|t| contains_phrase(&view.file_name, t))
                 .max_by_key(|t| t.len())
         {
-            score.add(TITLE, format!("form title «{t}» (file name of a survey export)"));
+            score.add(
+                TITLE,
+                format!("form title «{t}» (file name of a survey export)"),
+            );
             score.title_pos = Some(0);
         } else if let Some(t) = w
             .filename
@@ -189,7 +192,9 @@ pub fn classify(view: &DocView) -> Classification {
     // Phrases alone are weak: a kind that neither names itself, nor has the structure, the
     // headers or the file name of its kind is only mentioned.
     for (_, sc) in scores.iter_mut() {
-        if sc.reasons.iter().all(|r| r.starts_with("phrases") || r.starts_with("mentions") || r.starts_with("folder")) {
+        if sc.reasons.iter().all(|r| {
+            r.starts_with("phrases") || r.starts_with("mentions") || r.starts_with("folder")
+        }) {
             sc.total *= 0.5;
         }
     }

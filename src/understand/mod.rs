@@ -109,7 +109,11 @@ fn refine_dates(kind: Kind, dates: &mut Vec<DateFact>) {
     let singles: Vec<DateFact> = dates
         .iter()
         .filter(|d| d.role == DateRole::SessionStart)
-        .filter(|d| !dates.iter().any(|e| e.role == DateRole::SessionEnd && e.text == d.text))
+        .filter(|d| {
+            !dates
+                .iter()
+                .any(|e| e.role == DateRole::SessionEnd && e.text == d.text)
+        })
         .cloned()
         .collect();
     if dates.iter().any(|d| d.role == DateRole::SessionEnd) {
@@ -124,11 +128,14 @@ fn refine_dates(kind: Kind, dates: &mut Vec<DateFact>) {
         }
     }
     if kind == Kind::AttendanceSheet && !dates.iter().any(|d| d.role == DateRole::SessionStart) {
-        let grid: Vec<&DateFact> =
-            dates.iter().filter(|d| !matches!(d.role, DateRole::Signature)).collect();
-        if let (Some(first), Some(last)) =
-            (grid.iter().min_by(|a, b| a.date.cmp(&b.date)), grid.iter().max_by(|a, b| a.date.cmp(&b.date)))
-        {
+        let grid: Vec<&DateFact> = dates
+            .iter()
+            .filter(|d| !matches!(d.role, DateRole::Signature))
+            .collect();
+        if let (Some(first), Some(last)) = (
+            grid.iter().min_by(|a, b| a.date.cmp(&b.date)),
+            grid.iter().max_by(|a, b| a.date.cmp(&b.date)),
+        ) {
             let (first, last) = ((*first).clone(), (*last).clone());
             dates.push(DateFact {
                 role: DateRole::SessionStart,

@@ -29,9 +29,10 @@ enum Applies {
 
 fn applies(kind: Kind) -> Applies {
     match kind {
-        Kind::Convention | Kind::AttendanceSheet | Kind::CompletionCertificate | Kind::TrainerContract => {
-            Applies::Always
-        }
+        Kind::Convention
+        | Kind::AttendanceSheet
+        | Kind::CompletionCertificate
+        | Kind::TrainerContract => Applies::Always,
         Kind::Quote | Kind::NeedsAnalysis => Applies::IfZone,
         Kind::Convocation
         | Kind::Assessment
@@ -332,23 +333,56 @@ fn is_weak(label: &str) -> bool {
 
 /// Titles that make "<Name>, <title>" a signatory line.
 const SIGNATORY_TITLES: [&str; 12] = [
-    "gerant", "gerante", "directeur", "directrice", "president", "presidente", "responsable", "formateur",
-    "formatrice", "representant legal", "representante legale", "dirigeant",
+    "gerant",
+    "gerante",
+    "directeur",
+    "directrice",
+    "president",
+    "presidente",
+    "responsable",
+    "formateur",
+    "formatrice",
+    "representant legal",
+    "representante legale",
+    "dirigeant",
 ];
 
 fn zone_label(norm: &str) -> Option<String> {
     let n = norm.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
-    let words = n.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let words = n
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
     if words == 0 || words > 10 {
         return None;
     }
-    if let Some(l) = ZONE_LABELS.iter().chain(WEAK_LABELS.iter()).find(|l| n.starts_with(*l)) {
+    if let Some(l) = ZONE_LABELS
+        .iter()
+        .chain(WEAK_LABELS.iter())
+        .find(|l| n.starts_with(*l))
+    {
         return Some(l.to_string());
     }
     if words <= 6
-        && ["signature", "signatures", "cachet", "visa", "signed", "sign here"].iter().any(|w| contains_phrase(n, w))
+        && [
+            "signature",
+            "signatures",
+            "cachet",
+            "visa",
+            "signed",
+            "sign here",
+        ]
+        .iter()
+        .any(|w| contains_phrase(n, w))
     {
-        return Some(if contains_phrase(n, "cachet") { "cachet et signature" } else { "signature" }.to_string());
+        return Some(
+            if contains_phrase(n, "cachet") {
+                "cachet et signature"
+            } else {
+                "signature"
+            }
+            .to_string(),
+        );
     }
     // "Isabelle Moreau, gérante": a signatory's name and title.
     if words <= 6
@@ -357,7 +391,9 @@ fn zone_label(norm: &str) -> Option<String> {
     {
         return Some("signataire".to_string());
     }
-    let party = ["pour l'", "pour le ", "pour la ", "pour les ", "for the "].iter().any(|p| n.starts_with(p));
+    let party = ["pour l'", "pour le ", "pour la ", "pour les ", "for the "]
+        .iter()
+        .any(|p| n.starts_with(p));
     if words <= 6 && (party || (words == 2 && n.starts_with("pour "))) {
         return Some(n.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     }
@@ -408,7 +444,9 @@ fn zones(view: &DocView) -> Zones {
         .filter(|h| !is_generic(&h.label))
         .map(|h| h.page)
         .collect();
-    z.empty.retain(|h| !is_weak(&h.label) && (!is_generic(&h.label) || !named_pages.contains(&h.page)));
+    z.empty.retain(|h| {
+        !is_weak(&h.label) && (!is_generic(&h.label) || !named_pages.contains(&h.page))
+    });
     z
 }
 
@@ -431,8 +469,9 @@ fn pdf_zones(page: &Page, z: &mut Zones) {
     let labels: Vec<(&TextSpan, String)> = labels
         .into_iter()
         .filter(|(s, _)| {
-            let same_block =
-                blocks.iter().any(|b| (b.x - s.x).abs() < 30.0 && b.y > s.y && b.y - s.y < 45.0);
+            let same_block = blocks
+                .iter()
+                .any(|b| (b.x - s.x).abs() < 30.0 && b.y > s.y && b.y - s.y < 45.0);
             blocks.push(s);
             !same_block
         })
@@ -593,17 +632,23 @@ const HALF_DAYS: [&str; 9] = [
 ];
 
 fn is_half_day(n: &str) -> bool {
-    HALF_DAYS.iter().any(|p| n == *p || n.starts_with(&format!("{p} ")) || n.starts_with(&format!("{p}(")))
+    HALF_DAYS
+        .iter()
+        .any(|p| n == *p || n.starts_with(&format!("{p} ")) || n.starts_with(&format!("{p}(")))
 }
 
 fn is_signature_header(n: &str) -> bool {
     n.split_whitespace().count() <= 6
-        && (contains_phrase(n, "signature") || contains_phrase(n, "emargement") || contains_phrase(n, "signatures"))
+        && (contains_phrase(n, "signature")
+            || contains_phrase(n, "emargement")
+            || contains_phrase(n, "signatures"))
 }
 
 fn is_date_header(n: &str) -> bool {
     super::dates::parse_date(n).is_some()
-        || super::dates::find_dates(n).first().is_some_and(|d| d.start < 12 && n.len() < 40)
+        || super::dates::find_dates(n)
+            .first()
+            .is_some_and(|d| d.start < 12 && n.len() < 40)
 }
 
 fn is_slot_header(n: &str) -> bool {
@@ -613,17 +658,39 @@ fn is_slot_header(n: &str) -> bool {
 /// The header of the first column of a grid: who signs, or which slot a row is.
 fn is_row_header(n: &str) -> bool {
     [
-        "nom", "noms", "stagiaire", "stagiaires", "participant", "participants", "apprenant", "apprenants", "name",
-        "names", "trainee", "trainees", "prenom", "date", "dates", "jour",
+        "nom",
+        "noms",
+        "stagiaire",
+        "stagiaires",
+        "participant",
+        "participants",
+        "apprenant",
+        "apprenants",
+        "name",
+        "names",
+        "trainee",
+        "trainees",
+        "prenom",
+        "date",
+        "dates",
+        "jour",
     ]
     .iter()
     .any(|p| n == *p || n.starts_with(&format!("{p} ")) || n.starts_with(&format!("{p}:")))
 }
 
 fn is_trainer_row(n: &str) -> bool {
-    ["formateur", "formatrice", "intervenant", "intervenante", "trainer", "instructor", "formateur(trice)"]
-        .iter()
-        .any(|p| contains_phrase(n, p))
+    [
+        "formateur",
+        "formatrice",
+        "intervenant",
+        "intervenante",
+        "trainer",
+        "instructor",
+        "formateur(trice)",
+    ]
+    .iter()
+    .any(|p| contains_phrase(n, p))
 }
 
 fn attendance(view: &DocView) -> Option<Grid> {
@@ -693,7 +760,15 @@ enum CellMark {
     Signed,
 }
 
-fn count_cell(g: &mut Grid, kind: RowKind, col_is_trainer: bool, mark: CellMark, text: &str, who: &str, slot: &str) {
+fn count_cell(
+    g: &mut Grid,
+    kind: RowKind,
+    col_is_trainer: bool,
+    mark: CellMark,
+    text: &str,
+    who: &str,
+    slot: &str,
+) {
     let trainer = kind == RowKind::Trainer || (kind == RowKind::Slot && col_is_trainer);
     if mark == CellMark::Signed {
         g.expected += 1;
@@ -716,13 +791,20 @@ fn count_cell(g: &mut Grid, kind: RowKind, col_is_trainer: bool, mark: CellMark,
             g.trainer_cells += 1;
         }
     }
-    g.cells.push(EmptyCell { trainee: who.to_string(), slot: slot.to_string(), state: state.into() });
+    g.cells.push(EmptyCell {
+        trainee: who.to_string(),
+        slot: slot.to_string(),
+        state: state.into(),
+    });
 }
 
 /// A grid in a table model (docx, odt, spreadsheets, csv).
 fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid> {
-    let norm: Vec<Vec<String>> =
-        t.rows.iter().map(|r| r.iter().map(|c| normalize_line(&c.text)).collect()).collect();
+    let norm: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| normalize_line(&c.text)).collect())
+        .collect();
     let width = t.width();
     // Slot columns of a header row `hr` (labels from it, the row above and the row below).
     let slot_cols = |hr: usize, first: usize| -> Vec<(usize, String)> {
@@ -768,10 +850,17 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
         .images
         .iter()
         .filter_map(|i| match &i.anchor {
-            Some(Anchor::TableCell { table, row, col, .. }) if *table == ti => Some((*row, *col)),
-            Some(Anchor::SheetCell { row, col }) if matches!(format, Format::Xlsx | Format::Xls | Format::Ods) => {
+            Some(Anchor::TableCell {
+                table, row, col, ..
+            }) if *table == ti => Some((*row, *col)),
+            Some(Anchor::SheetCell { row, col })
+                if matches!(format, Format::Xlsx | Format::Xls | Format::Ods) =>
+            {
                 let (r0, c0) = t.origin;
-                Some(((row.checked_sub(r0)?) as usize, (col.checked_sub(c0)?) as usize))
+                Some((
+                    (row.checked_sub(r0)?) as usize,
+                    (col.checked_sub(c0)?) as usize,
+                ))
             }
             _ => None,
         })
@@ -796,9 +885,22 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
         }
         for (c, slot) in &cols {
             let text = t.rows[r].get(*c).map(|x| x.text.trim()).unwrap_or("");
-            let signed = images.contains(&(r, *c)) || (!text.is_empty() && CELL_ESIGN.is_match(text));
+            let signed =
+                images.contains(&(r, *c)) || (!text.is_empty() && CELL_ESIGN.is_match(text));
             let col_is_trainer = is_trainer_row(&normalize_line(slot));
-            count_cell(&mut g, kind, col_is_trainer, if signed { CellMark::Signed } else { CellMark::None }, text, label, slot);
+            count_cell(
+                &mut g,
+                kind,
+                col_is_trainer,
+                if signed {
+                    CellMark::Signed
+                } else {
+                    CellMark::None
+                },
+                text,
+                label,
+                slot,
+            );
         }
     }
     (g.expected + g.cells.len() as u32 > 0).then_some(g)
@@ -817,7 +919,9 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
     let spans = &page.spans;
     let norm: Vec<String> = spans.iter().map(|s| normalize_line(&s.text)).collect();
     let mut out: Option<Grid> = None;
-    let heads: Vec<usize> = (0..spans.len()).filter(|&i| is_row_header(&norm[i]) && norm[i].split_whitespace().count() <= 5).collect();
+    let heads: Vec<usize> = (0..spans.len())
+        .filter(|&i| is_row_header(&norm[i]) && norm[i].split_whitespace().count() <= 5)
+        .collect();
     let mut used_bands: Vec<f32> = Vec::new();
     for h in heads {
         let head = &spans[h];
@@ -825,8 +929,12 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
             continue;
         }
         let near = |s: &TextSpan| (s.y - head.y).abs() <= 30.0 && s.x > head.x + head.width * 0.5;
-        let half: Vec<usize> = (0..spans.len()).filter(|&i| near(&spans[i]) && is_half_day(&norm[i])).collect();
-        let sig: Vec<usize> = (0..spans.len()).filter(|&i| near(&spans[i]) && is_signature_header(&norm[i])).collect();
+        let half: Vec<usize> = (0..spans.len())
+            .filter(|&i| near(&spans[i]) && is_half_day(&norm[i]))
+            .collect();
+        let sig: Vec<usize> = (0..spans.len())
+            .filter(|&i| near(&spans[i]) && is_signature_header(&norm[i]))
+            .collect();
         let chosen = if !half.is_empty() { half } else { sig };
         if chosen.is_empty() {
             continue;
@@ -847,7 +955,10 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
         }
         // Wrapped signature headers continue on the next line ("Signature de la" / "formatrice").
         for c in cols.iter_mut() {
-            if let Some(s) = spans.iter().find(|s| (center_x(s) - c.0).abs() < 30.0 && s.y < c.2 && s.y > c.2 - 14.0) {
+            if let Some(s) = spans
+                .iter()
+                .find(|s| (center_x(s) - c.0).abs() < 30.0 && s.y < c.2 && s.y > c.2 - 14.0)
+            {
                 c.1 = format!("{} {}", c.1, s.text.trim());
                 c.2 = s.y;
             }
@@ -856,8 +967,14 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
         for c in cols.iter_mut() {
             if let Some(d) = spans
                 .iter()
-                .filter(|s| s.y > c.2 + 2.0 && s.y < c.2 + 40.0 && is_date_header(&normalize_line(&s.text)))
-                .min_by(|a, b| (center_x(a) - c.0).abs().total_cmp(&(center_x(b) - c.0).abs()))
+                .filter(|s| {
+                    s.y > c.2 + 2.0 && s.y < c.2 + 40.0 && is_date_header(&normalize_line(&s.text))
+                })
+                .min_by(|a, b| {
+                    (center_x(a) - c.0)
+                        .abs()
+                        .total_cmp(&(center_x(b) - c.0).abs())
+                })
                 .filter(|d| (center_x(d) - c.0).abs() < 120.0)
             {
                 c.1 = format!("{} {}", d.text.trim(), c.1);
@@ -866,7 +983,10 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
         let band_bottom = cols.iter().map(|c| c.2).fold(head.y, f32::min);
         used_bands.push(head.y);
         let first_col_x = cols.iter().map(|c| c.0).fold(f32::MAX, f32::min);
-        let spacing = cols.windows(2).map(|w| w[1].0 - w[0].0).fold(f32::MAX, f32::min);
+        let spacing = cols
+            .windows(2)
+            .map(|w| w[1].0 - w[0].0)
+            .fold(f32::MAX, f32::min);
         let spacing = if spacing == f32::MAX { 150.0 } else { spacing };
         let label_limit = first_col_x - spacing * 0.45;
         // Row labels: spans below the band, left of the first slot column; skip time ranges.
@@ -887,7 +1007,11 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
             {
                 row.0.push(s);
             } else {
-                let typical = if gaps.is_empty() { 60.0 } else { gaps.iter().sum::<f32>() / gaps.len() as f32 };
+                let typical = if gaps.is_empty() {
+                    60.0
+                } else {
+                    gaps.iter().sum::<f32>() / gaps.len() as f32
+                };
                 if !rows.is_empty() && gap > typical * 2.2 + 10.0 {
                     break;
                 }
@@ -907,8 +1031,16 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
         // and the grid ends at the first row that is none of these.
         let mut grid_rows: Vec<(String, RowKind, f32)> = Vec::new();
         for (spans, cy) in rows {
-            let label = spans.iter().map(|s| s.text.trim()).collect::<Vec<_>>().join(" ");
-            match spans.iter().find_map(|s| row_kind(&s.text)).or_else(|| row_kind(&label)) {
+            let label = spans
+                .iter()
+                .map(|s| s.text.trim())
+                .collect::<Vec<_>>()
+                .join(" ");
+            match spans
+                .iter()
+                .find_map(|s| row_kind(&s.text))
+                .or_else(|| row_kind(&label))
+            {
                 Some(kind) => grid_rows.push((label, kind, cy)),
                 None => break,
             }
@@ -917,12 +1049,21 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
         if rows.is_empty() {
             continue;
         }
-        let row_gap = rows.windows(2).map(|w| w[0].2 - w[1].2).fold(f32::MAX, f32::min);
-        let row_gap = if row_gap == f32::MAX { 40.0 } else { row_gap.max(12.0) };
+        let row_gap = rows
+            .windows(2)
+            .map(|w| w[0].2 - w[1].2)
+            .fold(f32::MAX, f32::min);
+        let row_gap = if row_gap == f32::MAX {
+            40.0
+        } else {
+            row_gap.max(12.0)
+        };
         // 0: nothing, 1: uncertain ink, 2: signed.
         let mut filled = vec![vec![0u8; cols.len()]; rows.len()];
         for img in &page.images {
-            let Some(Anchor::Page { rect }) = &img.anchor else { continue };
+            let Some(Anchor::Page { rect }) = &img.anchor else {
+                continue;
+            };
             if is_logo_like(img, page) {
                 continue;
             }
@@ -959,7 +1100,10 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
             for (ci, (cx, slot, _)) in cols.iter().enumerate() {
                 let text: String = spans
                     .iter()
-                    .filter(|s| (s.y + s.font_size * 0.3 - cy).abs() < row_gap * 0.45 && (center_x(s) - cx).abs() < spacing * 0.5)
+                    .filter(|s| {
+                        (s.y + s.font_size * 0.3 - cy).abs() < row_gap * 0.45
+                            && (center_x(s) - cx).abs() < spacing * 0.5
+                    })
                     .map(|s| s.text.trim())
                     .collect::<Vec<_>>()
                     .join(" ");

@@ -145,7 +145,10 @@ pub fn header_rows(t: &Table) -> Vec<Vec<String>> {
     for (i, row) in t.rows.iter().take(30).enumerate() {
         let cells: Vec<String> = row.iter().map(|c| normalize_line(&c.text)).collect();
         let filled = cells.iter().filter(|c| !c.is_empty()).count();
-        let digits = cells.iter().filter(|c| c.chars().any(|ch| ch.is_ascii_digit())).count();
+        let digits = cells
+            .iter()
+            .filter(|c| c.chars().any(|ch| ch.is_ascii_digit()))
+            .count();
         if (out.is_empty() && filled >= 2 && i < 6) || (filled >= 3 && digits <= 1) {
             if !out.contains(&cells) {
                 out.push(cells);
