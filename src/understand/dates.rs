@@ -215,16 +215,23 @@ const TIME: &str = r"(?:(?P<tc>[ \t]*,[ \t]*|<H>+(?i:à|a|at|@|-|–)<H>+|<H>+|(
 const YEAR4: &str = r"(?:19|20|21)\d\d";
 const ORD: &str = r"(?:er|ᵉʳ|st|nd|rd|th)";
 
+/// ASCII digits and spaces only: Unicode `\\d`/`\\s` are large classes that bloat the automata
+/// (and a date is never written in other scripts' digits).
+fn ascii_classes(p: &str) -> String {
+    p.replace(r"\d", "[0-9]").replace(r"\s", r"[ \t\r\n\x0C\x{A0}\x{202F}\x{2009}]")
+}
+
 fn expand(template: &str) -> String {
     let month = alternation(&MONTHS.iter().map(|m| m.0).collect::<Vec<_>>());
     let weekday = alternation(WEEKDAYS);
-    template
+    let p = template
         .replace("<T>", TIME)
         .replace("<W>", &format!(r"(?:{weekday}[.,]?<H>+)"))
         .replace("<M>", &month)
         .replace("<Y>", YEAR4)
         .replace("<O>", ORD)
-        .replace("<H>", H)
+        .replace("<H>", H);
+    ascii_classes(&p)
 }
 
 /// Day-first numeric date: 12/03/2025, 12.03.25, 12-03-2025, 1/4/2025, OCR "l2/O3/2O25".
@@ -295,12 +302,12 @@ static RE_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
 
 /// What may stand between two complete dates to make a range of them.
 static RE_CONNECTOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?i:au|to|until|till|through|and|et(?:\s+le)?|jusqu['’]au|[-–—])\s*$")
+    Regex::new(&ascii_classes(r"^\s*(?i:au|to|until|till|through|and|et(?:\s+le)?|jusqu['’]au|[-–—])\s*$"))
         .expect("valid regex")
 });
 /// What may stand before the first date of a range and belongs to it.
 static RE_RANGE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i:du|from|between|entre(?:\s+le)?|les)[ \t\x{A0}]+$").expect("valid regex")
+    Regex::new(&ascii_classes(r"(?i:du|from|between|entre(?:\s+le)?|les)[ \t\x{A0}]+$")).expect("valid regex")
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -1224,27 +1231,37 @@ const RULES: &[(&str, Cue, &str)] = &[
     ),
 ];
 
+/// One rule alone, with ASCII word boundaries and classes (the context is normalised).
+fn rule_pattern(p: &str) -> String {
+    ascii_classes(&p.replace(r"\b", r"(?-u:\b)"))
+}
+
+/// All rules in one: finds the keywords of a context in a single pass.
 static RE_RULES: LazyLock<Regex> = LazyLock::new(|| {
-    // ASCII word boundaries: the context is normalised, and they keep the fast engines usable.
     let alts: Vec<String> = RULES
         .iter()
-        .map(|(p, _, _)| format!("({})", p.replace(r"\b", r"(?-u:\b)")))
+        .map(|(p, _, _)| format!("(?:{})", rule_pattern(p)))
         .collect();
     Regex::new(&alts.join("|")).expect("role regex is valid")
 });
 
-/// "Lyon, le" / "À Lyon, le" / "Le" alone before a date at the start of a line.
-static RE_CITY_LE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?P<a>a\s+)?[a-z][a-z0-9' .-]*?\s*,?\s+le\s*$").expect("valid regex")
+/// The rules anchored at the start: which one matched where [`RE_RULES`] found a keyword.
+static RE_RULE_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    regex::RegexSet::new(RULES.iter().map(|(p, _, _)| format!("^(?:{})", rule_pattern(p))))
+        .expect("role regex set is valid")
 });
 
-/// The closest role keyword in `ctx`: the last match, whose alternative is then read with
-/// captures (once).
+/// "Lyon, le" / "À Lyon, le" / "Le" alone before a date at the start of a line.
+static RE_CITY_LE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&ascii_classes(r"^\s*(?P<a>a\s+)?[a-z][a-z0-9' .-]*?\s*,?\s+le\s*$")).expect("valid regex")
+});
+
+/// The closest role keyword in `ctx`: the last keyword found, and the first rule (in table
+/// order) that matches there.
 fn closest_cue(ctx: &str) -> Option<(Cue, &'static str)> {
     let last = RE_RULES.find_iter(ctx).last()?;
-    let c = RE_RULES.captures_at(ctx, last.start())?;
-    let i = (1..c.len()).find(|&i| c.get(i).is_some())?;
-    RULES.get(i - 1).map(|&(_, cue, why)| (cue, why))
+    let i = RE_RULE_SET.matches(ctx.get(last.start()..)?).iter().next()?;
+    RULES.get(i).map(|&(_, cue, why)| (cue, why))
 }
 
 /// End of the head of the text: the first [`HEAD_LINES`] non-empty lines, at most
@@ -1392,7 +1409,7 @@ fn range_role(ctx: &Ctx, start: usize, floor: usize) -> (DateRole, DateRole, &'s
 }
 
 static RE_LIST_GAP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\s*(?:,|;|/|&|\+|et|and|puis)\s*(?:le\s+)?|\s+(?:le\s+)?)$")
+    Regex::new(&ascii_classes(r"^(?:\s*(?:,|;|/|&|\+|et|and|puis)\s*(?:le\s+)?|\s+(?:le\s+)?)$"))
         .expect("valid regex")
 });
 
