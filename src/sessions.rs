@@ -395,8 +395,9 @@ fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> 
                     Kind::Convention | Kind::Quote | Kind::Invoice | Kind::CompletionCertificate
                 )
             })
-            .filter_map(|d| d.facts.client.clone()),
-    );
+            .filter_map(|d| d.facts.client.as_deref().and_then(client_name)),
+    )
+    .or_else(|| client_from_folder(folder));
     let mut trainers: Vec<String> = Vec::new();
     let mut trainees: Vec<String> = Vec::new();
     for d in &docs {
@@ -489,6 +490,28 @@ fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> 
     }
 }
 
+/// "Garage Vasseur, 230 rue de Lannoy, 59100 Roubaix" → "Garage Vasseur".
+fn client_name(v: &str) -> Option<String> {
+    let name = v.split([',', ';', '(']).next().unwrap_or(v).trim();
+    (name.chars().filter(|c| c.is_alphabetic()).count() >= 2).then(|| name.to_string())
+}
+
+/// The client a folder names: `Clients/<client>/…`, or "<date> <title> - <client>".
+fn client_from_folder(folder: &str) -> Option<String> {
+    let parts: Vec<&str> = folder.split('/').collect();
+    if let Some(i) = parts.iter().position(|p| {
+        let k = normalize_line(p);
+        k == "clients" || k == "client"
+    }) && let Some(c) = parts.get(i + 1)
+        && i + 1 < parts.len() - 1
+    {
+        return Some(c.to_string());
+    }
+    let name = parts.last()?;
+    let (_, client) = name.rsplit_once(" - ")?;
+    client_name(client)
+}
+
 /// "2025-03 Gestes et postures - Boulangerie Martin" → "Gestes et postures".
 fn title_from_folder(folder: &str) -> Option<String> {
     let name = folder.rsplit('/').next()?;
@@ -530,6 +553,20 @@ mod tests {
             title_from_folder("Clients/Mairie/2025-06 Excel perfectionnement").as_deref(),
             Some("Excel perfectionnement")
         );
+    }
+
+    #[test]
+    fn clients_from_documents_or_folders() {
+        assert_eq!(client_name("Garage Vasseur, 230 rue de Lannoy").as_deref(), Some("Garage Vasseur"));
+        assert_eq!(
+            client_from_folder("ANF/Clients/Mairie de Roubaix/2025-06 Excel").as_deref(),
+            Some("Mairie de Roubaix")
+        );
+        assert_eq!(
+            client_from_folder("FL/2025/2025-03 Gestes et postures - Boulangerie Martin").as_deref(),
+            Some("Boulangerie Martin")
+        );
+        assert_eq!(client_from_folder("FL/2025/2025-03 Gestes et postures"), None);
     }
 
     #[test]
