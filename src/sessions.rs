@@ -419,22 +419,27 @@ fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> 
         }
     }
     // Dates: the session period stated by the contractual and completion documents first.
+    // The period most documents state: each document votes once for each start and end it
+    // states; the most cited wins (ties: the earliest start, the latest end). One document's
+    // stray date ("un entretien préalable s'est tenu le …") does not move the session.
     let period = |kinds: &[Kind]| {
-        let mut start: Option<String> = None;
-        let mut end: Option<String> = None;
+        let mut starts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut ends: BTreeMap<String, usize> = BTreeMap::new();
         for d in docs.iter().filter(|d| kinds.contains(&d.kind)) {
+            let mut seen: BTreeSet<(DateRole, &str)> = BTreeSet::new();
             for x in &d.dates {
+                if !seen.insert((x.role, x.date.as_str())) {
+                    continue;
+                }
                 match x.role {
-                    DateRole::SessionStart if start.as_ref().is_none_or(|s| x.date < *s) => {
-                        start = Some(x.date.clone())
-                    }
-                    DateRole::SessionEnd if end.as_ref().is_none_or(|e| x.date > *e) => {
-                        end = Some(x.date.clone())
-                    }
+                    DateRole::SessionStart => *starts.entry(x.date.clone()).or_default() += 1,
+                    DateRole::SessionEnd => *ends.entry(x.date.clone()).or_default() += 1,
                     _ => {}
                 }
             }
         }
+        let start = starts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(d, _)| d.clone());
+        let end = ends.iter().max_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0))).map(|(d, _)| d.clone());
         (start, end)
     };
     let mut dates_src = "convention / programme / certificate";

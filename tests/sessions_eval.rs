@@ -71,6 +71,7 @@ fn statuses_missing_kinds_and_findings() {
     let mut ok = 0;
     let mut problems = Vec::new();
     let mut injected = (0, 0);
+    let mut false_alarms = 0;
     println!(
         "{:<70} {:<11} {:<11} findings",
         "session", "status", "truth"
@@ -97,17 +98,27 @@ fn statuses_missing_kinds_and_findings() {
                 "{path}: status {got} (truth {want}); findings {codes:?}"
             ));
         }
-        for code in t["findings"]
+        let want_codes: BTreeSet<&str> = t["findings"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|c| c.as_str())
-        {
+            .collect();
+        for code in &want_codes {
             injected.1 += 1;
             if codes.contains(code) {
                 injected.0 += 1;
             } else {
                 problems.push(format!("{path}: expected finding {code} not reported"));
+            }
+        }
+        // False alarms: a blocking or warning finding the truth does not expect.
+        for f in &s.findings {
+            if f.severity != preuves::sessions::Severity::Info
+                && !want_codes.contains(f.code.as_str())
+            {
+                false_alarms += 1;
+                problems.push(format!("{path}: unexpected {} ({})", f.code, f.message));
             }
         }
         let want_missing: BTreeSet<&str> = t["missing"]
@@ -125,7 +136,7 @@ fn statuses_missing_kinds_and_findings() {
     }
     let acc = ok as f64 / sessions.len().max(1) as f64;
     println!(
-        "status accuracy: {acc:.3} ({ok}/{}); injected defects reported: {}/{}",
+        "status accuracy: {acc:.3} ({ok}/{}); injected defects reported: {}/{}; false alarms: {false_alarms}",
         sessions.len(),
         injected.0,
         injected.1
@@ -141,6 +152,10 @@ fn statuses_missing_kinds_and_findings() {
     assert_eq!(
         injected.0, injected.1,
         "every injected defect must be reported with its code"
+    );
+    assert_eq!(
+        false_alarms, 0,
+        "blocking or warning findings the truth does not expect"
     );
 }
 
