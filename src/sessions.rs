@@ -438,8 +438,14 @@ fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> 
                 }
             }
         }
-        let start = starts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(d, _)| d.clone());
-        let end = ends.iter().max_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0))).map(|(d, _)| d.clone());
+        let start = starts
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(d, _)| d.clone());
+        let end = ends
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)))
+            .map(|(d, _)| d.clone());
         (start, end)
     };
     let mut dates_src = "convention / programme / certificate";
@@ -562,16 +568,23 @@ mod tests {
 
     #[test]
     fn clients_from_documents_or_folders() {
-        assert_eq!(client_name("Garage Vasseur, 230 rue de Lannoy").as_deref(), Some("Garage Vasseur"));
+        assert_eq!(
+            client_name("Garage Vasseur, 230 rue de Lannoy").as_deref(),
+            Some("Garage Vasseur")
+        );
         assert_eq!(
             client_from_folder("ANF/Clients/Mairie de Roubaix/2025-06 Excel").as_deref(),
             Some("Mairie de Roubaix")
         );
         assert_eq!(
-            client_from_folder("FL/2025/2025-03 Gestes et postures - Boulangerie Martin").as_deref(),
+            client_from_folder("FL/2025/2025-03 Gestes et postures - Boulangerie Martin")
+                .as_deref(),
             Some("Boulangerie Martin")
         );
-        assert_eq!(client_from_folder("FL/2025/2025-03 Gestes et postures"), None);
+        assert_eq!(
+            client_from_folder("FL/2025/2025-03 Gestes et postures"),
+            None
+        );
     }
 
     #[test]

@@ -568,7 +568,9 @@ fn mar_can_be_mardi() {
 
 #[test]
 fn rejects_years_out_of_range() {
-    assert_days("12/03/1985", &[]);
+    // From 1920: birth dates are printed on individual training contracts ("née le 14/06/1989").
+    assert_days("12/03/1919", &[]);
+    assert_days("Née le 14/06/1989 à Lyon", &["1989-06-14"]);
     assert_days("12 mars 1789", &[]);
     assert_days("2150-03-12", &[]);
     assert_days("12/03/2100", &["2100-03-12"]);

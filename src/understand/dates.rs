@@ -19,8 +19,9 @@ use regex::{Captures, Regex};
 
 use crate::document::{DateFact, DateRole};
 
-/// Years outside this range are not dates (phone numbers, amounts, references).
-const MIN_YEAR: i32 = 1990;
+/// Years outside MIN_YEAR..=MAX_YEAR are not dates (phone numbers, amounts, references).
+/// Earliest year accepted: birth dates on individual contracts go back that far.
+const MIN_YEAR: i32 = 1920;
 const MAX_YEAR: i32 = 2100;
 /// A year-less date ("le 12 mars") takes its year from a complete date at most this far away.
 const YEARLESS_WINDOW: usize = 4096;
@@ -666,6 +667,17 @@ fn single(
     }
     match y {
         Some(y) => {
+            // "1/27/2025" (Google Forms in English): impossible day first, unambiguous month
+            // first.
+            if mk_date(y, m, d).is_none()
+                && own_sep == Some('/')
+                && m > 12
+                && d <= 12
+                && y >= 1000
+                && time.is_some()
+            {
+                std::mem::swap(&mut m, &mut d);
+            }
             mk_date(y, m, d)?;
         }
         None => {
@@ -1339,6 +1351,11 @@ const RULES: &[(&str, Cue, &str)] = &[
     ),
     // signature
     (
+        r"\bissued\s+(?:in|at)\s+[a-z' -]{1,40}?\s+on\s*$",
+        Cue::Signature,
+        "after 'Issued in … on' (place and date of signing)",
+    ),
+    (
         r"\bfait\s+(?:a|au|en|le)\b",
         Cue::Signature,
         "after 'Fait à …, le'",
@@ -1432,6 +1449,26 @@ const RULES: &[(&str, Cue, &str)] = &[
     ),
     (r"\bperiode\b|\bperiod\b", Cue::Session, "near 'Période'"),
     (
+        r"\bdemarre(?:ra)?\s+le|\bdebute(?:ra)?\s+le|\bcommence(?:ra)?\s+le|\bstarts?\s+on",
+        Cue::Start,
+        "after 'démarre le' / 'débute le'",
+    ),
+    (
+        r"(?:devra|doit)\s+etre\s+termine(?:e)?s?\s+le|se\s+termine(?:ra)?\s+le|prend(?:ra)?\s+fin\s+le|\bends?\s+on",
+        Cue::End,
+        "after 'se termine le'",
+    ),
+    (
+        r"\b(?:realisee?s?|effectuee?s?|dispensee?s?)\s+(?:le|les)\b|\bheld\s+on",
+        Cue::Session,
+        "after 'réalisée le' / 'held on'",
+    ),
+    (
+        r"\bdates?\s*,\s*(?:duree|horaires?|lieu)",
+        Cue::Session,
+        "after 'Dates, durée et lieu'",
+    ),
+    (
         r"dates?\s*\(s\)|dates?\s+(?:de\s+|d'|du\s+|des\s+)?(?:la\s+|l')?(?:formation|session|stage|action|intervention|realisation|cours)|\bdates\s*:|training\s+dates?|course\s+dates?",
         Cue::Session,
         "near 'Date(s) de formation'",
@@ -1476,6 +1513,19 @@ static RE_RULE_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
             .map(|(p, _, _)| format!("^(?:{})", rule_pattern(p))),
     )
     .expect("role regex set is valid")
+});
+
+/// A time range right after a date: ", 9h00 – 12h30", " de 9h à 17h".
+static RE_HOURS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&ascii_classes(
+        r"^[\s,;:(]*(?:de\s+)?\d{1,2}\s*[h:]\s*\d{0,2}\s*(?:-|a|au)\s*\d{1,2}\s*[h:]",
+    ))
+    .expect("valid regex")
+});
+
+/// "Pour valoir ce que de droit. Lyon, le" — a city and "le" after a sentence on the line.
+static RE_SENTENCE_CITY_LE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&ascii_classes(r"[.;]\s+[a-z][a-z' -]{1,40}\s*,\s*le\s*$")).expect("valid regex")
 });
 
 /// "Lyon, le" / "À Lyon, le" / "Le" alone before a date at the start of a line.
@@ -1599,18 +1649,45 @@ fn single_role(ctx: &Ctx, start: usize, end: usize, floor: usize) -> (DateRole, 
             }
         };
     }
+    // "Le lundi 16 juin 2025, 9h00 – 12h30": a sentence giving the day and its hours.
+    if line.is_some_and(|l| l.trim() == "le") && RE_HOURS_AFTER.is_match(&ctx.after(end)) {
+        return (DateRole::SessionStart, "followed by the day's hours");
+    }
+    // Under a signing block ("Bon pour accord – date, cachet et signature", a name, then
+    // "Le 02/09/2024" or "Véronique Lambin – le 06/05/2025").
+    let near = normalise(
+        ctx.text
+            .get(floor_boundary(ctx.text, start.saturating_sub(220))..start)
+            .unwrap_or(""),
+    );
+    let signing_block = near.contains("bon pour accord")
+        || near.contains("signature")
+        || near.contains("lu et approuve");
     if let Some(line) = line.filter(|_| ctx.rest_of_line_empty(end)) {
-        if line.trim() == "le" {
+        if line.trim() == "le" || line.trim_end().ends_with("- le") {
+            if signing_block {
+                return (DateRole::Signature, "'Le <date>' in a signing block");
+            }
             return (
                 DateRole::Document,
                 "'Le <date>' alone at the start of a line",
             );
         }
         if let Some(c) = RE_CITY_LE.captures(line) {
-            if c.name("a").is_some() && !in_head {
-                return (DateRole::Signature, "after 'À <ville>, le' near the end");
+            if !in_head {
+                return (
+                    DateRole::Signature,
+                    "after '<Ville>, le' near the end (place and date of signing)",
+                );
             }
+            let _ = c;
             return (DateRole::Document, "after '<Ville>, le' (letter date)");
+        }
+        if !in_head && RE_SENTENCE_CITY_LE.is_match(line) {
+            return (
+                DateRole::Signature,
+                "after '… <Ville>, le' near the end (place and date of signing)",
+            );
         }
     }
     (DateRole::Other, "no role keyword nearby")
@@ -1780,8 +1857,9 @@ pub fn parse_pdf_date(s: &str) -> Option<(Date, Option<Time>)> {
                 _ => Some(default),
             }
         };
+        // PDF dates before 1990 are software defaults (the Unix epoch), not dates.
         let date = mk_date(
-            n(0..4, 0)?,
+            n(0..4, 0).filter(|y| *y >= 1990)?,
             i8::try_from(n(4..6, 1)?).ok()?,
             i8::try_from(n(6..8, 1)?).ok()?,
         )?;
