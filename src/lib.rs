@@ -13,6 +13,15 @@
 //!
 //! The library never prints and never writes inside the scanned folder; `main.rs` parses the
 //! command line, calls [`scan`], writes the reports and maps the outcome to an exit code.
+//!
+//! Formats are decided by content, not by name:
+//!
+//! ```
+//! use preuves::{detect::detect, model::Format};
+//! let d = detect(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", "convention.docx");
+//! assert_eq!(d.format, Format::Pdf);
+//! assert!(d.note.unwrap().contains("named .docx"));
+//! ```
 
 pub mod detect;
 pub mod document;
