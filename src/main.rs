@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use preuves::extract::{self, Input, Limits};
+use preuves::extract::Limits;
 use preuves::report::Lang;
 use preuves::{Progress, ScanOptions};
 use std::io::IsTerminal;
@@ -305,18 +305,8 @@ fn text(args: TextArgs) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let limits = Limits::default();
-    let input = Input {
-        bytes: &bytes,
-        name: &name,
-        limits: &limits,
-        depth: 0,
-        started: Instant::now(),
-    };
-    match extract::extract_guarded(detection.format, &input) {
-        Ok(mut ex) => {
-            // Scanned pages are read by OCR, as in a scan.
-            preuves::ocr::complete(detection.format, &bytes, &mut ex, &limits);
+    match preuves::process::extract_one(detection.format, &bytes, &name, 0, &Limits::default()) {
+        Ok(ex) => {
             if args.json {
                 print_json(&ex);
             } else {
@@ -471,24 +461,15 @@ fn explain(file: &Path) -> ExitCode {
         println!("  not read: {} — {}", e.code.as_str(), e.message);
         return ExitCode::SUCCESS;
     }
-    let limits = Limits::default();
-    let input = Input {
-        bytes: &bytes,
-        name: &name,
-        limits: &limits,
-        depth: 0,
-        started: Instant::now(),
-    };
-    let ex = match extract::extract_guarded(detection.format, &input) {
-        Ok(mut ex) => {
-            preuves::ocr::complete(detection.format, &bytes, &mut ex, &limits);
-            ex
-        }
-        Err(e) => {
-            println!("  not read: {} — {}", e.code.as_str(), e.message);
-            return ExitCode::SUCCESS;
-        }
-    };
+    let ex =
+        match preuves::process::extract_one(detection.format, &bytes, &name, 0, &Limits::default())
+        {
+            Ok(ex) => ex,
+            Err(e) => {
+                println!("  not read: {} — {}", e.code.as_str(), e.message);
+                return ExitCode::SUCCESS;
+            }
+        };
     println!("\nText outline ({} pages):", ex.pages.len());
     for p in ex.pages.iter().take(10) {
         let lines: Vec<&str> = p.text.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -517,7 +498,7 @@ fn explain(file: &Path) -> ExitCode {
         u.kind.label_fr(),
         u.confidence
     );
-    for r in &u.reasons {
+    for r in u.reasons.iter().filter(|r| !r.starts_with("runner-up")) {
         println!("  because {r}");
     }
     if let Some((k, s)) = u.runner_up {

@@ -86,14 +86,7 @@ pub fn process_bytes(
         return;
     }
     let extractor = extract::extractor_for(detection.format);
-    let input = Input {
-        bytes,
-        name,
-        limits,
-        depth,
-        started: Instant::now(),
-    };
-    let result = extract::extract_guarded(detection.format, &input);
+    let result = extract_one(detection.format, bytes, name, depth, limits);
     let info = ExtractorInfo {
         name: extractor.name().to_string(),
         version: extractor.version(),
@@ -101,7 +94,6 @@ pub fn process_bytes(
     let mut doc = match result {
         Ok(mut extracted) => {
             let children = std::mem::take(&mut extracted.children);
-            crate::ocr::complete(detection.format, bytes, &mut extracted, limits);
             warnings.append(&mut extracted.warnings);
             let mut d = understand_document(path, detection.format, bytes.len() as u64, &extracted);
             d.warnings = warnings;
@@ -139,6 +131,27 @@ pub fn process_bytes(
     doc.hash = Some(hash);
     doc.container = container.map(str::to_string);
     out.push(doc);
+}
+
+/// Extraction of one document's bytes, then OCR of its scanned pages: what `scan`, `preuves
+/// text` and `preuves explain` all see.
+pub fn extract_one(
+    format: Format,
+    bytes: &[u8],
+    name: &str,
+    depth: u32,
+    limits: &Limits,
+) -> Result<Extracted, Error> {
+    let input = Input {
+        bytes,
+        name,
+        limits,
+        depth,
+        started: Instant::now(),
+    };
+    let mut extracted = extract::extract_guarded(format, &input)?;
+    crate::ocr::complete(format, bytes, &mut extracted, limits);
+    Ok(extracted)
 }
 
 /// The understanding stage for one extracted document.
