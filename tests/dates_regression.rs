@@ -1457,3 +1457,65 @@ fn perf_hostile_inputs() {
         println!("{name}: {} bytes, {n} dates, {:?}", text.len(), t.elapsed());
     }
 }
+
+// --- Regressions found on the fixture archive (issue 3 evaluation) ---------------------------
+
+#[test]
+fn fixture_signing_block_name_then_le_date_is_a_signature() {
+    assert_found(
+        "Bon pour accord – nom, qualité, date et\nsignature\nVéronique Lambin – le 06/05/2025",
+        &[("2025-05-06", DateRole::Signature)],
+    );
+}
+
+#[test]
+fn fixture_calendar_day_with_hours_is_the_session_day() {
+    assert_found(
+        "3. Calendrier proposé\nLe lundi 16 juin 2025, 9h00 – 12h30 et 13h30 – 17h00.",
+        &[("2025-06-16", DateRole::SessionStart)],
+    );
+}
+
+#[test]
+fn fixture_issued_in_city_on_is_a_signature() {
+    assert_found(
+        "held on February 11–12, 2025 – total duration 14 hours.\nIssued in Lille on February 13, 2025",
+        &[
+            ("2025-02-11", DateRole::SessionStart),
+            ("2025-02-12", DateRole::SessionEnd),
+            ("2025-02-13", DateRole::Signature),
+        ],
+    );
+}
+
+#[test]
+fn fixture_starts_and_must_end_by() {
+    assert_found(
+        "Votre parcours démarre le 3 mars 2025 et devra\nêtre terminé le 11 avril 2025 au plus tard.",
+        &[
+            ("2025-03-03", DateRole::SessionStart),
+            ("2025-04-11", DateRole::SessionEnd),
+        ],
+    );
+}
+
+#[test]
+fn fixture_service_performed_on_is_the_session_day() {
+    assert_eq!(
+        role_of("Prestation : action de formation « Excel » réalisée le 16/06/2025 (7 heures)"),
+        DateRole::SessionStart
+    );
+}
+
+#[test]
+fn fixture_us_google_forms_timestamp_month_first_when_unambiguous() {
+    assert_days("1/27/2025 9:14:03", &["2025-01-27"]);
+    // Without a time, an impossible day-first date stays rejected.
+    assert_days("12/13/2025", &[]);
+}
+
+#[test]
+fn fixture_city_le_after_a_sentence_at_the_end_is_a_signature() {
+    let text = "ATTESTATION\nNous attestons que Camille Perrin a suivi la formation.\nCompétences visées : structurer une intervention.\nÉvaluation des acquis : objectifs atteints.\nObservations : aucune.\nLe présent document est remis à la stagiaire.\nPour valoir ce que de droit. Lyon, le 23 septembre 2025";
+    assert_eq!(role_of(text), DateRole::Signature);
+}

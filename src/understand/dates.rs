@@ -1449,6 +1449,11 @@ const RULES: &[(&str, Cue, &str)] = &[
     ),
     (r"\bperiode\b|\bperiod\b", Cue::Session, "near 'Période'"),
     (
+        r"\bcalendrier\b|\bschedule\b",
+        Cue::Session,
+        "after 'Calendrier'",
+    ),
+    (
         r"\bdemarre(?:ra)?\s+le|\bdebute(?:ra)?\s+le|\bcommence(?:ra)?\s+le|\bstarts?\s+on",
         Cue::Start,
         "after 'démarre le' / 'débute le'",
@@ -1518,7 +1523,7 @@ static RE_RULE_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
 /// A time range right after a date: ", 9h00 – 12h30", " de 9h à 17h".
 static RE_HOURS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&ascii_classes(
-        r"^[\s,;:(]*(?:de\s+)?\d{1,2}\s*[h:]\s*\d{0,2}\s*(?:-|a|au)\s*\d{1,2}\s*[h:]",
+        r"^[\s,;:(]*(?:(?:de\s+)?\d{1,2}\s*[h:]\s*\d{0,2}\s*)?(?:-|–|—|a|au)\s*\d{1,2}\s*[h:]",
     ))
     .expect("valid regex")
 });
@@ -1664,7 +1669,9 @@ fn single_role(ctx: &Ctx, start: usize, end: usize, floor: usize) -> (DateRole, 
         || near.contains("signature")
         || near.contains("lu et approuve");
     if let Some(line) = line.filter(|_| ctx.rest_of_line_empty(end)) {
-        if line.trim() == "le" || line.trim_end().ends_with("- le") {
+        let short_le = line.trim() == "le"
+            || (line.trim_end().ends_with(" le") && line.split_whitespace().count() <= 6);
+        if short_le {
             if signing_block {
                 return (DateRole::Signature, "'Le <date>' in a signing block");
             }
@@ -1732,7 +1739,9 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
     let settled = candidates(text);
     let ctx = Ctx {
         text,
-        head_end: head_end(text),
+        // The head is the top of the text, and never its second half (a one-page certificate
+        // ends with its place and date of signing).
+        head_end: head_end(text).min(text.len() / 2),
     };
     let mut out: Vec<FoundDate> = Vec::with_capacity(settled.len() + 4);
     let mut floor = 0usize;
