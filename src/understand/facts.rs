@@ -213,23 +213,9 @@ fn grid_names(view: &DocView) -> Vec<String> {
         for row in &t.rows {
             match col {
                 None => {
-                    col = row.iter().position(|c| {
-                        let n = normalize_line(&c.text);
-                        [
-                            "nom",
-                            "noms",
-                            "nom et prenom",
-                            "nom prenom",
-                            "stagiaire",
-                            "stagiaires",
-                            "participant",
-                            "participants",
-                            "name",
-                            "trainee",
-                        ]
+                    col = row
                         .iter()
-                        .any(|p| n.starts_with(p))
-                    });
+                        .position(|c| super::vocab::is_person_header(&normalize_line(&c.text)));
                 }
                 Some(c) => {
                     if let Some(cell) = row.get(c) {

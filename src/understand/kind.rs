@@ -8,6 +8,7 @@
 
 use super::normalize::{contains_phrase, find_phrase, words};
 use super::view::DocView;
+use super::vocab::{is_date_header, is_person_header, mentions_half_day};
 use crate::document::Kind;
 use crate::model::Format;
 use serde::Deserialize;
@@ -300,37 +301,9 @@ impl Structure {
         let mut s = Structure::default();
         for header in &view.headers {
             let has = |p: &str| header.iter().any(|c| contains_phrase(c, p));
-            let halfdays = header
-                .iter()
-                .filter(|c| {
-                    [
-                        "matin",
-                        "apres-midi",
-                        "apres midi",
-                        "am",
-                        "pm",
-                        "morning",
-                        "afternoon",
-                    ]
-                    .iter()
-                    .any(|p| contains_phrase(c, p))
-                })
-                .count();
-            let dates = header.iter().filter(|c| looks_like_date_cell(c)).count();
-            let person = [
-                "nom",
-                "noms",
-                "stagiaire",
-                "stagiaires",
-                "participant",
-                "participants",
-                "apprenant",
-                "name",
-                "trainee",
-                "prenom",
-            ]
-            .iter()
-            .any(|p| has(p));
+            let halfdays = header.iter().filter(|c| mentions_half_day(c)).count();
+            let dates = header.iter().filter(|c| is_date_header(c)).count();
+            let person = header.iter().any(|c| is_person_header(c));
             if person && (halfdays >= 1 || dates >= 2) && !has("horodateur") {
                 s.attendance_grid = Some(format!(
                     "grid of names × {} (attendance structure)",
@@ -418,17 +391,6 @@ impl Structure {
         }
         s
     }
-}
-
-/// A header cell holding a date ("12/03/2025", "2025-03-12", "mer. 12 mars", "12 mars 2025").
-fn looks_like_date_cell(c: &str) -> bool {
-    static DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
-            r"\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}(er)? (janv|fevr?|mars|avr|mai|juin|juil|aout|sept|oct|nov|dec)",
-        )
-        .expect("valid regex")
-    });
-    DATE.is_match(c)
 }
 
 #[cfg(test)]

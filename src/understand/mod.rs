@@ -8,6 +8,7 @@ pub mod kind;
 pub mod normalize;
 pub mod signature;
 pub mod view;
+pub mod vocab;
 
 use crate::document::{DateFact, DocFacts, Kind, Signature};
 use crate::model::{Extracted, Format};

@@ -11,6 +11,7 @@
 
 use super::normalize::{contains_phrase, normalize_line};
 use super::view::DocView;
+use super::vocab::{is_date_header, is_half_day, is_person_header};
 use crate::document::{EmptyCell, Evidence, Kind, Signature, SignatureStatus};
 use crate::model::{Anchor, Format, ImageRef, Page, Rect, Table, TextSpan};
 use regex::Regex;
@@ -619,36 +620,11 @@ struct Grid {
     method: &'static str,
 }
 
-const HALF_DAYS: [&str; 9] = [
-    "matin",
-    "apres-midi",
-    "apres midi",
-    "am",
-    "pm",
-    "morning",
-    "afternoon",
-    "matinee",
-    "soir",
-];
-
-fn is_half_day(n: &str) -> bool {
-    HALF_DAYS
-        .iter()
-        .any(|p| n == *p || n.starts_with(&format!("{p} ")) || n.starts_with(&format!("{p}(")))
-}
-
 fn is_signature_header(n: &str) -> bool {
     n.split_whitespace().count() <= 6
         && (contains_phrase(n, "signature")
             || contains_phrase(n, "emargement")
             || contains_phrase(n, "signatures"))
-}
-
-fn is_date_header(n: &str) -> bool {
-    super::dates::parse_date(n).is_some()
-        || super::dates::find_dates(n)
-            .first()
-            .is_some_and(|d| d.start < 12 && n.len() < 40)
 }
 
 fn is_slot_header(n: &str) -> bool {
@@ -657,26 +633,10 @@ fn is_slot_header(n: &str) -> bool {
 
 /// The header of the first column of a grid: who signs, or which slot a row is.
 fn is_row_header(n: &str) -> bool {
-    [
-        "nom",
-        "noms",
-        "stagiaire",
-        "stagiaires",
-        "participant",
-        "participants",
-        "apprenant",
-        "apprenants",
-        "name",
-        "names",
-        "trainee",
-        "trainees",
-        "prenom",
-        "date",
-        "dates",
-        "jour",
-    ]
-    .iter()
-    .any(|p| n == *p || n.starts_with(&format!("{p} ")) || n.starts_with(&format!("{p}:")))
+    is_person_header(n)
+        || ["date", "dates", "jour"]
+            .iter()
+            .any(|p| n == *p || n.starts_with(&format!("{p} ")) || n.starts_with(&format!("{p}:")))
 }
 
 fn is_trainer_row(n: &str) -> bool {

@@ -1,0 +1,80 @@
+//! Words shared by the classifier, the facts and the signature analysis: how a grid's first
+//! column and its slot columns are headed. One list each, so that the kind "attendance sheet"
+//! and the attendance grid that counts its signatures agree on what a grid is.
+
+use super::normalize::contains_phrase;
+
+/// Headers of the column that names people (normalised).
+const PERSON_HEADERS: [&str; 13] = [
+    "nom",
+    "noms",
+    "prenom",
+    "stagiaire",
+    "stagiaires",
+    "participant",
+    "participants",
+    "apprenant",
+    "apprenants",
+    "name",
+    "names",
+    "trainee",
+    "trainees",
+];
+
+/// Half-day column headers (normalised).
+pub const HALF_DAYS: [&str; 9] = [
+    "matin",
+    "apres-midi",
+    "apres midi",
+    "am",
+    "pm",
+    "morning",
+    "afternoon",
+    "matinee",
+    "soir",
+];
+
+/// `n` is `word` or starts with it followed by a non-letter ("nom et prenom", "nom:").
+fn starts_with_word(n: &str, word: &str) -> bool {
+    n.strip_prefix(word)
+        .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+}
+
+/// A header naming people: "Nom et prénom", "NOMS – PRÉNOMS DES STAGIAIRES", "Participant".
+pub fn is_person_header(n: &str) -> bool {
+    PERSON_HEADERS.iter().any(|p| starts_with_word(n, p))
+}
+
+/// A cell that is a half-day header: "Matin", "Après-midi (13h30-17h)".
+pub fn is_half_day(n: &str) -> bool {
+    HALF_DAYS.iter().any(|p| starts_with_word(n, p))
+}
+
+/// A cell that mentions a half-day anywhere ("12/03 Matin").
+pub fn mentions_half_day(n: &str) -> bool {
+    HALF_DAYS.iter().any(|p| contains_phrase(n, p))
+}
+
+/// A header cell holding a date ("12/03/2025", "Mercredi 12 mars 2025").
+pub fn is_date_header(n: &str) -> bool {
+    super::dates::parse_date(n).is_some()
+        || super::dates::find_dates(n)
+            .first()
+            .is_some_and(|d| d.start < 12 && n.len() < 40)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers() {
+        assert!(is_person_header("nom et prenom"));
+        assert!(is_person_header("noms - prenoms des stagiaires"));
+        assert!(!is_person_header("nombre d'heures"));
+        assert!(is_half_day("apres-midi (13h30-17h00)"));
+        assert!(!is_half_day("amenagement"));
+        assert!(mentions_half_day("12/03/2025 matin"));
+        assert!(is_date_header("mercredi 12 mars 2025"));
+    }
+}
