@@ -113,6 +113,13 @@ struct TextArgs {
 }
 
 fn main() -> ExitCode {
+    // Like other command-line tools, stop quietly when the reader of our output goes away
+    // (`preuves explain f.pdf | head`) instead of panicking on a broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Scan(args) => scan(args),
@@ -274,45 +281,56 @@ fn scan(args: ScanArgs) -> ExitCode {
     }
 }
 
-fn text(args: TextArgs) -> ExitCode {
-    let bytes = match std::fs::read(&args.file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("preuves: cannot read {}: {e}", args.file.display());
-            return ExitCode::from(2);
-        }
-    };
-    let name = args
-        .file
+/// One file read, its format detected and its content extracted (with OCR), as a scan sees it.
+struct OneFile {
+    name: String,
+    detection: preuves::detect::Detection,
+    /// The extraction, or why there is none (detection or extraction error).
+    extracted: Result<preuves::model::Extracted, preuves::Error>,
+}
+
+fn load_one(file: &Path) -> Result<OneFile, ExitCode> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        eprintln!("preuves: cannot read {}: {e}", file.display());
+        ExitCode::from(2)
+    })?;
+    let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let detection = preuves::detect::detect(&bytes, &name);
+    let extracted = match &detection.error {
+        Some(e) => Err(e.clone()),
+        None => {
+            preuves::process::extract_one(detection.format, &bytes, &name, 0, &Limits::default())
+        }
+    };
+    Ok(OneFile {
+        name,
+        detection,
+        extracted,
+    })
+}
+
+fn text(args: TextArgs) -> ExitCode {
+    let one = match load_one(&args.file) {
+        Ok(one) => one,
+        Err(code) => return code,
+    };
+    let detection = &one.detection;
     if !args.json {
         println!("# {}  format: {}", args.file.display(), detection.format);
         if let Some(note) = &detection.note {
             println!("# note: {note}");
         }
     }
-    if let Some(e) = detection.error {
-        if args.json {
-            println!(
-                "{}",
-                serde_json::json!({"format": detection.format, "error": e})
-            );
-        } else {
-            println!("# error {}: {}", e.code.as_str(), e.message);
-        }
-        return ExitCode::SUCCESS;
-    }
-    match preuves::process::extract_one(detection.format, &bytes, &name, 0, &Limits::default()) {
-        Ok(ex) => {
-            if args.json {
-                print_json(&ex);
-            } else {
-                print_text(&ex, Path::new(&name));
-            }
-        }
+    match &one.extracted {
+        Ok(ex) if args.json => print_json(ex),
+        Ok(ex) => print_text(ex, Path::new(&one.name)),
+        Err(e) if args.json => println!(
+            "{}",
+            serde_json::json!({"format": detection.format, "error": e})
+        ),
         Err(e) => println!("# error {}: {}", e.code.as_str(), e.message),
     }
     ExitCode::SUCCESS
@@ -439,37 +457,24 @@ fn print_text(ex: &preuves::model::Extracted, _name: &Path) {
 }
 
 fn explain(file: &Path) -> ExitCode {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("preuves: cannot read {}: {e}", file.display());
-            return ExitCode::from(2);
-        }
+    let one = match load_one(file) {
+        Ok(one) => one,
+        Err(code) => return code,
     };
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let path = file.to_string_lossy().replace('\\', "/");
-    let detection = preuves::detect::detect(&bytes, &name);
+    let detection = &one.detection;
     println!("{}", file.display());
     println!("  format: {}", detection.format);
     if let Some(note) = &detection.note {
         println!("  note: {note}");
     }
-    if let Some(e) = detection.error {
-        println!("  not read: {} — {}", e.code.as_str(), e.message);
-        return ExitCode::SUCCESS;
-    }
-    let ex =
-        match preuves::process::extract_one(detection.format, &bytes, &name, 0, &Limits::default())
-        {
-            Ok(ex) => ex,
-            Err(e) => {
-                println!("  not read: {} — {}", e.code.as_str(), e.message);
-                return ExitCode::SUCCESS;
-            }
-        };
+    let ex = match &one.extracted {
+        Ok(ex) => ex,
+        Err(e) => {
+            println!("  not read: {} — {}", e.code.as_str(), e.message);
+            return ExitCode::SUCCESS;
+        }
+    };
     println!("\nText outline ({} pages):", ex.pages.len());
     for p in ex.pages.iter().take(10) {
         let lines: Vec<&str> = p.text.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -491,7 +496,7 @@ fn explain(file: &Path) -> ExitCode {
             println!("    | {short}");
         }
     }
-    let u = preuves::understand::understand(&path, detection.format, &ex);
+    let u = preuves::understand::understand(&path, detection.format, ex);
     println!(
         "\nKind: {} ({}), confidence {:.2}",
         u.kind.id(),

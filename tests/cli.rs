@@ -196,3 +196,29 @@ fn csv_reports_have_bom_and_semicolons() {
         );
     }
 }
+
+/// Regression: `preuves explain f | head -1` panicked with "failed printing to stdout: Broken
+/// pipe" once `head` closed the pipe.
+#[cfg(unix)]
+#[test]
+fn piping_into_head_does_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("notes.txt");
+    let body: String = (0..2000)
+        .map(|i| format!("ligne {i} du 12/03/2025\n"))
+        .collect();
+    fs::write(&f, body).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("preuves");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' text '{}' | head -1",
+            bin.display(),
+            f.display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+}

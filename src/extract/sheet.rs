@@ -659,26 +659,34 @@ fn push_one_line(out: &mut String, s: &str) {
 // ---------------------------------------------------------------------------------------------
 // Cell values
 
+fn int_cell(i: i64) -> Cell {
+    Cell {
+        text: i.to_string(),
+        value: CellValue::Number(i as f64),
+    }
+}
+
+fn error_cell(e: &impl std::fmt::Display) -> Cell {
+    let t = e.to_string();
+    Cell {
+        text: t.clone(),
+        value: CellValue::Error(t),
+    }
+}
+
+/// Both calamine cell types (`Data` from ranges, `DataRef` from the streaming reader) map the
+/// same way.
 fn convert(v: &Data) -> Cell {
     match v {
         Data::Empty => Cell::default(),
         Data::String(s) => Cell::text(s.as_str()),
-        Data::Int(i) => Cell {
-            text: i.to_string(),
-            value: CellValue::Number(*i as f64),
-        },
+        Data::Int(i) => int_cell(*i),
         Data::Float(f) => number_cell(*f),
         Data::Bool(b) => bool_cell(*b),
         Data::DateTime(d) => excel_datetime_cell(d),
         Data::DateTimeIso(s) => iso_datetime_cell(s),
         Data::DurationIso(s) => iso_duration_cell(s),
-        Data::Error(e) => {
-            let t = e.to_string();
-            Cell {
-                text: t.clone(),
-                value: CellValue::Error(t),
-            }
-        }
+        Data::Error(e) => error_cell(e),
     }
 }
 
@@ -687,22 +695,13 @@ fn convert_ref(v: &DataRef) -> Cell {
         DataRef::Empty => Cell::default(),
         DataRef::String(s) => Cell::text(s.as_str()),
         DataRef::SharedString(s) => Cell::text(*s),
-        DataRef::Int(i) => Cell {
-            text: i.to_string(),
-            value: CellValue::Number(*i as f64),
-        },
+        DataRef::Int(i) => int_cell(*i),
         DataRef::Float(f) => number_cell(*f),
         DataRef::Bool(b) => bool_cell(*b),
         DataRef::DateTime(d) => excel_datetime_cell(d),
         DataRef::DateTimeIso(s) => iso_datetime_cell(s),
         DataRef::DurationIso(s) => iso_duration_cell(s),
-        DataRef::Error(e) => {
-            let t = e.to_string();
-            Cell {
-                text: t.clone(),
-                value: CellValue::Error(t),
-            }
-        }
+        DataRef::Error(e) => error_cell(e),
     }
 }
 
