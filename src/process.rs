@@ -8,7 +8,7 @@
 
 use crate::detect::detect;
 use crate::document::{ContentStats, Document, ExtractorInfo, Kind, Signature};
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
 use crate::extract::{self, Input, Limits};
 use crate::model::{Extracted, Format, Metadata};
 use crate::understand;
@@ -214,9 +214,4 @@ pub fn error_document(path: &str, format: Format, size: u64, error: Error) -> Do
         container: None,
         facts: Default::default(),
     }
-}
-
-/// True when a document could not be read at all.
-pub fn is_error(d: &Document) -> bool {
-    d.errors.iter().any(|e| e.code != ErrorCode::Usage)
 }

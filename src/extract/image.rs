@@ -225,68 +225,57 @@ fn le24(b: &[u8], at: usize) -> Option<u32> {
 // ---------------------------------------------------------------------------------------------
 // JPEG
 
-/// Walks the marker segments up to the first SOFn.
-fn jpeg_dimensions(b: &[u8]) -> Option<(u32, u32)> {
+/// The marker segments of a JPEG, in order, up to the start of scan: `(marker, payload)` where
+/// the payload starts with the 2-byte length. Stops (without error) on any inconsistency.
+fn jpeg_segments(b: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
     let mut i = 2;
-    loop {
-        // Markers may be preceded by any number of 0xFF fill bytes.
-        if *b.get(i)? != 0xFF {
-            return None;
-        }
-        while *b.get(i)? == 0xFF {
+    std::iter::from_fn(move || {
+        loop {
+            // Markers may be preceded by any number of 0xFF fill bytes.
+            if *b.get(i)? != 0xFF {
+                return None;
+            }
+            while *b.get(i)? == 0xFF {
+                i += 1;
+            }
+            let marker = *b.get(i)?;
             i += 1;
+            match marker {
+                0xD8 | 0x01 | 0xD0..=0xD7 => continue,
+                0xD9 | 0xDA => return None, // end of image / start of scan
+                _ => {}
+            }
+            let len = be16(b, i)? as usize;
+            if len < 2 {
+                return None;
+            }
+            let seg = b.get(i..i.checked_add(len)?)?;
+            i += len;
+            return Some((marker, seg));
         }
-        let marker = *b.get(i)?;
-        i += 1;
-        match marker {
-            0xD8 | 0x01 | 0xD0..=0xD7 => continue,
-            0xD9 | 0xDA => return None, // end of image / start of scan before any frame header
-            _ => {}
-        }
-        let len = be16(b, i)? as usize;
-        if len < 2 {
-            return None;
-        }
-        if matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF) {
-            // length(2) precision(1) height(2) width(2)
-            let h = be16(b, i + 3)? as u32;
-            let w = be16(b, i + 5)? as u32;
-            return Some((w, h));
-        }
-        i = i.checked_add(len)?;
-    }
+    })
 }
 
-/// The EXIF DateTimeOriginal (or, failing it, DateTime) of a JPEG, from its APP1 "Exif" segment.
+fn is_frame_header(marker: u8) -> bool {
+    matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF)
+}
+
+/// Width and height from the first frame header (SOFn).
+fn jpeg_dimensions(b: &[u8]) -> Option<(u32, u32)> {
+    let (_, seg) = jpeg_segments(b).find(|(m, _)| is_frame_header(*m))?;
+    // length(2) precision(1) height(2) width(2)
+    let h = be16(seg, 3)? as u32;
+    let w = be16(seg, 5)? as u32;
+    Some((w, h))
+}
+
+/// The EXIF DateTimeOriginal (or, failing it, DateTime) of a JPEG, from its APP1 "Exif" segment
+/// (APP segments come before the frame header).
 fn jpeg_exif_date(b: &[u8]) -> Option<String> {
-    let mut i = 2;
-    loop {
-        if *b.get(i)? != 0xFF {
-            return None;
-        }
-        while *b.get(i)? == 0xFF {
-            i += 1;
-        }
-        let marker = *b.get(i)?;
-        i += 1;
-        match marker {
-            0xD8 | 0x01 | 0xD0..=0xD7 => continue,
-            0xD9 | 0xDA => return None,
-            _ => {}
-        }
-        let len = be16(b, i)? as usize;
-        if len < 2 {
-            return None;
-        }
-        let seg = b.get(i + 2..i.checked_add(len)?)?;
-        if marker == 0xE1 && seg.starts_with(b"Exif\0\0") {
-            return Tiff::new(&seg[6..])?.date_time_original();
-        }
-        if matches!(marker, 0xC0..=0xCF) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC {
-            return None; // APP segments come before the frame header
-        }
-        i = i.checked_add(len)?;
-    }
+    let (_, seg) = jpeg_segments(b)
+        .take_while(|(m, _)| !is_frame_header(*m))
+        .find(|(m, seg)| *m == 0xE1 && seg.get(2..).is_some_and(|p| p.starts_with(b"Exif\0\0")))?;
+    Tiff::new(seg.get(8..)?)?.date_time_original()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -107,22 +107,6 @@ pub fn extractor_for(format: Format) -> &'static dyn Extractor {
     }
 }
 
-/// All extractors, for `preuves --version`-style listings and the cache key.
-pub fn all_extractors() -> Vec<&'static dyn Extractor> {
-    vec![
-        &pdf::PdfExtractor,
-        &docx::DocxExtractor,
-        &odt::OdtExtractor,
-        &sheet::SheetExtractor,
-        &csv::CsvExtractor,
-        &doc::DocExtractor,
-        &eml::EmlExtractor,
-        &zip::ZipExtractor,
-        &image::ImageExtractor,
-        &text::TextExtractor,
-    ]
-}
-
 /// Runs the extractor for `format` on `input`, turning a panic into an `internal` error.
 pub fn extract_guarded(format: Format, input: &Input) -> Result<Extracted> {
     run_guarded(extractor_for(format), input)

@@ -12,7 +12,6 @@ pub mod csv;
 pub mod html;
 
 use crate::document::Document;
-use crate::model::Format;
 use crate::sessions::{Session, Status};
 use crate::walk::Skipped;
 use serde::{Deserialize, Serialize};
@@ -26,6 +25,9 @@ pub const SCHEMA_VERSION: &str = "1";
 pub struct Tool {
     pub name: String,
     pub version: String,
+    /// Version of the classifier's vocabulary (`src/understand/kinds.toml`): a report made
+    /// with another vocabulary may classify documents differently.
+    pub kinds_vocabulary: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -138,6 +140,7 @@ impl Report {
             tool: Tool {
                 name: "preuves".to_string(),
                 version: env!("CARGO_PKG_VERSION").to_string(),
+                kinds_vocabulary: crate::understand::kind::vocabulary_version(),
             },
             root: root.to_string_lossy().into_owned(),
             rules: RulesInfo {
@@ -175,10 +178,6 @@ impl Report {
         write_atomic(&csv_path, &csv::sessions_csv(self))?;
         write_atomic(&docs_csv, &csv::documents_csv(self))?;
         Ok(vec![json, html, csv_path, docs_csv])
-    }
-
-    pub fn count_format(&self, f: Format) -> usize {
-        self.documents.iter().filter(|d| d.format == f).count()
     }
 }
 

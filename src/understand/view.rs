@@ -2,7 +2,7 @@
 //! classifier, the date extractor's callers and the signature analysis: normalised lines, the
 //! title zone, table header rows, file and folder name tokens.
 
-use super::normalize::{normalize, normalize_line};
+use super::normalize::normalize_line;
 use crate::model::{Extracted, Format, Table};
 
 /// One normalised line with where it came from.
@@ -159,9 +159,4 @@ pub fn header_rows(t: &Table) -> Vec<Vec<String>> {
         }
     }
     out
-}
-
-/// Normalises a whole text (kept for callers that need line structure).
-pub fn normalized(text: &str) -> String {
-    normalize(text)
 }
