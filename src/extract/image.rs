@@ -226,7 +226,8 @@ fn le24(b: &[u8], at: usize) -> Option<u32> {
 // JPEG
 
 /// The marker segments of a JPEG, in order, up to the start of scan: `(marker, payload)` where
-/// the payload starts with the 2-byte length. Stops (without error) on any inconsistency.
+/// the payload starts with the 2-byte length (and may be cut short at the end of `b`). Stops
+/// (without error) on any inconsistency.
 fn jpeg_segments(b: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
     let mut i = 2;
     std::iter::from_fn(move || {
@@ -249,7 +250,9 @@ fn jpeg_segments(b: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
             if len < 2 {
                 return None;
             }
-            let seg = b.get(i..i.checked_add(len)?)?;
+            // A buffer cut after a segment's start (only the head of a file is read) still
+            // yields it: the frame header needs 7 bytes, not the whole segment.
+            let seg = b.get(i..i.checked_add(len)?.min(b.len()))?;
             i += len;
             return Some((marker, seg));
         }
