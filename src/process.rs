@@ -86,16 +86,17 @@ pub fn process_bytes(
         return;
     }
     let extractor = extract::extractor_for(detection.format);
-    let result = extract_one(detection.format, bytes, name, depth, limits);
+    let result = extract_stages(detection.format, bytes, name, depth, limits);
     let info = ExtractorInfo {
         name: extractor.name().to_string(),
         version: extractor.version(),
     };
     let mut doc = match result {
-        Ok(mut extracted) => {
+        Ok((mut extracted, ocr_error)) => {
             let children = std::mem::take(&mut extracted.children);
             warnings.append(&mut extracted.warnings);
             let mut d = understand_document(path, detection.format, bytes.len() as u64, &extracted);
+            d.errors.extend(ocr_error);
             d.warnings = warnings;
             d.extractor = Some(info);
             d.hash = Some(hash);
@@ -142,6 +143,22 @@ pub fn extract_one(
     depth: u32,
     limits: &Limits,
 ) -> Result<Extracted, Error> {
+    let (mut extracted, ocr_error) = extract_stages(format, bytes, name, depth, limits)?;
+    if let Some(e) = ocr_error {
+        extracted.warnings.push(e.message);
+    }
+    Ok(extracted)
+}
+
+/// Extraction, then OCR, each under the per-file panic guard. A crash of the OCR stage keeps
+/// what was extracted and comes back as an `internal` error beside it.
+fn extract_stages(
+    format: Format,
+    bytes: &[u8],
+    name: &str,
+    depth: u32,
+    limits: &Limits,
+) -> Result<(Extracted, Option<Error>), Error> {
     let input = Input {
         bytes,
         name,
@@ -150,13 +167,48 @@ pub fn extract_one(
         started: Instant::now(),
     };
     let mut extracted = extract::extract_guarded(format, &input)?;
-    crate::ocr::complete(format, bytes, &mut extracted, limits);
-    Ok(extracted)
+    let ocr = crate::panic_guard::catch(|| {
+        #[cfg(test)]
+        test_hook::maybe_panic(test_hook::Stage::Ocr);
+        crate::ocr::complete(format, bytes, &mut extracted, limits);
+    });
+    let ocr_error = ocr.err().map(|message| {
+        Error::internal(format!(
+            "OCR crashed: {message} (a bug in preuves; the text extracted before OCR is kept, \
+             the run went on)"
+        ))
+    });
+    Ok((extracted, ocr_error))
 }
 
-/// The understanding stage for one extracted document.
+/// The understanding stage for one extracted document, under the per-file panic guard: a crash
+/// leaves the document reported as `other` with what was extracted (metadata, pages, content
+/// counts) and an `internal` error.
 fn understand_document(path: &str, format: Format, size: u64, ex: &Extracted) -> Document {
-    let u = understand::understand(path, format, ex);
+    let understood = crate::panic_guard::catch(|| {
+        #[cfg(test)]
+        test_hook::maybe_panic(test_hook::Stage::Understand);
+        understand::understand(path, format, ex)
+    });
+    let u = match understood {
+        Ok(u) => u,
+        Err(message) => {
+            let mut d = error_document(
+                path,
+                format,
+                size,
+                Error::internal(format!(
+                    "understanding crashed: {message} (a bug in preuves; the run went on)"
+                )),
+            );
+            d.reasons = vec!["not understood: internal".into()];
+            d.scanned = ex.is_scanned();
+            d.pages = ex.pages.len() as u32;
+            d.metadata = ex.metadata.clone();
+            d.content = stats(ex);
+            return d;
+        }
+    };
     Document {
         path: path.to_string(),
         format,
@@ -213,5 +265,80 @@ pub fn error_document(path: &str, format: Format, size: u64, error: Error) -> Do
         content: ContentStats::default(),
         container: None,
         facts: Default::default(),
+    }
+}
+
+/// Test-only fault injection: makes one stage of the next files processed on this thread panic.
+#[cfg(test)]
+mod test_hook {
+    use std::cell::Cell;
+
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub enum Stage {
+        Ocr,
+        Understand,
+    }
+
+    thread_local! {
+        static PANIC_IN: Cell<Option<Stage>> = const { Cell::new(None) };
+    }
+
+    pub fn set(stage: Option<Stage>) {
+        PANIC_IN.with(|p| p.set(stage));
+    }
+
+    pub fn maybe_panic(stage: Stage) {
+        if PANIC_IN.with(|p| p.get()) == Some(stage) {
+            panic!("injected panic in the {stage:?} stage");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_hook::{Stage, set};
+    use super::*;
+    use crate::error::ErrorCode;
+
+    const CSV: &[u8] = b"Nom;Date de reponse;Note\nJulie Martin;14/03/2025;5\nKevin Lopez;14/03/2025;4\n";
+
+    fn run(name: &str) -> Vec<Document> {
+        let mut out = Vec::new();
+        process_bytes(name, CSV, Vec::new(), 0, None, &Limits::default(), &mut out);
+        out
+    }
+
+    #[test]
+    fn understand_panic_becomes_internal_error_and_scan_goes_on() {
+        set(Some(Stage::Understand));
+        let crashed = run("a/Questionnaire.csv");
+        set(None);
+        let [d] = crashed.as_slice() else {
+            panic!("one document expected: {crashed:?}")
+        };
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert_eq!(d.errors[0].code, ErrorCode::Internal);
+        assert!(d.errors[0].message.contains("injected panic"), "{:?}", d.errors);
+        // Still reported with what was extracted.
+        assert!(d.content.chars > 0);
+        assert!(d.extractor.is_some() && d.hash.is_some());
+        // The next file is understood as usual.
+        let next = run("a/Questionnaire2.csv");
+        assert!(next[0].errors.is_empty(), "{:?}", next[0].errors);
+        assert!(!next[0].dates.is_empty());
+    }
+
+    #[test]
+    fn ocr_panic_becomes_internal_error_and_keeps_the_extracted_text() {
+        set(Some(Stage::Ocr));
+        let crashed = run("b/Questionnaire.csv");
+        set(None);
+        let d = &crashed[0];
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert_eq!(d.errors[0].code, ErrorCode::Internal);
+        assert!(d.errors[0].message.starts_with("OCR crashed"), "{:?}", d.errors);
+        // Understanding still ran on the extracted text.
+        assert!(!d.dates.is_empty());
+        assert!(d.content.chars > 0);
     }
 }

@@ -308,12 +308,11 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
 /// `2025-03 Gestes et postures`, `2025_06_12 Excel`, `Session 12`, `Excel - mars 2025`.
 fn looks_like_session_name(name: &str) -> bool {
     let k = normalize_line(name);
-    let starts_dated = k.len() >= 7
-        && k[..4].chars().all(|c| c.is_ascii_digit())
-        && matches!(
-            k.as_bytes().get(4),
-            Some(b'-') | Some(b'_') | Some(b' ') | Some(b'.')
-        );
+    // By characters, not bytes: a name may start with any letter ("Été 2025", "2é…").
+    let mut chars = k.chars();
+    let starts_dated = k.chars().count() >= 7
+        && chars.by_ref().take(4).all(|c| c.is_ascii_digit())
+        && matches!(chars.next(), Some('-' | '_' | ' ' | '.'));
     starts_dated
         || contains_phrase(&k, "session")
         || [
@@ -541,6 +540,25 @@ fn title_from_folder(folder: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_folder_non_ascii_prefix_no_panic() {
+        // The 4th byte falls inside a multi-byte character: no slicing by bytes.
+        for name in [
+            "Été 2025",
+            "2é25-03 Excel",
+            "20€5 session",
+            "2025年03 研修",
+            "ŒŒ",
+            "İİİİ formation",
+            "",
+        ] {
+            let _ = looks_like_session_name(name);
+            let _ = title_from_folder(name);
+        }
+        assert!(looks_like_session_name("2025-03 Gestes et postures"));
+        assert!(!looks_like_session_name("20€5 Gestes et postures"));
+    }
 
     #[test]
     fn folder_keys() {

@@ -174,9 +174,11 @@ fn natural_key(s: &str) -> (String, u64) {
     let Some(end) = s.rfind(|c: char| c.is_ascii_digit()).map(|i| i + 1) else {
         return (s.to_string(), 0);
     };
+    // After the last non-digit *character* (it may be several bytes long: "en-tête1.xml").
     let start = s[..end]
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|(_, c)| !c.is_ascii_digit())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     (s[..start].to_string(), s[start..end].parse().unwrap_or(0))
 }
 
@@ -681,6 +683,15 @@ fn metadata(pkg: &mut Package, input: &Input) -> Result<Metadata> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docx_part_name_multibyte_before_number_no_panic() {
+        assert_eq!(natural_key("word/en-tête12.xml"), ("word/en-tête".to_string(), 12));
+        assert_eq!(natural_key("word/têteé12"), ("word/têteé".to_string(), 12));
+        assert_eq!(natural_key("é1"), ("é".to_string(), 1));
+        assert_eq!(natural_key("header10.xml").1, 10);
+        assert_eq!(natural_key("header10"), ("header".to_string(), 10));
+    }
     use crate::error::ErrorCode;
     use crate::extract::Limits;
     use crate::extract::xml::test_util::{input, png, zip_of};

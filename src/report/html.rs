@@ -380,13 +380,21 @@ fn href(path: &str, o: &HtmlOptions) -> String {
 
 /// The on-disk part of a path (`a/b.zip/c.pdf` → `a/b.zip`).
 fn disk_part(path: &str) -> &str {
-    let lower = path.to_lowercase();
-    for ext in [".zip/", ".eml/"] {
-        if let Some(i) = lower.find(ext) {
-            return &path[..i + ext.len() - 1];
-        }
-    }
-    path
+    // Searched in `path` itself, ASCII case ignored: an offset taken from a lower-cased copy
+    // is not an offset in `path` ("İ" and "ẞ" change length when lower-cased).
+    let first = [".zip/", ".eml/"]
+        .iter()
+        .filter_map(|ext| {
+            path.char_indices()
+                .map(|(i, _)| i)
+                .find(|&i| {
+                    path.get(i..i + ext.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(ext))
+                })
+                .map(|i| i + ext.len() - 1)
+        })
+        .min();
+    first.and_then(|end| path.get(..end)).unwrap_or(path)
 }
 
 fn doc_row(d: &Document, o: &HtmlOptions) -> DocRow {
@@ -689,6 +697,19 @@ fn month_label(m: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_link_path_lowercase_length_change_no_panic() {
+        // "İ" (2 bytes) lower-cases to 3 bytes, "ẞ" (3 bytes) to "ß" (2 bytes): offsets of the
+        // lower-cased copy are not offsets of the path.
+        assert_eq!(disk_part("İİİİ/a.zip/b.pdf"), "İİİİ/a.zip");
+        assert_eq!(disk_part("ẞẞẞẞẞẞ/Mail.EML/pj.pdf"), "ẞẞẞẞẞẞ/Mail.EML");
+        assert_eq!(disk_part("İ/x.pdf"), "İ/x.pdf");
+        assert_eq!(disk_part("a.eml/b.zip/c.pdf"), "a.eml");
+        for p in ["İ.zip", "ẞ.zip/", ".zip/", "", "İİİİİİİİİİ.zip/é"] {
+            let _ = disk_part(p);
+        }
+    }
 
     #[test]
     fn links_point_at_the_file_or_its_container() {
