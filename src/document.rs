@@ -173,6 +173,12 @@ pub struct DateFact {
     /// Why this role (the words around the date that decided it).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reason: Option<String>,
+    /// On an evaluation, assessment, positioning or needs-analysis form: this date is when the
+    /// respondent answered ("Date de réponse", "Rempli le", "Completed on", a survey export's
+    /// timestamp column…); its role is then `document`, and `reason` gives the deciding words.
+    /// Version, update and edition dates of a form are never answers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub answer: bool,
 }
 
 fn default_source() -> String {

@@ -532,7 +532,7 @@ fn range_page_number_then_date_is_not_a_range() {
 fn rejects_invalid_dates() {
     assert_days("31/02/2025", &[]);
     assert_days("00/01/2025", &[]);
-    assert_days("12/13/2025", &[]);
+    assert_days("13/13/2025", &[]);
     assert_days("30 février 2025", &[]);
     assert_days("2025-02-30", &[]);
     assert_days("29/02/2025", &[]);
@@ -1510,12 +1510,182 @@ fn fixture_service_performed_on_is_the_session_day() {
 #[test]
 fn fixture_us_google_forms_timestamp_month_first_when_unambiguous() {
     assert_days("1/27/2025 9:14:03", &["2025-01-27"]);
-    // Without a time, an impossible day-first date stays rejected.
-    assert_days("12/13/2025", &[]);
+    // Without a time too (issue 8): impossible day first, the only reading is month first.
+    assert_days("12/13/2025", &["2025-12-13"]);
+    // Both parts above 12: no reading.
+    assert_days("13/13/2025", &[]);
 }
 
 #[test]
 fn fixture_city_le_after_a_sentence_at_the_end_is_a_signature() {
     let text = "ATTESTATION\nNous attestons que Camille Perrin a suivi la formation.\nCompétences visées : structurer une intervention.\nÉvaluation des acquis : objectifs atteints.\nObservations : aucune.\nLe présent document est remis à la stagiaire.\nPour valoir ce que de droit. Lyon, le 23 septembre 2025";
     assert_eq!(role_of(text), DateRole::Signature);
+}
+
+// =============================================================================================
+// Issue 8: English date forms dateparser reads and we missed; answer dates of forms
+
+/// dateparser: US dates whose day is above 12, without a time, with `/` or `-`.
+#[test]
+fn en_us_numeric_day_above_12() {
+    assert_days("06/17/2014", &["2014-06-17"]);
+    assert_days("06-17-2014", &["2014-06-17"]);
+    assert_days("1/27/2025", &["2025-01-27"]);
+    let d = only("Invoice date: 06/17/2014");
+    assert_eq!(iso(d.date), "2014-06-17");
+    assert_eq!(d.role, Document, "{d:?}");
+    // Day-first dates are untouched.
+    assert_days("17/06/2014", &["2014-06-17"]);
+    // Two-digit years stay day first only (not a US form we can tell apart).
+    assert_days("06/17/14", &[]);
+}
+
+/// dateparser: the C `asctime` form, the year after the time.
+#[test]
+fn en_year_after_time() {
+    let d = only("Wed Aug 05 12:00:00 2015");
+    assert_eq!(iso(d.date), "2015-08-05");
+    assert_eq!(d.time, Some(Time::constant(12, 0, 0, 0)));
+    assert_days("Last login: Tue Mar 4 09:15:22 2025 from 10.0.0.1", &["2025-03-04"]);
+    assert_days("Aug 5 23:59:59 UTC 2015", &["2015-08-05"]);
+}
+
+/// dateparser: year first with a month name.
+#[test]
+fn en_year_first_month_name() {
+    assert_days("2016 july 13", &["2016-07-13"]);
+    assert_days("2016 July 13th", &["2016-07-13"]);
+    assert_days("2016-Jul-13", &["2016-07-13"]);
+    assert_days("2025 mars 12", &["2025-03-12"]);
+    // A lower-case ambiguous short name between numbers is not a month ("2025 mar 12").
+    assert_days("2025 mar 12", &[]);
+}
+
+/// dateparser: dotted numeric dates with spaces after the dots.
+#[test]
+fn spaced_dotted_numeric() {
+    assert_days("11. 12. 2014", &["2014-12-11"]);
+    assert_days("Le 3. 4. 2025", &["2025-04-03"]);
+    // A numbered list is not a date (no four-digit year).
+    assert_days("1. 2. 25 participants", &[]);
+}
+
+/// An ambiguous all-numeric date is day first in a French document and month first in an
+/// English one, or where the document's other numeric dates are month-first; said in `reason`.
+#[test]
+fn en_document_month_first_when_ambiguous() {
+    assert_days("Facture du 06/05/2014 pour la formation", &["2014-05-06"]);
+    let en = "Thank you for your order. Please find the invoice for the training of your team \
+              attached, with the schedule we agreed on. Invoice date: 06/05/2014. We will \
+              send the certificate by e-mail.";
+    let d = only(en);
+    assert_eq!(iso(d.date), "2014-06-05");
+    let fact = d.to_fact("text", None);
+    assert!(
+        fact.reason.as_deref().unwrap_or("").contains("month first"),
+        "{fact:?}"
+    );
+    // Other dates of the document are unambiguously month-first.
+    assert_days(
+        "Start 06/17/2014, review 07/02/2014",
+        &["2014-06-17", "2014-07-02"],
+    );
+    // One unambiguous day-first date keeps the document day first, English or not.
+    assert_days(
+        "Thank you for your order. Please find the invoice for the training of your team \
+         attached, with the schedule we agreed on: 17/06/2014 and 02/07/2014.",
+        &["2014-06-17", "2014-07-02"],
+    );
+    // Ranges follow the document's order too.
+    let range = "Thank you for your order, we will be with you and your team from 06/02/2014 \
+                 to 06/04/2014 for the training. Please bring your laptop to the room.";
+    assert_days(range, &["2014-06-02", "2014-06-04"]);
+}
+
+fn ordinal(d: i8) -> &'static str {
+    match (d % 10, d) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
+}
+
+/// Property: every date of 2014–2016 written in the English forms above is found, once.
+#[test]
+fn en_forms_property_every_day_of_three_years() {
+    const MONTHS_EN: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    const WD: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let mut day = date(2014, 1, 1);
+    while day <= date(2016, 12, 31) {
+        let (y, m, d) = (day.year(), day.month(), day.day());
+        let name = MONTHS_EN[(m - 1) as usize];
+        let wd = WD[day.weekday().to_monday_zero_offset() as usize];
+        let mut forms = vec![
+            format!("{wd} {} {d:02} 08:30:00 {y}", &name[..3]),
+            format!("{y} {name} {d}"),
+            format!("{y} {name} {d}{}", ordinal(d)),
+            // Lower case: every full name but "may" (also a verb; see en_year_first_month_name).
+            format!(
+                "{y} {} {d}",
+                if m == 5 {
+                    name.to_string()
+                } else {
+                    name.to_lowercase()
+                }
+            ),
+            format!("{d:02}. {m:02}. {y}"),
+        ];
+        if d > 12 {
+            forms.push(format!("{m:02}/{d:02}/{y}"));
+            forms.push(format!("{m:02}-{d:02}-{y}"));
+        }
+        for f in forms {
+            let got = days(&f);
+            assert_eq!(got, vec![iso(day)], "in {f:?}");
+        }
+        day = day.tomorrow().unwrap();
+    }
+}
+
+/// Answer cues on forms: the words saying when a trainee filled it.
+#[test]
+fn form_answer_date_cues() {
+    for (text, want) in [
+        ("Date de réponse : 14/03/2025", "2025-03-14"),
+        ("Questionnaire rempli le 14/03/2025 par le stagiaire", "2025-03-14"),
+        ("Complété le 14 mars 2025", "2025-03-14"),
+        ("Completed on March 14, 2025", "2025-03-14"),
+        ("Submitted: 2025-03-14 10:12", "2025-03-14"),
+        ("Date de passation : 14/03/2025", "2025-03-14"),
+        ("Questionnaires recueillis le 01/04/2025 – 5 répondants", "2025-04-01"),
+        ("Envoyé aux participants le 04/04/2025", "2025-04-04"),
+        ("Sent to all participants on 04/04/2025", "2025-04-04"),
+        ("Nom : Julie Martin    Date : 14/03/2025", "2025-03-14"),
+    ] {
+        let d = only(text);
+        assert_eq!(iso(d.date), want, "{text}");
+        assert!(d.answer.is_some(), "{text}: {d:?}");
+    }
+}
+
+/// A form's version, update or edition date, a footer date or a recalled session date is never
+/// an answer.
+#[test]
+fn form_version_date_is_not_an_answer() {
+    for text in [
+        "Formulaire v3 – mis à jour le 05/01/2024",
+        "Version du 05/01/2024",
+        "Questionnaire de satisfaction – édité le 05/01/2024",
+        "Formation du 12/03/2025",
+        "Envoyé le 04/04/2025",
+        "Réponse attendue avant le 04/04/2025",
+    ] {
+        let d = only(text);
+        assert!(d.answer.is_none(), "{text}: {d:?}");
+    }
 }

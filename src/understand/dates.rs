@@ -47,6 +47,14 @@ pub struct FoundDate {
     pub time: Option<Time>,
     /// Why this role, e.g. "after 'Fait à …, le'".
     pub reason: &'static str,
+    /// When the words around the date say someone answered a form then ("Date de réponse",
+    /// "Rempli le", "Completed on", "Horodatage", "Date :" in the respondent block…): why. The
+    /// caller, knowing the document's kind, makes it an answer date (role `document`, `answer`)
+    /// on evaluation, assessment and positioning forms; elsewhere `role` stands.
+    pub answer: Option<&'static str>,
+    /// How an ambiguous all-numeric date was read when not day first ("read month first: the
+    /// document is in English").
+    pub reading: Option<&'static str>,
 }
 
 impl FoundDate {
@@ -58,9 +66,26 @@ impl FoundDate {
             text: self.text.clone(),
             page,
             source: source.to_string(),
-            reason: Some(self.reason.to_string()),
+            reason: Some(match self.reading {
+                Some(r) => format!("{}; {r}", self.reason),
+                None => self.reason.to_string(),
+            }),
+            answer: false,
         }
     }
+}
+
+/// Reasons of the version, update and edition dates of a document ("Version du", "Mis à jour
+/// le", "Édité le"): the date of the form or template, never when it was filled, signed or
+/// sent. Rules must not judge a session on them.
+pub const EDITION_REASONS: [&str; 3] = [REASON_VERSION, REASON_UPDATE, REASON_EDITION];
+const REASON_VERSION: &str = "after 'Version du'";
+const REASON_UPDATE: &str = "after 'Mis à jour le' / 'Actualisé le'";
+const REASON_EDITION: &str = "after 'Édité/Généré le'";
+
+/// Whether a date's `reason` makes it a version, update or edition date.
+pub fn is_edition_reason(reason: &str) -> bool {
+    EDITION_REASONS.iter().any(|r| reason.starts_with(r))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +263,7 @@ fn expand(template: &str) -> String {
 }
 
 /// Day-first numeric date: 12/03/2025, 12.03.25, 12-03-2025, 1/4/2025, OCR "l2/O3/2O25".
-const P_NUM: &str = r"(?P<d>[0-9lIO]{1,2})(?P<s1>/<H>?|[.-])(?P<m>[0-9lIO]{1,2})(?P<s2>/<H>?|[.-])(?P<y>[0-9lIO]{4}|[0-9lIO]{2})<T>";
+const P_NUM: &str = r"(?P<d>[0-9lIO]{1,2})(?P<s1>[/.]<H>?|-)(?P<m>[0-9lIO]{1,2})(?P<s2>[/.]<H>?|-)(?P<y>[0-9lIO]{4}|[0-9lIO]{2})<T>";
 /// Year-first numeric date: 2025-03-12, 2025/03/12, 2025-03-12T14:32:10.
 const P_YMD: &str = r"(?P<y><Y>)(?P<s1>[-/.])(?P<m>[01]?\d)(?P<s2>[-/.])(?P<d>[0-3]?\d)<T>";
 /// Day-first long form: "mercredi 12 mars 2025", "1er avril 2025", "12th March 2025",
@@ -254,13 +279,19 @@ const P_RANGE_MDY: &str = r"(?i)(?P<pre>(?:from|between)<H>+)?<W>?(?P<m1><M>)\.?
 /// Numeric range: "du 12/03/2025 au 14/03/2025", "du 12/03 au 14/03/2025", "12-14/03/2025".
 const P_RANGE_NUM: &str = r"(?P<pre>(?i:du|from|between|entre(?:<H>+le)?|les|le)<H>+)?(?P<d1>\d{1,2})(?:(?P<s1>[/.-])(?P<m1>\d{1,2})(?:(?P<s1b>[/.-])(?P<y1>\d{4}|\d{2}))?)?(?P<conn>\s+(?i:au|to|until|till|through|and|et(?:<H>+le)?|jusqu['’]au)\s+|[-–—]|\s+[-–—]\s+)(?P<d2>\d{1,2})(?P<s2>[/.-])(?P<m2>\d{1,2})(?P<s2b>[/.-])(?P<y2>\d{4}|\d{2})";
 
+/// The C `asctime` / Unix `date` form, year after the time: "Wed Aug 05 12:00:00 2015",
+/// "Aug 5 12:00:00 UTC 2015".
+const P_MDTY: &str = r"(?i)(?P<wd><W>)?(?P<m><M>)(?P<dot>\.)?<H>+(?P<d>[0-3]?\d)(?P<tc><H>+)(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?(?:<H>+(?:UTC|GMT|CEST|CET|[A-Z]{3,4}|[+-]\d{4}))?<H>+(?P<y><Y>)";
+/// Year first with a month name: "2016 july 13", "2016 July 13th", "2016-Jul-13".
+const P_YMD_LONG: &str = r"(?i)(?P<y><Y>)(?P<sep><H>+|-|,<H>*)(?P<m><M>)(?P<dot>\.)?(?:<H>+|-)(?P<d>[0-3]?\d)(?P<o>st|nd|rd|th)?<T>";
+
 type Parse = fn(&str, &Caps) -> Option<Cand>;
 
 /// Index of [`P_YMD`] in [`PATTERNS`].
 const YMD_PATTERN: usize = 4;
 
 /// The patterns, ranges first; each with its parser.
-const PATTERNS: [(&str, Parse); 7] = [
+const PATTERNS: [(&str, Parse); 9] = [
     (P_RANGE_DMY, parse_range_dmy),
     (P_RANGE_MDY, parse_range_mdy),
     (P_RANGE_NUM, parse_range_num),
@@ -268,6 +299,8 @@ const PATTERNS: [(&str, Parse); 7] = [
     (P_YMD, parse_ymd),
     (P_DMY, parse_long),
     (P_MDY, parse_long),
+    (P_MDTY, parse_time_year),
+    (P_YMD_LONG, parse_year_first_long),
 ];
 
 /// A regex with room for its lazy DFA: the month and weekday tries make many states, and a
@@ -360,6 +393,9 @@ struct Cand {
     start: usize,
     end: usize,
     val: Val,
+    /// An all-numeric date read day first whose two parts could be swapped ("06/05/2014"):
+    /// read month first in a month-first document.
+    flip: bool,
 }
 
 /// A candidate with its year(s) settled.
@@ -667,14 +703,13 @@ fn single(
     }
     match y {
         Some(y) => {
-            // "1/27/2025" (Google Forms in English): impossible day first, unambiguous month
-            // first.
+            // "1/27/2025" (Google Forms in English), "06/17/2014", "06-17-2014": impossible
+            // day first, unambiguous month first (a four-digit year, US separators).
             if mk_date(y, m, d).is_none()
-                && own_sep == Some('/')
+                && matches!(own_sep, Some('/' | '-'))
                 && m > 12
                 && d <= 12
-                && y >= 1000
-                && time.is_some()
+                && c.s(G::Y).is_some_and(|ys| ys.len() == 4)
             {
                 std::mem::swap(&mut m, &mut d);
             }
@@ -694,6 +729,7 @@ fn single(
             md: Md { m, d },
             time,
         },
+        flip: false,
     })
 }
 
@@ -716,18 +752,29 @@ fn parse_num(text: &str, c: &Caps) -> Option<Cand> {
     if ys.len() == 2 && s1 != '/' && (ds.len() != 2 || ms.len() != 2) {
         return None;
     }
+    // "11. 12. 2014": a dot and a space only with a four-digit year ("1. 2. Objectifs" is a
+    // numbered list).
+    let spaced = c.s(G::S1)?.len() > 1 || c.s(G::S2)?.len() > 1;
+    if spaced && s1 == '.' && ys.len() != 4 {
+        return None;
+    }
     let y = if ys.len() == 2 {
         if y >= 90 { 1900 + y } else { 2000 + y }
     } else {
         y
     };
-    single(
+    let mut cand = single(
         text,
         c,
         (Some(y), i8::try_from(m).ok()?, i8::try_from(d).ok()?),
         Some(s1),
         true,
-    )
+    )?;
+    // Still read day first (no AM/PM or impossible-day swap) and both parts could be months.
+    if let Val::Single { md, .. } = cand.val {
+        cand.flip = i32::from(md.m) == m && i32::from(md.d) == d && d <= 12 && m != d;
+    }
+    Some(cand)
 }
 
 fn parse_ymd(text: &str, c: &Caps) -> Option<Cand> {
@@ -778,6 +825,38 @@ fn parse_long(text: &str, c: &Caps) -> Option<Cand> {
         return None;
     }
     single(text, c, (y, m, d), None, false)
+}
+
+/// "Wed Aug 05 12:00:00 2015": the year after the time.
+fn parse_time_year(text: &str, c: &Caps) -> Option<Cand> {
+    let start = c.get(0)?.start();
+    if !left_ok(text, start, None) {
+        return None;
+    }
+    let d = day_of(c.s(G::D)?, None)?;
+    let (m, _) = month_of(c.s(G::M)?)?;
+    let y = num(c.s(G::Y)?)?;
+    single(text, c, (Some(y), m, d), None, false)
+}
+
+/// "2016 july 13", "2016 July 13th": the year first, then a month name and the day.
+fn parse_year_first_long(text: &str, c: &Caps) -> Option<Cand> {
+    let start = c.get(0)?.start();
+    if !left_ok(text, start, None) {
+        return None;
+    }
+    let d = day_of(c.s(G::D)?, c.s(G::O))?;
+    let (m, free) = month_of(c.s(G::M)?)?;
+    // An ambiguous short name ("mar", "may") only as a month between a year and a day when
+    // written with a capital or a dot, or with a dash ("2016-Mar-13").
+    if !free && c.m(G::DOT).is_none() && c.s(G::SEP) != Some("-") {
+        let name = c.s(G::M)?;
+        if !name.starts_with(|ch: char| ch.is_uppercase()) {
+            return None;
+        }
+    }
+    let y = num(c.s(G::Y)?)?;
+    single(text, c, (Some(y), m, d), None, false)
 }
 
 /// A day whose month is on the next line ("le 5\nmars") is read only when introduced by a
@@ -890,6 +969,7 @@ fn range(
             back,
             b: b_md,
         },
+        flip: false,
     })
 }
 
@@ -982,7 +1062,110 @@ fn parse_range_num(text: &str, c: &Caps) -> Option<Cand> {
     let d1 = i8::try_from(num(c.s(G::D1)?)?).ok()?;
     let d2 = i8::try_from(num(d2s)?).ok()?;
     let m2 = i8::try_from(num(m2s)?).ok()?;
-    range(text, c, (y1, m1, d1), (Some(expand_year(y2s)?), m2, d2))
+    let mut cand = range(text, c, (y1, m1, d1), (Some(expand_year(y2s)?), m2, d2))?;
+    cand.flip = m1.is_some_and(|m1| m1 <= 12 && d1 <= 12) && m2 <= 12 && d2 <= 12;
+    Some(cand)
+}
+
+/// The candidate read month first instead of day first (`None` when that reading is not a
+/// date).
+fn flipped(c: &Cand) -> Option<Cand> {
+    let swap = |md: Md| Md { m: md.d, d: md.m };
+    let val = match c.val {
+        Val::Single { y, md, time } => {
+            let md = swap(md);
+            match y {
+                Some(y) => {
+                    mk_date(y, md.m, md.d)?;
+                }
+                None if !md_ok(md.m, md.d) => return None,
+                None => {}
+            }
+            Val::Single { y, md, time }
+        }
+        Val::Range { y, a, back, b } => {
+            let (a, b) = (swap(a), swap(b));
+            let y = y?;
+            if mk_date(y - back, a.m, a.d)? > mk_date(y, b.m, b.d)? {
+                return None;
+            }
+            Val::Range {
+                y: Some(y),
+                a,
+                back,
+                b,
+            }
+        }
+    };
+    Some(Cand { val, ..*c })
+}
+
+/// How a document writes its all-numeric dates whose two first parts could both be a month
+/// ("06/05/2014"): day first (French), or month first, with the reason.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DayOrder {
+    #[default]
+    DayFirst,
+    MonthFirst(&'static str),
+}
+
+/// Numeric dates with a four-digit year, for the document-level order decision.
+static RE_NUMERIC_ORDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9./-])([0-9]{1,2})[/-]([0-9]{1,2})[/-](?:19|20)[0-9]{2}(?:[^0-9]|$)")
+        .expect("valid regex")
+});
+
+/// Words only English (resp. French) prose uses often.
+const EN_WORDS: &[&str] = &[
+    "the", "and", "of", "to", "for", "with", "your", "you", "is", "are", "this", "from", "by",
+    "on", "at", "we", "our", "will", "please", "have",
+];
+const FR_WORDS: &[&str] = &[
+    "le", "la", "les", "des", "du", "et", "pour", "avec", "vous", "est", "sont", "ce", "cette",
+    "une", "dans", "sur", "par", "aux", "nous", "votre",
+];
+
+impl DayOrder {
+    /// The order of one document (all its texts together): month first when its unambiguous
+    /// numeric dates are all month-first ("06/17/2014"), or when it has none either way and is
+    /// written in English; day first otherwise.
+    pub fn of_document<'a>(texts: impl IntoIterator<Item = &'a str>) -> DayOrder {
+        let (mut month_first, mut day_first) = (0usize, 0usize);
+        let (mut en, mut fr) = (0usize, 0usize);
+        for text in texts {
+            for c in RE_NUMERIC_ORDER.captures_iter(text) {
+                let a: u32 = c.get(1).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+                let b: u32 = c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+                match (a, b) {
+                    (1..=12, 13..=31) => month_first += 1,
+                    (13..=31, 1..=12) => day_first += 1,
+                    _ => {}
+                }
+            }
+            for w in text
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| (2..=6).contains(&w.len()))
+            {
+                let w = w.to_lowercase();
+                if EN_WORDS.contains(&w.as_str()) {
+                    en += 1;
+                } else if FR_WORDS.contains(&w.as_str()) {
+                    fr += 1;
+                }
+            }
+        }
+        if day_first > 0 {
+            DayOrder::DayFirst
+        } else if month_first > 0 {
+            DayOrder::MonthFirst(
+                "read month first: the document's other numeric dates are month-first",
+            )
+        } else if en >= 8 && en >= 3 * fr {
+            DayOrder::MonthFirst("read month first: the document is in English")
+        } else {
+            DayOrder::DayFirst
+        }
+    }
 }
 
 /// Two complete dates joined by "au", "to", "-", "et"… make a range ("du 12 mars 2025 à 9h au
@@ -1042,6 +1225,7 @@ fn combine(text: &str, atoms: &[Cand], out: &mut Vec<Cand>) {
                 back,
                 b: mb,
             },
+            flip: false,
         });
     }
 }
@@ -1186,7 +1370,7 @@ fn glued_run(bytes: &[u8], at: usize) -> Option<usize> {
 /// Every candidate of the text. [`RE_ANY`] finds the next place where some pattern matches; the
 /// anchored set says which ones, and only those are run with captures. A rejected match does
 /// not hide a date starting inside it: the search goes on one character after its start.
-fn candidates(text: &str) -> Vec<(Cand, Settled)> {
+fn candidates(text: &str, order: DayOrder) -> Vec<(Cand, Settled)> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return Vec::new();
     }
@@ -1250,6 +1434,18 @@ fn candidates(text: &str) -> Vec<(Cand, Settled)> {
                 None => s + next_char(text, s).map_or(1, char::len_utf8),
             },
         };
+    }
+    if let DayOrder::MonthFirst(_) = order {
+        for c in all.iter_mut().filter(|c| c.flip) {
+            match flipped(c) {
+                Some(f) => *c = f,
+                None => c.flip = false,
+            }
+        }
+    } else {
+        for c in &mut all {
+            c.flip = false;
+        }
     }
     let mut ranges = Vec::new();
     combine(text, &all, &mut ranges);
@@ -1424,17 +1620,17 @@ const RULES: &[(&str, Cue, &str)] = &[
     (
         r"version\s+du\b|\bversion\s*:|\bv\d[\d.]*\s+du\b",
         Cue::Document,
-        "after 'Version du'",
+        REASON_VERSION,
     ),
     (
         r"mise?s?\s+a\s+jour|\bmaj\b|actualise(?:e)?|publie(?:e)?\s+le|revise(?:e)?\s+le|derniere\s+modification|updated|last\s+update|revised",
         Cue::Document,
-        "after 'Mis à jour le' / 'Actualisé le'",
+        REASON_UPDATE,
     ),
     (
         r"date\s+d'edition|edite(?:e)?\s+le|genere(?:e)?\s+le|generated|exporte(?:e)?\s+le|imprime(?:e)?\s+le|printed",
         Cue::Document,
-        "after 'Édité/Généré le'",
+        REASON_EDITION,
     ),
     // session
     (
@@ -1550,6 +1746,139 @@ fn closest_cue(ctx: &str) -> Option<(Cue, &'static str)> {
         .iter()
         .next()?;
     RULES.get(i).map(|&(_, cue, why)| (cue, why))
+}
+
+/// Answer keywords: the words saying a form was filled, submitted, taken or collected then
+/// (read on the normalised context before a date, like [`RULES`]).
+const ANSWER_RULES: &[(&str, &str)] = &[
+    (
+        r"date\s+(?:de\s+(?:la\s+)?|des\s+)?reponses?\b|\breponse\s+(?:du|le|recue?\s+le)\b|\brepondu(?:e|s|es)?\b|response\s+date|date\s+of\s+(?:the\s+)?response|\bresponded\b|\banswered\b",
+        "answer: after 'Date de réponse' / 'Répondu le'",
+    ),
+    (
+        r"\b(?:rempli|complete|renseigne|saisi|soumis)(?:e|s|es)?\s+(?:en\s+ligne\s+)?le\b|date\s+de\s+(?:saisie|soumission|remplissage|completion)",
+        "answer: after 'Rempli le' / 'Complété le'",
+    ),
+    (
+        r"\bcompleted\s*(?::|at|on)?\s*$|date\s+completed|\bsubmi(?:tted|ssion|t)\b|filled\s+(?:in|out)(?:\s+on)?",
+        "answer: after 'Completed on' / 'Submitted'",
+    ),
+    (
+        r"\bpassation\b|\bpasse(?:e)?\s+le\b|\btaken\s+on\b",
+        "answer: after 'Date de passation'",
+    ),
+    (
+        r"\b(?:recueilli|collecte|retourne)(?:e|s|es)?\s+le\b|\bcollected\s+on\b|\breturned\s+on\b",
+        "answer: after 'Recueilli le' (answers collected)",
+    ),
+    (
+        r"\b(?:envoye|adresse|diffuse|transmis|administre|propose|soumis)(?:e|s|es)?\s+(?:aux|au|a\s+l'|aux\s+\d+|a)\s*[a-z' ]{0,24}?(?:stagiaires|apprenants|participants|beneficiaires|repondants|salaries|stagiaire|apprenant|participant|beneficiaire)\b|\b(?:sent|administered|distributed)\s+to\s+(?:the\s+|all\s+)?(?:participants|trainees|learners|respondents|attendees)\b",
+        "answer: after 'Envoyé aux stagiaires' (the form was put to its respondents then)",
+    ),
+    (
+        r"horodat|timestamp",
+        "answer: after 'Horodatage' / 'Timestamp' (survey answer time)",
+    ),
+    (
+        r"date\s+(?:de\s+l'|d')evaluation|date\s+du\s+(?:test|qcm|quiz)|date\s+of\s+(?:the\s+)?(?:survey|assessment|evaluation|test)|(?:survey|assessment|test)\s+date|\bevalue(?:e|s|es)?\s+le\b",
+        "answer: after 'Date de l'évaluation' / 'Date du test'",
+    ),
+];
+
+static RE_ANSWER: LazyLock<Regex> = LazyLock::new(|| {
+    let alts: Vec<String> = ANSWER_RULES
+        .iter()
+        .map(|(p, _)| format!("(?:{})", rule_pattern(p)))
+        .collect();
+    big_regex(&alts.join("|"))
+});
+
+static RE_ANSWER_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    regex::RegexSet::new(
+        ANSWER_RULES
+            .iter()
+            .map(|(p, _)| format!("^(?:{})", rule_pattern(p))),
+    )
+    .expect("answer regex set is valid")
+});
+
+/// The respondent block of a form: who answered ("Nom", "Prénom", "Stagiaire", "Name"…).
+static RE_RESPONDENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&rule_pattern(
+        r"\b(?:nom|prenom|stagiaire|participant|participante|apprenant|apprenante|beneficiaire|repondant|name|trainee|learner|respondent|participant)\b",
+    ))
+    .expect("valid regex")
+});
+
+/// Whether the words before a date (and, for a bare "Date :", around it) say it is when a
+/// form was answered: the closest answer keyword, with no other role keyword after it
+/// ("Formulaire v3 – mis à jour le 05/01/2024" is an update date, not an answer).
+fn answer_cue(before: &str, after: &str, cue: Option<Cue>) -> Option<&'static str> {
+    let last_role = RE_RULES.find_iter(before).last().map(|m| m.start());
+    if let Some(m) = RE_ANSWER.find_iter(before).last()
+        && last_role.is_none_or(|r| r < m.end())
+        && let Some(i) = before
+            .get(m.start()..)
+            .and_then(|rest| RE_ANSWER_SET.matches(rest).iter().next())
+    {
+        return ANSWER_RULES.get(i).map(|&(_, why)| why);
+    }
+    // "Nom : Julie Martin    Date : 14/03/2025": a bare date label in the respondent block.
+    if cue == Some(Cue::DateLabel) {
+        let next_line = after.split('\n').next().unwrap_or("");
+        if RE_RESPONDENT.is_match(before) || RE_RESPONDENT.is_match(next_line) {
+            return Some("answer: after 'Date :' in the respondent block ('Nom', 'Stagiaire')");
+        }
+    }
+    None
+}
+
+/// "Completion time", "Heure de fin", "Start date": the columns of a survey export (Microsoft
+/// Forms, Typeform…) that hold each answer's start or end, read as answers only next to
+/// another answer column or a respondent column.
+static RE_EXPORT_TIME_COLUMN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&rule_pattern(
+        r"^(?:(?:start|end|completion|submission)\s+(?:date|time)|heure\s+de\s+(?:debut|fin))\b",
+    ))
+    .expect("valid regex")
+});
+
+/// Why a table column holds answer dates, from its header and the other headers of its row:
+/// an answer keyword ("Horodateur", "Timestamp", "Submit Date", "Date de réponse"), a survey
+/// export's start/end time next to another answer or respondent column, or a bare "Date"
+/// column in a table of respondents ("Nom", "E-mail").
+pub fn answer_column(header: &str, headers: &[&str]) -> Option<&'static str> {
+    let h = normalise(header);
+    let h = h.trim();
+    if h.is_empty() {
+        return None;
+    }
+    if let Some(m) = RE_ANSWER.find(h)
+        && let Some(i) = h
+            .get(m.start()..)
+            .and_then(|rest| RE_ANSWER_SET.matches(rest).iter().next())
+    {
+        return ANSWER_RULES.get(i).map(|&(_, why)| why);
+    }
+    let others: Vec<String> = headers
+        .iter()
+        .map(|o| normalise(o))
+        .filter(|o| o.trim() != h)
+        .collect();
+    let respondent = others.iter().any(|o| {
+        RE_RESPONDENT.is_match(o) || o.contains("e-mail") || o.contains("email") || o.contains("messagerie")
+    });
+    let other_answer = others
+        .iter()
+        .any(|o| RE_ANSWER.is_match(o.trim()) || RE_EXPORT_TIME_COLUMN.is_match(o.trim()));
+    if RE_EXPORT_TIME_COLUMN.is_match(h) && (other_answer || respondent) {
+        return Some("answer: start/end time column of a survey export");
+    }
+    let bare_date = h == "date" || (h.starts_with("date") && h.len() <= 12 && !h.contains(' '));
+    if bare_date && respondent {
+        return Some("answer: 'Date' column of a table of respondents");
+    }
+    None
 }
 
 /// End of the head of the text: the first [`HEAD_LINES`] non-empty lines, at most
@@ -1736,7 +2065,17 @@ static RE_LIST_GAP: LazyLock<Regex> = LazyLock::new(|| {
 /// ("3/12/2025 10:15 AM", DocuSign certificates), read month first. Year-less dates take the
 /// year of the nearest complete date and are dropped when there is none.
 pub fn find_dates(text: &str) -> Vec<FoundDate> {
-    let settled = candidates(text);
+    find_dates_in_order(text, DayOrder::of_document([text]))
+}
+
+/// [`find_dates`] with the document's numeric order decided by the caller (over all its pages,
+/// see [`DayOrder::of_document`]).
+pub fn find_dates_in_order(text: &str, order: DayOrder) -> Vec<FoundDate> {
+    let settled = candidates(text, order);
+    let reading = match order {
+        DayOrder::MonthFirst(why) => Some(why),
+        DayOrder::DayFirst => None,
+    };
     let ctx = Ctx {
         text,
         // The head is the top of the text, and never its second half (a one-page certificate
@@ -1751,6 +2090,10 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
         match s {
             Settled::Single(date, time) => {
                 let (mut role, mut reason) = single_role(&ctx, c.start, c.end, floor);
+                let answer = {
+                    let (before, _) = ctx.before(c.start, floor);
+                    answer_cue(&before, &ctx.after(c.end), closest_cue(&before).map(|x| x.0))
+                };
                 // "Dates : 12/03/2025, 19/03/2025 et 26/03/2025": the list shares the first role.
                 if let Some((pend, prole)) = prev {
                     let gap = text.get(pend..c.start).unwrap_or("");
@@ -1775,6 +2118,8 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
                     end: c.end,
                     time,
                     reason,
+                    answer,
+                    reading: reading.filter(|_| c.flip),
                 });
             }
             Settled::Range(a, b) => {
@@ -1789,6 +2134,8 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
                         end: c.end,
                         time: None,
                         reason,
+                        answer: None,
+                        reading: reading.filter(|_| c.flip),
                     });
                 }
             }
@@ -1805,11 +2152,17 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
 /// distinct complete date (ranges give `None`). Also reads compact `YYYYMMDD` / `DDMMYYYY`
 /// tokens of exactly 8 digits (file names) when nothing else is found.
 pub fn parse_date(s: &str) -> Option<Date> {
+    parse_date_in_order(s, DayOrder::DayFirst)
+}
+
+/// [`parse_date`] for a string of a document whose numeric order is known (a cell of an
+/// English survey export).
+pub fn parse_date_in_order(s: &str, order: DayOrder) -> Option<Date> {
     let t = s.trim();
     if t.is_empty() || t.len() > 512 {
         return None;
     }
-    let found = candidates(t);
+    let found = candidates(t, order);
     if !found.is_empty() {
         let mut dates = found.iter().map(|(_, s)| match s {
             Settled::Single(d, _) => Some(*d),

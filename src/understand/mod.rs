@@ -10,7 +10,7 @@ pub mod signature;
 pub mod view;
 pub mod vocab;
 
-use crate::document::{DateFact, DocFacts, Kind, Signature};
+use crate::document::{DateFact, DateRole, DocFacts, Kind, Signature};
 use crate::model::{Extracted, Format};
 use std::collections::BTreeSet;
 
@@ -44,7 +44,7 @@ pub fn understand(path: &str, format: Format, ex: &Extracted) -> Understanding {
         kind::classify(&view)
     };
     let facts = facts::extract(&view, class.kind);
-    let mut dates = document_dates(ex);
+    let mut dates = document_dates(ex, class.kind);
     refine_dates(class.kind, &mut dates);
     let signature = signature::analyse(&view, class.kind);
     let mut reasons = class.reasons;
@@ -65,17 +65,60 @@ pub fn understand(path: &str, format: Format, ex: &Extracted) -> Understanding {
     }
 }
 
-/// Every date printed in the document, with its role, once per (date, role); digital signature
-/// times count as signature dates. Metadata dates (PDF CreationDate...) are kept apart, in
-/// `metadata`.
-fn document_dates(ex: &Extracted) -> Vec<DateFact> {
+/// Forms a trainee fills in: their dates may be answer dates.
+pub fn is_answer_form(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::SatisfactionHot
+            | Kind::SatisfactionCold
+            | Kind::Assessment
+            | Kind::Positioning
+            | Kind::NeedsAnalysis
+    )
+}
+
+/// A date made an answer date (role `document`, `answer`), with the deciding words.
+fn as_answer(mut fact: DateFact, why: &str) -> DateFact {
+    fact.role = DateRole::Document;
+    fact.answer = true;
+    fact.reason = Some(why.to_string());
+    fact
+}
+
+/// Every date printed in the document, with its role, once per (date, role, answer); digital
+/// signature times count as signature dates. Metadata dates (PDF CreationDate...) are kept
+/// apart, in `metadata`. On forms a trainee fills in, the dates the words mark as answers
+/// ("Date de réponse", "Completed on", a timestamp column…) and the respondent's signature
+/// date are answer dates.
+fn document_dates(ex: &Extracted, kind: Kind) -> Vec<DateFact> {
+    let form = is_answer_form(kind);
     let mut out: Vec<DateFact> = Vec::new();
-    let mut seen: BTreeSet<(String, crate::document::DateRole)> = BTreeSet::new();
+    let mut seen: BTreeSet<(String, DateRole, bool)> = BTreeSet::new();
+    let mut push = |fact: DateFact, out: &mut Vec<DateFact>| {
+        if seen.insert((fact.date.clone(), fact.role, fact.answer)) {
+            out.push(fact);
+        }
+    };
+    let order = dates::DayOrder::of_document(ex.pages.iter().map(|p| p.text.as_str()));
     for page in &ex.pages {
-        for d in dates::find_dates(&page.text) {
+        for d in dates::find_dates_in_order(&page.text, order) {
             let fact = d.to_fact("text", Some(page.number));
-            if seen.insert((fact.date.clone(), fact.role)) {
-                out.push(fact);
+            let fact = match (form, d.answer, fact.role) {
+                (true, Some(why), _) => as_answer(fact, why),
+                (true, None, DateRole::Signature) => {
+                    let why = format!(
+                        "answer: the respondent's signing date on the form ({})",
+                        fact.reason.as_deref().unwrap_or("signature")
+                    );
+                    as_answer(fact, &why)
+                }
+                _ => fact,
+            };
+            push(fact, &mut out);
+        }
+        if form {
+            for fact in answer_column_dates(page, order) {
+                push(fact, &mut out);
             }
         }
     }
@@ -85,7 +128,7 @@ fn document_dates(ex: &Extracted) -> Vec<DateFact> {
         {
             let fact = DateFact {
                 date: date.to_string(),
-                role: crate::document::DateRole::Signature,
+                role: DateRole::Signature,
                 text: v.signing_time.clone().unwrap_or_default(),
                 page: f.page,
                 source: "signature_field".into(),
@@ -93,9 +136,62 @@ fn document_dates(ex: &Extracted) -> Vec<DateFact> {
                     "signing time of the digital signature «{}»",
                     f.name
                 )),
+                answer: false,
             };
-            if seen.insert((fact.date.clone(), fact.role)) {
-                out.push(fact);
+            let fact = if form {
+                as_answer(fact, "answer: signing time of the form's digital signature")
+            } else {
+                fact
+            };
+            push(fact, &mut out);
+        }
+    }
+    // A date read both as an answer and as a plain document date is an answer.
+    let answers: BTreeSet<String> = out
+        .iter()
+        .filter(|d| d.answer)
+        .map(|d| d.date.clone())
+        .collect();
+    out.retain(|d| d.answer || d.role != DateRole::Document || !answers.contains(&d.date));
+    out
+}
+
+/// The dates of a form's answer columns ("Horodateur", "Timestamp", "Submit Date", "Date" in a
+/// table of respondents): one per answer row.
+fn answer_column_dates(page: &crate::model::Page, order: dates::DayOrder) -> Vec<DateFact> {
+    let mut out = Vec::new();
+    for table in &page.tables {
+        let Some((h, header)) = table
+            .rows
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.iter().filter(|c| !c.text.trim().is_empty()).count() >= 2)
+        else {
+            continue;
+        };
+        let names: Vec<&str> = header.iter().map(|c| c.text.as_str()).collect();
+        for (col, name) in names.iter().enumerate() {
+            let Some(why) = dates::answer_column(name, &names) else {
+                continue;
+            };
+            for row in table.rows.iter().skip(h + 1) {
+                let Some(cell) = row.get(col) else { continue };
+                let date = match &cell.value {
+                    crate::model::CellValue::Date(d) | crate::model::CellValue::DateTime(d) => {
+                        d.get(..10).and_then(|x| x.parse::<jiff::civil::Date>().ok())
+                    }
+                    _ => dates::parse_date_in_order(&cell.text, order),
+                };
+                let Some(date) = date else { continue };
+                out.push(DateFact {
+                    date: date.to_string(),
+                    role: DateRole::Document,
+                    text: cell.text.clone(),
+                    page: Some(page.number),
+                    source: "cell".into(),
+                    reason: Some(format!("{why} (column «{}»)", name.trim())),
+                    answer: true,
+                });
             }
         }
     }
@@ -106,7 +202,6 @@ fn document_dates(ex: &Extracted) -> Vec<DateFact> {
 /// 16 juin 2025") is also the last day; an attendance sheet without a stated period spans its
 /// first to its last date.
 fn refine_dates(kind: Kind, dates: &mut Vec<DateFact>) {
-    use crate::document::DateRole;
     let singles: Vec<DateFact> = dates
         .iter()
         .filter(|d| d.role == DateRole::SessionStart)
