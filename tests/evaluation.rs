@@ -198,6 +198,39 @@ fn date_recall_and_role_accuracy() {
             }
         }
     }
+    // Answer dates of evaluation forms: by the truth convention, the `document` dates of
+    // satisfaction, assessment and positioning forms are when they were answered; they must
+    // come out as `document` dates marked `answer` (the dates the timing rules read).
+    let mut answers = (0, 0);
+    for c in &cases {
+        let kind = c.truth["kind"].as_str().unwrap_or("");
+        if !matches!(
+            kind,
+            "satisfaction_hot" | "satisfaction_cold" | "assessment" | "positioning"
+        ) {
+            continue;
+        }
+        for d in c.truth["dates"].as_array().into_iter().flatten() {
+            if d["role"].as_str() != Some("document") {
+                continue;
+            }
+            let date = d["date"].as_str().unwrap_or("");
+            answers.1 += 1;
+            let found = c.doc.dates.iter().any(|x| {
+                x.date == date && x.answer && x.role == preuves::document::DateRole::Document
+            });
+            if found {
+                answers.0 += 1;
+            } else {
+                missed.push(format!("  answer date {date} not found in {}", c.path));
+            }
+        }
+    }
+    let answer_rate = ratio(answers.0, answers.1);
+    println!(
+        "answer dates of evaluation forms (document + answer): {answer_rate:.3} ({}/{})",
+        answers.0, answers.1
+    );
     let rec = ratio(recall.0, recall.1);
     let role_acc = ratio(roles.0, roles.1);
     println!("date recall: {rec:.3} ({}/{})", recall.0, recall.1);
@@ -211,4 +244,8 @@ fn date_recall_and_role_accuracy() {
     assert!(recall.1 >= 50, "too few dates in the truth");
     assert!(rec >= 0.97, "date recall {rec:.3} < 0.97");
     assert!(role_acc >= 0.90, "role accuracy {role_acc:.3} < 0.90");
+    assert!(
+        answer_rate >= 0.90,
+        "answer dates of evaluation forms {answer_rate:.3} < 0.90"
+    );
 }

@@ -3,12 +3,13 @@
 //! shown to users are in the rule set (`rnq-v9.toml`), not here.
 
 use super::RuleSet;
-use crate::document::{DateRole, Document, Kind, SignatureStatus};
+use crate::document::{DateFact, DateRole, Document, Kind, SignatureStatus};
+use crate::understand::dates::{REASON_GRID_DAY, is_edition_reason};
 use crate::sessions::Session;
 use crate::understand::normalize::normalize_line;
 
 /// Every code this module can raise (a rule set naming another code is rejected).
-pub const KNOWN: [&str; 11] = [
+pub const KNOWN: [&str; 12] = [
     "convention.unsigned",
     "convention.signed_after_start",
     "convocation.after_start",
@@ -18,6 +19,7 @@ pub const KNOWN: [&str; 11] = [
     "completion_certificate.before_end",
     "satisfaction_hot.before_last_day",
     "satisfaction_cold.before_end",
+    "evaluation.answer_date_unknown",
     "trainer_cv.missing",
     "trainer_cv.outdated",
 ];
@@ -57,24 +59,31 @@ pub fn run(s: &Session, docs: &[&Document], cvs: &[&Document], rules: &RuleSet) 
     out
 }
 
-/// The date a document was signed or issued: its signature dates (latest), else its document
-/// date, else the latest date it prints that is not a session date.
+/// A version, update or edition date of the document itself (a template's date): it says
+/// nothing about when the piece was signed, sent or filled in.
+fn is_edition(x: &DateFact) -> bool {
+    x.reason.as_deref().is_some_and(is_edition_reason)
+}
+
+/// The date a document was signed or issued: its signature dates (latest), else its issue
+/// date (role `document`, not a version or edition date). Dates without a role never count.
 fn issued(d: &Document) -> Option<String> {
     let pick = |role: DateRole| {
         d.dates
             .iter()
-            .filter(|x| x.role == role)
+            .filter(|x| x.role == role && !is_edition(x))
             .map(|x| x.date.clone())
             .max()
     };
     pick(DateRole::Signature).or_else(|| pick(DateRole::Document))
 }
 
-/// Earliest response or issue date of an evaluation (surveys carry one timestamp per answer).
+/// Earliest answer date of an evaluation (surveys carry one timestamp per answer): only dates
+/// the understanding marked as answers; a form's printed, version or session dates never count.
 fn answered(d: &Document) -> Option<String> {
     d.dates
         .iter()
-        .filter(|x| !matches!(x.role, DateRole::SessionStart | DateRole::SessionEnd))
+        .filter(|x| x.answer)
         .map(|x| x.date.clone())
         .min()
 }
@@ -210,16 +219,23 @@ fn attendance_missing_signatures(sheets: Vec<&Document>, out: &mut Vec<Raw>) {
 
 /// **What it checks**: dates printed on attendance sheets fall outside the session's dates.
 /// **Why auditors care**: a sheet dated outside the session (or signed in advance) is suspect.
-/// **Evidence**: the sheets' dates other than signature/issue dates; the session period.
+/// **Evidence**: the sheets' attendance days (the period they state, role `session_start` /
+/// `session_end`, and the days heading their signing grid); the session period. A date without
+/// a role elsewhere on the sheet (a footer, a printing date) never counts.
 fn attendance_outside_session(s: &Session, sheets: Vec<&Document>, out: &mut Vec<Raw>) {
     let (Some(start), Some(end)) = (&s.start, &s.end) else {
         return;
+    };
+    let attendance_day = |x: &&DateFact| match x.role {
+        DateRole::SessionStart | DateRole::SessionEnd => true,
+        DateRole::Other => x.reason.as_deref() == Some(REASON_GRID_DAY),
+        DateRole::Signature | DateRole::Document => false,
     };
     for d in sheets {
         let outside: Vec<&str> = d
             .dates
             .iter()
-            .filter(|x| !matches!(x.role, DateRole::Signature | DateRole::Document))
+            .filter(attendance_day)
             .map(|x| x.date.as_str())
             .filter(|x| *x < start.as_str() || *x > end.as_str())
             .collect();
@@ -258,13 +274,17 @@ fn certificate_before_end(s: &Session, certs: Vec<&Document>, out: &mut Vec<Raw>
 
 /// **What it checks**: the end-of-course evaluation is dated before the last day.
 /// **Why auditors care**: an evaluation "à chaud" is filled in at the end of the course.
-/// **Evidence**: the earliest answer/issue date of the evaluations; the session end.
+/// **Evidence**: the earliest answer date of the evaluations (dates marked `answer`: "Date de
+/// réponse", survey timestamps, the respondent's signing date); the session end. Without an
+/// answer date no warning is raised from another date: `evaluation.answer_date_unknown` (info).
 fn satisfaction_hot_before_last_day(s: &Session, evals: Vec<&Document>, out: &mut Vec<Raw>) {
     let Some(end) = &s.end else { return };
     for d in evals {
-        if let Some(date) = answered(d)
-            && date < *end
-        {
+        let Some(date) = answered(d) else {
+            answer_date_unknown(d, out);
+            continue;
+        };
+        if date < *end {
             out.push(raw(
                 "satisfaction_hot.before_last_day",
                 format!(
@@ -280,13 +300,17 @@ fn satisfaction_hot_before_last_day(s: &Session, evals: Vec<&Document>, out: &mu
 
 /// **What it checks**: the delayed evaluation is dated on or before the last day.
 /// **Why auditors care**: "à froid" means weeks or months after the course.
-/// **Evidence**: the earliest answer/issue date of the delayed evaluations; the session end.
+/// **Evidence**: the earliest answer date of the delayed evaluations (dates marked `answer`; a
+/// "sent to the trainees" date counts: the answers cannot precede it); the session end. Without
+/// an answer date: `evaluation.answer_date_unknown` (info), never a warning from another date.
 fn satisfaction_cold_before_end(s: &Session, evals: Vec<&Document>, out: &mut Vec<Raw>) {
     let Some(end) = &s.end else { return };
     for d in evals {
-        if let Some(date) = answered(d)
-            && date <= *end
-        {
+        let Some(date) = answered(d) else {
+            answer_date_unknown(d, out);
+            continue;
+        };
+        if date <= *end {
             out.push(raw(
                 "satisfaction_cold.before_end",
                 format!("(datée du {}, fin le {})", fr_date(&date), fr_date(end)),
@@ -294,6 +318,19 @@ fn satisfaction_cold_before_end(s: &Session, evals: Vec<&Document>, out: &mut Ve
             ));
         }
     }
+}
+
+/// **What it checks**: an evaluation whose timing a rule judges shows no answer date (no
+/// "Date de réponse", "Rempli le", survey timestamp, respondent's signing date…).
+/// **Why auditors care**: the timing of an evaluation "à chaud" or "à froid" is then not
+/// proven by the piece itself; its printed dates (version, session recalled) prove nothing.
+/// **Evidence**: the document's dates, none marked `answer`.
+fn answer_date_unknown(d: &Document, out: &mut Vec<Raw>) {
+    out.push(raw(
+        "evaluation.answer_date_unknown",
+        format!("({})", d.path.rsplit('/').next().unwrap_or(&d.path)),
+        vec![d],
+    ));
 }
 
 /// Tokens of a person's name, normalised ("Claire Dubois" → ["claire", "dubois"]).

@@ -1628,7 +1628,7 @@ const RULES: &[(&str, Cue, &str)] = &[
         REASON_UPDATE,
     ),
     (
-        r"date\s+d'edition|edite(?:e)?\s+le|genere(?:e)?\s+le|generated|exporte(?:e)?\s+le|imprime(?:e)?\s+le|printed",
+        r"date\s+d'edition|edite(?:e)?\s+le|genere(?:e)?\s+le|generated|exporte(?:e)?s?\s+le|extraite?s?\s+(?:de\s+[a-z' ]{1,30}\s+)?le\b|imprime(?:e)?\s+le|printed",
         Cue::Document,
         REASON_EDITION,
     ),
@@ -1756,8 +1756,12 @@ const ANSWER_RULES: &[(&str, &str)] = &[
         "answer: after 'Date de réponse' / 'Répondu le'",
     ),
     (
-        r"\b(?:rempli|complete|renseigne|saisi|soumis)(?:e|s|es)?\s+(?:en\s+ligne\s+)?le\b|date\s+de\s+(?:saisie|soumission|remplissage|completion)",
+        r"\b(?:rempli|complete|renseigne|saisi|soumis)(?:e|s|es)?\b[^.\n]{0,40}?(?:\b(?:le|les|entre|du|on))?\s*:?\s*$|date\s+de\s+(?:saisie|soumission|remplissage|completion)",
         "answer: after 'Rempli le' / 'Complété le'",
+    ),
+    (
+        r"\b(?:evaluations?|tests?|qcm|quiz|questionnaires?|positionnements?|autodiagnostics?|auto-positionnements?|grilles?|entretiens?|recueils?|bilans?|epreuves?|assessments?|surveys?)\b[^.\n]{0,30}?\b(?:realise|effectue|passe|conduit|mene|administre|organise)(?:e|s|es)?\b[^.\n]{0,30}?$|(?:^|\n)\s*(?:realise|effectue|passe)(?:e|s|es)?\s+(?:le|les|entre)\b",
+        "answer: after 'Évaluation réalisée le' (when the form was taken)",
     ),
     (
         r"\bcompleted\s*(?::|at|on)?\s*$|date\s+completed|\bsubmi(?:tted|ssion|t)\b|filled\s+(?:in|out)(?:\s+on)?",
@@ -1780,8 +1784,8 @@ const ANSWER_RULES: &[(&str, &str)] = &[
         "answer: after 'Horodatage' / 'Timestamp' (survey answer time)",
     ),
     (
-        r"date\s+(?:de\s+l'|d')evaluation|date\s+du\s+(?:test|qcm|quiz)|date\s+of\s+(?:the\s+)?(?:survey|assessment|evaluation|test)|(?:survey|assessment|test)\s+date|\bevalue(?:e|s|es)?\s+le\b",
-        "answer: after 'Date de l'évaluation' / 'Date du test'",
+        r"date\s+(?:de\s+l'|d')(?:evaluation|entretien|examen)|date\s+du\s+(?:test|qcm|quiz)|date\s+of\s+(?:the\s+)?(?:survey|assessment|evaluation|test)|(?:survey|assessment|test)\s+date|\bevalue(?:e|s|es)?\s+le\b",
+        "answer: after 'Date de l'évaluation' / 'Date du test' / 'Date de l'entretien'",
     ),
 ];
 
@@ -1805,7 +1809,7 @@ static RE_ANSWER_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
 /// The respondent block of a form: who answered ("Nom", "Prénom", "Stagiaire", "Name"…).
 static RE_RESPONDENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&rule_pattern(
-        r"\b(?:nom|prenom|stagiaire|participant|participante|apprenant|apprenante|beneficiaire|repondant|name|trainee|learner|respondent|participant)\b",
+        r"\bnom\s*(?::|\t|$|et\s+prenom|du\s+(?:stagiaire|participant|salarie|repondant)|de\s+l'(?:apprenant|eleve))|\b(?:prenom|stagiaire|participant|participante|apprenant|apprenante|beneficiaire|repondant|name|trainee|learner|respondent|participant|evaluateur|evaluatrice|correcteur|correctrice|examinateur|examinatrice|assessor|evaluator)\b",
     ))
     .expect("valid regex")
 });
@@ -1814,9 +1818,21 @@ static RE_RESPONDENT: LazyLock<Regex> = LazyLock::new(|| {
 /// form was answered: the closest answer keyword, with no other role keyword after it
 /// ("Formulaire v3 – mis à jour le 05/01/2024" is an update date, not an answer).
 fn answer_cue(before: &str, after: &str, cue: Option<Cue>) -> Option<&'static str> {
-    let last_role = RE_RULES.find_iter(before).last().map(|m| m.start());
+    // A due-date, validity or event word, or a version/edition word, after the answer word
+    // wins ("à compléter avant le", "complété … mis à jour le"); session words inside the
+    // answer phrase do not ("complété en début de formation, le").
+    let overridden = |from: usize| {
+        RE_RULES
+            .find_iter(before)
+            .filter(|r| r.start() > from)
+            .filter_map(|r| {
+                let i = RE_RULE_SET.matches(before.get(r.start()..)?).iter().next()?;
+                RULES.get(i).map(|x| x.1)
+            })
+            .any(|c| matches!(c, Cue::Other | Cue::Document))
+    };
     if let Some(m) = RE_ANSWER.find_iter(before).last()
-        && last_role.is_none_or(|r| r < m.end())
+        && !overridden(m.start())
         && let Some(i) = before
             .get(m.start()..)
             .and_then(|rest| RE_ANSWER_SET.matches(rest).iter().next())
@@ -1825,9 +1841,9 @@ fn answer_cue(before: &str, after: &str, cue: Option<Cue>) -> Option<&'static st
     }
     // "Nom : Julie Martin    Date : 14/03/2025": a bare date label in the respondent block.
     if cue == Some(Cue::DateLabel) {
-        let next_line = after.split('\n').next().unwrap_or("");
-        if RE_RESPONDENT.is_match(before) || RE_RESPONDENT.is_match(next_line) {
-            return Some("answer: after 'Date :' in the respondent block ('Nom', 'Stagiaire')");
+        // The rest of the line and the next one ("Date : 01/04/2025" above "Stagiaire | …").
+        if RE_RESPONDENT.is_match(before) || RE_RESPONDENT.is_match(after) {
+            return Some("answer: after 'Date :' in the respondent block ('Nom', 'Stagiaire', 'Évaluateur')");
         }
     }
     None
@@ -1879,6 +1895,67 @@ pub fn answer_column(header: &str, headers: &[&str]) -> Option<&'static str> {
         return Some("answer: 'Date' column of a table of respondents");
     }
     None
+}
+
+/// How many lines above a table row its header may sit (headers wrap over a few lines).
+const TABLE_HEADER_LINES: usize = 6;
+
+/// For a date in a row of a text table (cells separated by tabs, as extractors write table
+/// rows): why its table holds answer dates, when a header line above, in the same block of
+/// tabbed lines, names an answer column ("Apprenant · Date du test", "Horodateur").
+pub fn table_header_answer(text: &str, at: usize) -> Option<&'static str> {
+    let at = floor_boundary(text, at);
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text.get(at..)?.find('\n').map_or(text.len(), |i| at + i);
+    if !text.get(line_start..line_end)?.contains('\t') {
+        return None;
+    }
+    let above = text.get(..line_start)?;
+    for line in above.lines().rev().take(TABLE_HEADER_LINES) {
+        if !line.contains('\t') {
+            break;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        if let Some(why) = cells.iter().find_map(|c| answer_column(c, &cells)) {
+            return Some(why);
+        }
+    }
+    None
+}
+
+/// Reason of a date that heads a column or a row of an attendance grid: a day trainees sign.
+pub const REASON_GRID_DAY: &str =
+    "a day of the attendance grid (a table heading with its half-days or hours)";
+
+/// Half-day and hour words of an attendance grid.
+static RE_SLOT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&rule_pattern(
+        r"\b(?:matin|apres-midi|apres\s+midi|am|pm|morning|afternoon|demi-journee)\b|\b\d{1,2}\s*[h:]\s*\d{0,2}\b",
+    ))
+    .expect("valid regex")
+});
+
+/// Whether the date at `start..end` of `text` heads an attendance grid: it sits in a table row
+/// (cells separated by tabs) or right above the half-days or hours of a grid.
+pub fn is_grid_day(text: &str, start: usize, end: usize) -> bool {
+    let start = floor_boundary(text, start);
+    let end = ceil_boundary(text, end);
+    let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let rest = text.get(end..).unwrap_or("");
+    let line_end = rest.find('\n').map_or(text.len(), |i| end + i);
+    if text.get(line_start..line_end).is_some_and(|l| l.contains('\t')) {
+        return true;
+    }
+    let below: String = text
+        .get(line_end..)
+        .unwrap_or("")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let here = text.get(end..line_end).unwrap_or("");
+    RE_SLOT_WORDS.is_match(&normalise(here)) || RE_SLOT_WORDS.is_match(&normalise(&below))
 }
 
 /// End of the head of the text: the first [`HEAD_LINES`] non-empty lines, at most
@@ -2124,6 +2201,11 @@ pub fn find_dates_in_order(text: &str, order: DayOrder) -> Vec<FoundDate> {
             }
             Settled::Range(a, b) => {
                 let (ra, rb, reason) = range_role(&ctx, c.start, floor);
+                // "Questionnaires complétés entre le 23/09 et le 26/09/2024": answers over days.
+                let answer = {
+                    let (before, _) = ctx.before(c.start, floor);
+                    answer_cue(&before, "", None)
+                };
                 prev = Some((c.end, ra));
                 for (date, role) in [(a, ra), (b, rb)] {
                     out.push(FoundDate {
@@ -2134,7 +2216,7 @@ pub fn find_dates_in_order(text: &str, order: DayOrder) -> Vec<FoundDate> {
                         end: c.end,
                         time: None,
                         reason,
-                        answer: None,
+                        answer,
                         reading: reading.filter(|_| c.flip),
                     });
                 }

@@ -103,7 +103,11 @@ fn document_dates(ex: &Extracted, kind: Kind) -> Vec<DateFact> {
     for page in &ex.pages {
         for d in dates::find_dates_in_order(&page.text, order) {
             let fact = d.to_fact("text", Some(page.number));
-            let fact = match (form, d.answer, fact.role) {
+            let answer = d.answer.or_else(|| {
+                form.then(|| dates::table_header_answer(&page.text, d.start))
+                    .flatten()
+            });
+            let fact = match (form, answer, fact.role) {
                 (true, Some(why), _) => as_answer(fact, why),
                 (true, None, DateRole::Signature) => {
                     let why = format!(
@@ -111,6 +115,15 @@ fn document_dates(ex: &Extracted, kind: Kind) -> Vec<DateFact> {
                         fact.reason.as_deref().unwrap_or("signature")
                     );
                     as_answer(fact, &why)
+                }
+                (false, _, DateRole::Other)
+                    if kind == Kind::AttendanceSheet
+                        && dates::is_grid_day(&page.text, d.start, d.end) =>
+                {
+                    DateFact {
+                        reason: Some(dates::REASON_GRID_DAY.to_string()),
+                        ..fact
+                    }
                 }
                 _ => fact,
             };
@@ -146,13 +159,18 @@ fn document_dates(ex: &Extracted, kind: Kind) -> Vec<DateFact> {
             push(fact, &mut out);
         }
     }
-    // A date read both as an answer and as a plain document date is an answer.
+    // A date read both as an answer and as a plain document date or a date without a role
+    // (the same timestamp, read in the text and in its column) is an answer.
     let answers: BTreeSet<String> = out
         .iter()
         .filter(|d| d.answer)
         .map(|d| d.date.clone())
         .collect();
-    out.retain(|d| d.answer || d.role != DateRole::Document || !answers.contains(&d.date));
+    out.retain(|d| {
+        d.answer
+            || !matches!(d.role, DateRole::Document | DateRole::Other)
+            || !answers.contains(&d.date)
+    });
     out
 }
 
@@ -227,6 +245,7 @@ fn refine_dates(kind: Kind, dates: &mut Vec<DateFact>) {
         let grid: Vec<&DateFact> = dates
             .iter()
             .filter(|d| !matches!(d.role, DateRole::Signature))
+            .filter(|d| !d.reason.as_deref().is_some_and(dates::is_edition_reason))
             .collect();
         if let (Some(first), Some(last)) = (
             grid.iter().min_by(|a, b| a.date.cmp(&b.date)),
