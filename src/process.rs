@@ -300,7 +300,8 @@ mod tests {
     use super::*;
     use crate::error::ErrorCode;
 
-    const CSV: &[u8] = b"Nom;Date de reponse;Note\nJulie Martin;14/03/2025;5\nKevin Lopez;14/03/2025;4\n";
+    const CSV: &[u8] =
+        b"Nom;Date de reponse;Note\nJulie Martin;14/03/2025;5\nKevin Lopez;14/03/2025;4\n";
 
     fn run(name: &str) -> Vec<Document> {
         let mut out = Vec::new();
@@ -318,7 +319,11 @@ mod tests {
         };
         assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
         assert_eq!(d.errors[0].code, ErrorCode::Internal);
-        assert!(d.errors[0].message.contains("injected panic"), "{:?}", d.errors);
+        assert!(
+            d.errors[0].message.contains("injected panic"),
+            "{:?}",
+            d.errors
+        );
         // Still reported with what was extracted.
         assert!(d.content.chars > 0);
         assert!(d.extractor.is_some() && d.hash.is_some());
@@ -336,7 +341,11 @@ mod tests {
         let d = &crashed[0];
         assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
         assert_eq!(d.errors[0].code, ErrorCode::Internal);
-        assert!(d.errors[0].message.starts_with("OCR crashed"), "{:?}", d.errors);
+        assert!(
+            d.errors[0].message.starts_with("OCR crashed"),
+            "{:?}",
+            d.errors
+        );
         // Understanding still ran on the extracted text.
         assert!(!d.dates.is_empty());
         assert!(d.content.chars > 0);

@@ -1546,7 +1546,10 @@ fn en_year_after_time() {
     let d = only("Wed Aug 05 12:00:00 2015");
     assert_eq!(iso(d.date), "2015-08-05");
     assert_eq!(d.time, Some(Time::constant(12, 0, 0, 0)));
-    assert_days("Last login: Tue Mar 4 09:15:22 2025 from 10.0.0.1", &["2025-03-04"]);
+    assert_days(
+        "Last login: Tue Mar 4 09:15:22 2025 from 10.0.0.1",
+        &["2025-03-04"],
+    );
     assert_days("Aug 5 23:59:59 UTC 2015", &["2015-08-05"]);
 }
 
@@ -1616,8 +1619,18 @@ fn ordinal(d: i8) -> &'static str {
 #[test]
 fn en_forms_property_every_day_of_three_years() {
     const MONTHS_EN: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     const WD: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     let mut day = date(2014, 1, 1);
@@ -1657,12 +1670,18 @@ fn en_forms_property_every_day_of_three_years() {
 fn form_answer_date_cues() {
     for (text, want) in [
         ("Date de réponse : 14/03/2025", "2025-03-14"),
-        ("Questionnaire rempli le 14/03/2025 par le stagiaire", "2025-03-14"),
+        (
+            "Questionnaire rempli le 14/03/2025 par le stagiaire",
+            "2025-03-14",
+        ),
         ("Complété le 14 mars 2025", "2025-03-14"),
         ("Completed on March 14, 2025", "2025-03-14"),
         ("Submitted: 2025-03-14 10:12", "2025-03-14"),
         ("Date de passation : 14/03/2025", "2025-03-14"),
-        ("Questionnaires recueillis le 01/04/2025 – 5 répondants", "2025-04-01"),
+        (
+            "Questionnaires recueillis le 01/04/2025 – 5 répondants",
+            "2025-04-01",
+        ),
         ("Envoyé aux participants le 04/04/2025", "2025-04-04"),
         ("Sent to all participants on 04/04/2025", "2025-04-04"),
         ("Nom : Julie Martin    Date : 14/03/2025", "2025-03-14"),
@@ -1688,4 +1707,23 @@ fn form_version_date_is_not_an_answer() {
         let d = only(text);
         assert!(d.answer.is_none(), "{text}: {d:?}");
     }
+}
+
+/// The respondent block of a paper form: "Nom (facultatif) : … Date : …", "Date :" above the
+/// table of trainees, "Évaluatrice : …".
+#[test]
+fn form_respondent_block_date_is_an_answer() {
+    for text in [
+        "Questionnaire de satisfaction\nNom (facultatif) : Bruno Vasseur Date : 10/12/2024",
+        "Questionnaire de positionnement\nDate :\t01/04/2025\nStagiaire\tScore\tNiveau",
+        "Évaluation des acquis\nDate :\t16/06/2025\nÉvaluatrice :\tNadia Benali",
+    ] {
+        assert!(only(text).answer.is_some(), "{text}: {:?}", only(text));
+    }
+    // "Nom de la formation" is not a respondent.
+    assert!(
+        only("Nom de la formation : Excel\nDate : 16/06/2025")
+            .answer
+            .is_none()
+    );
 }

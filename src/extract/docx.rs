@@ -686,7 +686,10 @@ mod tests {
 
     #[test]
     fn docx_part_name_multibyte_before_number_no_panic() {
-        assert_eq!(natural_key("word/en-tête12.xml"), ("word/en-tête".to_string(), 12));
+        assert_eq!(
+            natural_key("word/en-tête12.xml"),
+            ("word/en-tête".to_string(), 12)
+        );
         assert_eq!(natural_key("word/têteé12"), ("word/têteé".to_string(), 12));
         assert_eq!(natural_key("é1"), ("é".to_string(), 1));
         assert_eq!(natural_key("header10.xml").1, 10);

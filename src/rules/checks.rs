@@ -4,8 +4,8 @@
 
 use super::RuleSet;
 use crate::document::{DateFact, DateRole, Document, Kind, SignatureStatus};
-use crate::understand::dates::{REASON_GRID_DAY, is_edition_reason};
 use crate::sessions::Session;
+use crate::understand::dates::{REASON_GRID_DAY, is_edition_reason};
 use crate::understand::normalize::normalize_line;
 
 /// Every code this module can raise (a rule set naming another code is rejected).
@@ -420,5 +420,233 @@ fn trainer_cvs(s: &Session, cvs: &[&Document], max_age_months: u32, out: &mut Ve
                 matching,
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::DateFact;
+    use crate::error::Error;
+    use crate::model::Format;
+    use crate::sessions::Status;
+
+    fn session() -> Session {
+        Session {
+            id: "S".into(),
+            path: "S".into(),
+            title: None,
+            client: None,
+            start: Some("2025-03-12".into()),
+            end: Some("2025-03-14".into()),
+            status: Status::Complete,
+            missing: Vec::new(),
+            findings: Vec::new(),
+            documents: Vec::new(),
+            trainers: Vec::new(),
+            trainees: Vec::new(),
+            distance: false,
+            organisation: String::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    fn fact(date: &str, role: DateRole, reason: &str, answer: bool) -> DateFact {
+        DateFact {
+            date: date.into(),
+            role,
+            text: date.into(),
+            page: Some(1),
+            source: "text".into(),
+            reason: Some(reason.into()),
+            answer,
+        }
+    }
+
+    fn doc(kind: Kind, dates: Vec<DateFact>) -> Document {
+        let mut d = crate::process::error_document("S/x.pdf", Format::Pdf, 0, Error::internal("-"));
+        d.errors.clear();
+        d.kind = kind;
+        d.dates = dates;
+        d
+    }
+
+    fn codes(docs: &[Document]) -> Vec<&'static str> {
+        let refs: Vec<&Document> = docs.iter().collect();
+        run(
+            &session(),
+            &refs,
+            &[],
+            &crate::rules::RuleSet::default_set(),
+        )
+        .into_iter()
+        .map(|r| r.code)
+        .collect()
+    }
+
+    #[test]
+    fn evaluation_version_or_unlabelled_date_never_makes_a_timing_finding() {
+        // "Formulaire v3 – mis à jour le 05/01/2024", a recalled session date, a footer date.
+        let cold = doc(
+            Kind::SatisfactionCold,
+            vec![
+                fact(
+                    "2024-01-05",
+                    DateRole::Document,
+                    "after 'Mis à jour le' / 'Actualisé le'",
+                    false,
+                ),
+                fact(
+                    "2025-03-12",
+                    DateRole::SessionStart,
+                    "after 'Session du' / 'from'",
+                    false,
+                ),
+                fact(
+                    "2025-03-01",
+                    DateRole::Other,
+                    "no role keyword nearby",
+                    false,
+                ),
+            ],
+        );
+        let hot = doc(
+            Kind::SatisfactionHot,
+            vec![fact(
+                "2025-03-01",
+                DateRole::Document,
+                "after 'Version du'",
+                false,
+            )],
+        );
+        let got = codes(&[cold, hot]);
+        assert!(!got.contains(&"satisfaction_cold.before_end"), "{got:?}");
+        assert!(
+            !got.contains(&"satisfaction_hot.before_last_day"),
+            "{got:?}"
+        );
+        // Said as an info, never as a warning.
+        assert_eq!(
+            got.iter()
+                .filter(|c| **c == "evaluation.answer_date_unknown")
+                .count(),
+            2
+        );
+        let rules = crate::rules::RuleSet::default_set();
+        let check = rules.check("evaluation.answer_date_unknown").unwrap();
+        assert_eq!(check.severity, crate::sessions::Severity::Info);
+    }
+
+    #[test]
+    fn evaluation_answer_date_decides_the_timing() {
+        let early = doc(
+            Kind::SatisfactionCold,
+            vec![fact(
+                "2025-03-13",
+                DateRole::Document,
+                "answer: after 'Rempli le'",
+                true,
+            )],
+        );
+        assert!(codes(&[early]).contains(&"satisfaction_cold.before_end"));
+        let late = doc(
+            Kind::SatisfactionCold,
+            vec![
+                fact(
+                    "2025-06-13",
+                    DateRole::Document,
+                    "answer: after 'Rempli le'",
+                    true,
+                ),
+                fact(
+                    "2025-01-02",
+                    DateRole::Document,
+                    "after 'Version du'",
+                    false,
+                ),
+            ],
+        );
+        assert!(codes(&[late]).is_empty());
+        let hot = doc(
+            Kind::SatisfactionHot,
+            vec![fact(
+                "2025-03-12",
+                DateRole::Document,
+                "answer: horodatage",
+                true,
+            )],
+        );
+        assert!(codes(&[hot]).contains(&"satisfaction_hot.before_last_day"));
+    }
+
+    #[test]
+    fn certificate_and_convocation_ignore_edition_and_unlabelled_dates() {
+        let cert = doc(
+            Kind::CompletionCertificate,
+            vec![
+                fact(
+                    "2025-01-01",
+                    DateRole::Document,
+                    "after 'Édité/Généré le'",
+                    false,
+                ),
+                fact(
+                    "2025-03-13",
+                    DateRole::Other,
+                    "no role keyword nearby",
+                    false,
+                ),
+            ],
+        );
+        let conv = doc(
+            Kind::Convocation,
+            vec![
+                fact(
+                    "2025-03-20",
+                    DateRole::Document,
+                    "after 'Version du'",
+                    false,
+                ),
+                fact(
+                    "2025-03-20",
+                    DateRole::Other,
+                    "no role keyword nearby",
+                    false,
+                ),
+            ],
+        );
+        assert!(codes(&[cert, conv]).is_empty());
+        let signed_early = doc(
+            Kind::CompletionCertificate,
+            vec![fact(
+                "2025-03-13",
+                DateRole::Signature,
+                "after 'Fait à …, le'",
+                false,
+            )],
+        );
+        assert_eq!(
+            codes(&[signed_early]),
+            ["completion_certificate.before_end"]
+        );
+    }
+
+    #[test]
+    fn attendance_other_dates_count_only_as_grid_days() {
+        let footer = doc(
+            Kind::AttendanceSheet,
+            vec![fact(
+                "2025-04-30",
+                DateRole::Other,
+                "no role keyword nearby",
+                false,
+            )],
+        );
+        assert!(!codes(&[footer]).contains(&"attendance.outside_session"));
+        let grid = doc(
+            Kind::AttendanceSheet,
+            vec![fact("2025-03-15", DateRole::Other, REASON_GRID_DAY, false)],
+        );
+        assert!(codes(&[grid]).contains(&"attendance.outside_session"));
     }
 }

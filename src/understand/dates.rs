@@ -1809,7 +1809,7 @@ static RE_ANSWER_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
 /// The respondent block of a form: who answered ("Nom", "Prénom", "Stagiaire", "Name"…).
 static RE_RESPONDENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&rule_pattern(
-        r"\bnom\s*(?::|\t|$|et\s+prenom|du\s+(?:stagiaire|participant|salarie|repondant)|de\s+l'(?:apprenant|eleve))|\b(?:prenom|stagiaire|participant|participante|apprenant|apprenante|beneficiaire|repondant|name|trainee|learner|respondent|participant|evaluateur|evaluatrice|correcteur|correctrice|examinateur|examinatrice|assessor|evaluator)\b",
+        r"\bnom\s*(?:\([^)\n]{0,30}\)\s*)?(?::|\t|$|et\s+prenom|du\s+(?:stagiaire|participant|salarie|repondant)|de\s+l'(?:apprenant|eleve))|\b(?:prenom|stagiaire|participant|participante|apprenant|apprenante|beneficiaire|repondant|name|trainee|learner|respondent|participant|evaluateur|evaluatrice|correcteur|correctrice|examinateur|examinatrice|assessor|evaluator)\b",
     ))
     .expect("valid regex")
 });
@@ -1826,7 +1826,10 @@ fn answer_cue(before: &str, after: &str, cue: Option<Cue>) -> Option<&'static st
             .find_iter(before)
             .filter(|r| r.start() > from)
             .filter_map(|r| {
-                let i = RE_RULE_SET.matches(before.get(r.start()..)?).iter().next()?;
+                let i = RE_RULE_SET
+                    .matches(before.get(r.start()..)?)
+                    .iter()
+                    .next()?;
                 RULES.get(i).map(|x| x.1)
             })
             .any(|c| matches!(c, Cue::Other | Cue::Document))
@@ -1843,7 +1846,9 @@ fn answer_cue(before: &str, after: &str, cue: Option<Cue>) -> Option<&'static st
     if cue == Some(Cue::DateLabel) {
         // The rest of the line and the next one ("Date : 01/04/2025" above "Stagiaire | …").
         if RE_RESPONDENT.is_match(before) || RE_RESPONDENT.is_match(after) {
-            return Some("answer: after 'Date :' in the respondent block ('Nom', 'Stagiaire', 'Évaluateur')");
+            return Some(
+                "answer: after 'Date :' in the respondent block ('Nom', 'Stagiaire', 'Évaluateur')",
+            );
         }
     }
     None
@@ -1882,7 +1887,10 @@ pub fn answer_column(header: &str, headers: &[&str]) -> Option<&'static str> {
         .filter(|o| o.trim() != h)
         .collect();
     let respondent = others.iter().any(|o| {
-        RE_RESPONDENT.is_match(o) || o.contains("e-mail") || o.contains("email") || o.contains("messagerie")
+        RE_RESPONDENT.is_match(o)
+            || o.contains("e-mail")
+            || o.contains("email")
+            || o.contains("messagerie")
     });
     let other_answer = others
         .iter()
@@ -1940,10 +1948,16 @@ static RE_SLOT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 pub fn is_grid_day(text: &str, start: usize, end: usize) -> bool {
     let start = floor_boundary(text, start);
     let end = ceil_boundary(text, end);
-    let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
     let rest = text.get(end..).unwrap_or("");
     let line_end = rest.find('\n').map_or(text.len(), |i| end + i);
-    if text.get(line_start..line_end).is_some_and(|l| l.contains('\t')) {
+    if text
+        .get(line_start..line_end)
+        .is_some_and(|l| l.contains('\t'))
+    {
         return true;
     }
     let below: String = text
@@ -2169,7 +2183,11 @@ pub fn find_dates_in_order(text: &str, order: DayOrder) -> Vec<FoundDate> {
                 let (mut role, mut reason) = single_role(&ctx, c.start, c.end, floor);
                 let answer = {
                     let (before, _) = ctx.before(c.start, floor);
-                    answer_cue(&before, &ctx.after(c.end), closest_cue(&before).map(|x| x.0))
+                    answer_cue(
+                        &before,
+                        &ctx.after(c.end),
+                        closest_cue(&before).map(|x| x.0),
+                    )
                 };
                 // "Dates : 12/03/2025, 19/03/2025 et 26/03/2025": the list shares the first role.
                 if let Some((pend, prole)) = prev {

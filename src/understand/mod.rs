@@ -195,9 +195,9 @@ fn answer_column_dates(page: &crate::model::Page, order: dates::DayOrder) -> Vec
             for row in table.rows.iter().skip(h + 1) {
                 let Some(cell) = row.get(col) else { continue };
                 let date = match &cell.value {
-                    crate::model::CellValue::Date(d) | crate::model::CellValue::DateTime(d) => {
-                        d.get(..10).and_then(|x| x.parse::<jiff::civil::Date>().ok())
-                    }
+                    crate::model::CellValue::Date(d) | crate::model::CellValue::DateTime(d) => d
+                        .get(..10)
+                        .and_then(|x| x.parse::<jiff::civil::Date>().ok()),
                     _ => dates::parse_date_in_order(&cell.text, order),
                 };
                 let Some(date) = date else { continue };
@@ -263,5 +263,80 @@ fn refine_dates(kind: Kind, dates: &mut Vec<DateFact>) {
                 ..last
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, Page, Table};
+
+    fn extracted(text: &str, tables: Vec<Table>) -> Extracted {
+        Extracted {
+            pages: vec![Page {
+                number: 1,
+                text: text.to_string(),
+                tables,
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn answers(d: &[DateFact]) -> Vec<&str> {
+        d.iter()
+            .filter(|x| x.answer)
+            .map(|x| x.date.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn form_answer_date_is_a_document_date_marked_answer() {
+        let text = "Questionnaire de satisfaction à froid\nFormulaire v3 – mis à jour le 05/01/2024\n\
+                    Formation du 12 au 14 mars 2025\nNom : Julie Martin\tDate : 16/06/2025\n\
+                    Fait à Lyon, le 16 juin 2025\nSignature du stagiaire";
+        let d = document_dates(&extracted(text, Vec::new()), Kind::SatisfactionCold);
+        assert_eq!(answers(&d), ["2025-06-16"], "{d:#?}");
+        assert!(
+            d.iter()
+                .filter(|x| x.answer)
+                .all(|x| x.role == DateRole::Document
+                    && x.reason.as_deref().unwrap_or("").starts_with("answer"))
+        );
+        let version = d.iter().find(|x| x.date == "2024-01-05").unwrap();
+        assert!(!version.answer);
+        // The same words on a convention are not answers (kind-aware).
+        let c = document_dates(&extracted(text, Vec::new()), Kind::Convention);
+        assert!(answers(&c).is_empty());
+        assert!(c.iter().any(|x| x.role == DateRole::Signature));
+    }
+
+    #[test]
+    fn survey_export_timestamp_column_gives_answer_dates() {
+        let rows = [
+            ["Horodateur", "Nom", "Note"],
+            ["04/06/2025 09:12:06", "Julie", "5"],
+            ["05/06/2025 14:32:04", "Kevin", "4"],
+        ];
+        let table = Table {
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| Cell::text(*c)).collect())
+                .collect(),
+            ..Default::default()
+        };
+        let text = rows.map(|r| r.join("\t")).join("\n");
+        let d = document_dates(&extracted(&text, vec![table]), Kind::Positioning);
+        assert_eq!(answers(&d), ["2025-06-04", "2025-06-05"], "{d:#?}");
+        assert!(d.iter().all(|x| x.answer), "{d:#?}");
+    }
+
+    #[test]
+    fn english_survey_export_reads_its_dates_month_first() {
+        let text = "Timestamp\tEmail Address\tFull name\n\
+                    1/27/2025 14:19:23\temma@example.com\tEmma Wilson\n\
+                    2/03/2025 10:39:39\tpieter@example.com\tPieter de Vries";
+        let d = document_dates(&extracted(text, Vec::new()), Kind::Positioning);
+        assert_eq!(answers(&d), ["2025-01-27", "2025-02-03"], "{d:#?}");
     }
 }
