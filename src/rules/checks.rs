@@ -368,15 +368,15 @@ fn cv_matches(cv: &Document, trainer: &[String]) -> bool {
     surname_ok && (words.contains(&first.as_str()) || words.contains(&initial.as_str()))
 }
 
-/// The latest update date a document prints ("Mis à jour le", "Version du"), else its
-/// metadata modification date.
+/// The latest update date a document prints ("Mis à jour le", "Version du"), or its latest
+/// issue or signature date. Dates without a role (years of experience on a CV, a date in the
+/// running text) are not update dates: none of them, no date.
 pub fn update_date(d: &Document) -> Option<String> {
     d.dates
         .iter()
         .filter(|x| matches!(x.role, DateRole::Document | DateRole::Signature))
         .map(|x| x.date.clone())
         .max()
-        .or_else(|| d.dates.iter().map(|x| x.date.clone()).max())
 }
 
 /// **What it checks**: each trainer named by the session's documents has a CV in the archive
