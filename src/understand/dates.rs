@@ -1905,6 +1905,28 @@ pub fn answer_column(header: &str, headers: &[&str]) -> Option<&'static str> {
     None
 }
 
+/// The longest line looked at around a date (a table row, a grid heading), in bytes.
+const LINE_WINDOW: usize = 2048;
+
+/// Start and end of the line holding byte `at`, when that line reaches at most [`LINE_WINDOW`]
+/// bytes on each side of `at` (longer lines are not table rows).
+fn line_around(text: &str, at: usize) -> Option<(usize, usize)> {
+    let at = floor_boundary(text, at);
+    let lo = floor_boundary(text, at.saturating_sub(LINE_WINDOW));
+    let hi = ceil_boundary(text, at + LINE_WINDOW);
+    let start = match text.get(lo..at)?.rfind('\n') {
+        Some(i) => lo + i + 1,
+        None if lo == 0 => 0,
+        None => return None,
+    };
+    let end = match text.get(at..hi)?.find('\n') {
+        Some(i) => at + i,
+        None if hi == text.len() => text.len(),
+        None => return None,
+    };
+    Some((start, end))
+}
+
 /// How many lines above a table row its header may sit (headers wrap over a few lines).
 const TABLE_HEADER_LINES: usize = 6;
 
@@ -1912,13 +1934,13 @@ const TABLE_HEADER_LINES: usize = 6;
 /// rows): why its table holds answer dates, when a header line above, in the same block of
 /// tabbed lines, names an answer column ("Apprenant · Date du test", "Horodateur").
 pub fn table_header_answer(text: &str, at: usize) -> Option<&'static str> {
-    let at = floor_boundary(text, at);
-    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text.get(at..)?.find('\n').map_or(text.len(), |i| at + i);
+    let (line_start, line_end) = line_around(text, at)?;
     if !text.get(line_start..line_end)?.contains('\t') {
         return None;
     }
-    let above = text.get(..line_start)?;
+    // Bounded: a table row and its header are short; never rescan a huge text per date.
+    let lo = floor_boundary(text, line_start.saturating_sub(LINE_WINDOW));
+    let above = text.get(lo..line_start)?;
     for line in above.lines().rev().take(TABLE_HEADER_LINES) {
         if !line.contains('\t') {
             break;
@@ -1946,14 +1968,13 @@ static RE_SLOT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether the date at `start..end` of `text` heads an attendance grid: it sits in a table row
 /// (cells separated by tabs) or right above the half-days or hours of a grid.
 pub fn is_grid_day(text: &str, start: usize, end: usize) -> bool {
-    let start = floor_boundary(text, start);
     let end = ceil_boundary(text, end);
-    let line_start = text
-        .get(..start)
-        .and_then(|t| t.rfind('\n'))
-        .map_or(0, |i| i + 1);
-    let rest = text.get(end..).unwrap_or("");
-    let line_end = rest.find('\n').map_or(text.len(), |i| end + i);
+    let Some((line_start, line_end)) = line_around(text, start) else {
+        return false;
+    };
+    if line_end < end {
+        return false;
+    }
     if text
         .get(line_start..line_end)
         .is_some_and(|l| l.contains('\t'))
@@ -1961,7 +1982,7 @@ pub fn is_grid_day(text: &str, start: usize, end: usize) -> bool {
         return true;
     }
     let below: String = text
-        .get(line_end..)
+        .get(line_end..ceil_boundary(text, line_end + LINE_WINDOW))
         .unwrap_or("")
         .lines()
         .filter(|l| !l.trim().is_empty())

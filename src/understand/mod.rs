@@ -332,6 +332,25 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_and_long_tables_stay_linear() {
+        // One huge line of dates, then a huge tabbed table: the per-date looks around the
+        // date's line are bounded (no rescan of the text per date).
+        let line = "Date de réponse : 12/03/2025 ".repeat(8_000);
+        let table = format!(
+            "Horodateur\tNom\n{}",
+            "12/03/2025 10:00\tJulie\n".repeat(8_000)
+        );
+        let t = std::time::Instant::now();
+        for kind in [Kind::Positioning, Kind::AttendanceSheet] {
+            for text in [&line, &table] {
+                let d = document_dates(&extracted(text, Vec::new()), kind);
+                assert!(!d.is_empty());
+            }
+        }
+        assert!(t.elapsed().as_secs() < 60, "{:?}", t.elapsed());
+    }
+
+    #[test]
     fn english_survey_export_reads_its_dates_month_first() {
         let text = "Timestamp\tEmail Address\tFull name\n\
                     1/27/2025 14:19:23\temma@example.com\tEmma Wilson\n\
