@@ -1727,3 +1727,25 @@ fn form_respondent_block_date_is_an_answer() {
             .is_none()
     );
 }
+
+/// More answer wordings: "Évaluation à chaud du …", "Date de retour", "Answered on".
+#[test]
+fn form_answer_date_more_wordings() {
+    for text in [
+        "Évaluation à chaud du 14/03/2025",
+        "QCM du 14/03/2025",
+        "Date de retour du questionnaire : 14/03/2025",
+        "Answered on 03/14/2025",
+        "Response date: 2025-03-14",
+    ] {
+        let d = only(text);
+        assert_eq!(iso(d.date), "2025-03-14", "{text}");
+        assert!(d.answer.is_some(), "{text}: {d:?}");
+    }
+    // The course recalled in an evaluation's title is not an answer.
+    assert!(
+        find_dates("Évaluation de la formation du 12/03/2025")
+            .iter()
+            .all(|d| d.answer.is_none())
+    );
+}

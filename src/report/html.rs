@@ -404,11 +404,15 @@ fn doc_row(d: &Document, o: &HtmlOptions) -> DocRow {
         .iter()
         .take(12)
         .map(|x| {
-            format!(
-                "{} ({})",
-                format_date(&x.date, lang),
+            let role = if x.answer {
+                match lang {
+                    Lang::Fr => "date de réponse",
+                    Lang::En => "answer date",
+                }
+            } else {
                 role_label(x.role, lang)
-            )
+            };
+            format!("{} ({role})", format_date(&x.date, lang))
         })
         .collect();
     let mut signature = sig_label(d.signature.status, lang).to_string();

@@ -1772,7 +1772,7 @@ const ANSWER_RULES: &[(&str, &str)] = &[
         "answer: after 'Date de passation'",
     ),
     (
-        r"\b(?:recueilli|collecte|retourne)(?:e|s|es)?\s+le\b|\bcollected\s+on\b|\breturned\s+on\b",
+        r"\b(?:recueilli|collecte|retourne)(?:e|s|es)?\s+le\b|date\s+de\s+retour\b|\bcollected\s+on\b|\breturned\s+on\b",
         "answer: after 'Recueilli le' (answers collected)",
     ),
     (
@@ -1784,7 +1784,7 @@ const ANSWER_RULES: &[(&str, &str)] = &[
         "answer: after 'Horodatage' / 'Timestamp' (survey answer time)",
     ),
     (
-        r"date\s+(?:de\s+l'|d')(?:evaluation|entretien|examen)|date\s+du\s+(?:test|qcm|quiz)|date\s+of\s+(?:the\s+)?(?:survey|assessment|evaluation|test)|(?:survey|assessment|test)\s+date|\bevalue(?:e|s|es)?\s+le\b",
+        r"date\s+(?:de\s+l'|d')(?:evaluation|entretien|examen)|date\s+du\s+(?:test|qcm|quiz)|date\s+of\s+(?:the\s+)?(?:survey|assessment|evaluation|test)|(?:survey|assessment|test)\s+date|\bevalue(?:e|s|es)?\s+le\b|\b(?:evaluation|test|qcm|quiz|examen)\s+(?:a\s+(?:chaud|froid)\s+)?(?:du|le)\s*:?\s*$",
         "answer: after 'Date de l'évaluation' / 'Date du test' / 'Date de l'entretien'",
     ),
 ];
