@@ -1737,6 +1737,9 @@ fn form_answer_date_more_wordings() {
         "Date de retour du questionnaire : 14/03/2025",
         "Answered on 03/14/2025",
         "Response date: 2025-03-14",
+        "Entretien de positionnement du 14/03/2025",
+        "Date de passage : 14/03/2025",
+        "Date d'envoi du questionnaire : 14/03/2025",
     ] {
         let d = only(text);
         assert_eq!(iso(d.date), "2025-03-14", "{text}");

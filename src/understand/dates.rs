@@ -1776,7 +1776,7 @@ const ANSWER_RULES: &[(&str, &str)] = &[
         "answer: after 'Recueilli le' (answers collected)",
     ),
     (
-        r"\b(?:envoye|adresse|diffuse|transmis|administre|propose|soumis)(?:e|s|es)?\s+(?:aux|au|a\s+l'|aux\s+\d+|a)\s*[a-z' ]{0,24}?(?:stagiaires|apprenants|participants|beneficiaires|repondants|salaries|stagiaire|apprenant|participant|beneficiaire)\b|\b(?:sent|administered|distributed)\s+to\s+(?:the\s+|all\s+)?(?:participants|trainees|learners|respondents|attendees)\b",
+        r"date\s+d'envoi\s+(?:du\s+questionnaire|de\s+l'enquete|aux\s+)|\b(?:envoye|adresse|diffuse|transmis|administre|propose|soumis)(?:e|s|es)?\s+(?:aux|au|a\s+l'|aux\s+\d+|a)\s*[a-z' ]{0,24}?(?:stagiaires|apprenants|participants|beneficiaires|repondants|salaries|stagiaire|apprenant|participant|beneficiaire)\b|\b(?:sent|administered|distributed)\s+to\s+(?:the\s+|all\s+)?(?:participants|trainees|learners|respondents|attendees)\b",
         "answer: after 'Envoyé aux stagiaires' (the form was put to its respondents then)",
     ),
     (
@@ -1784,7 +1784,7 @@ const ANSWER_RULES: &[(&str, &str)] = &[
         "answer: after 'Horodatage' / 'Timestamp' (survey answer time)",
     ),
     (
-        r"date\s+(?:de\s+l'|d')(?:evaluation|entretien|examen)|date\s+du\s+(?:test|qcm|quiz)|date\s+of\s+(?:the\s+)?(?:survey|assessment|evaluation|test)|(?:survey|assessment|test)\s+date|\bevalue(?:e|s|es)?\s+le\b|\b(?:evaluation|test|qcm|quiz|examen)\s+(?:a\s+(?:chaud|froid)\s+)?(?:du|le)\s*:?\s*$",
+        r"date\s+(?:de\s+l'|d')(?:evaluation|entretien|examen)|date\s+du\s+(?:test|qcm|quiz)|date\s+of\s+(?:the\s+)?(?:survey|assessment|evaluation|test)|(?:survey|assessment|test)\s+date|\bevalue(?:e|s|es)?\s+le\b|\b(?:evaluation|test|qcm|quiz|examen|entretien|positionnement|autodiagnostic)\s+(?:a\s+(?:chaud|froid)\s+)?(?:du|le)\s*:?\s*$|date\s+de\s+passage\b",
         "answer: after 'Date de l'évaluation' / 'Date du test' / 'Date de l'entretien'",
     ),
 ];
