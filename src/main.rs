@@ -496,7 +496,15 @@ fn explain(file: &Path) -> ExitCode {
             println!("    | {short}");
         }
     }
-    let u = preuves::understand::understand(&path, detection.format, ex);
+    let u = match preuves::panic_guard::catch(|| {
+        preuves::understand::understand(&path, detection.format, ex)
+    }) {
+        Ok(u) => u,
+        Err(message) => {
+            println!("  not understood: internal — understanding crashed: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     println!(
         "\nKind: {} ({}), confidence {:.2}",
         u.kind.id(),

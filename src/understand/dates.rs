@@ -2496,6 +2496,61 @@ mod tests {
     }
 
     #[test]
+    fn day_order_per_document() {
+        assert_eq!(
+            DayOrder::of_document(["Facture du 06/05/2014"]),
+            DayOrder::DayFirst
+        );
+        assert!(matches!(
+            DayOrder::of_document(["Start 06/17/2014", "then 06/05/2014"]),
+            DayOrder::MonthFirst(_)
+        ));
+        // One day-first date wins over English words.
+        let en = "Thank you for the training of your team, we will send the invoice by e-mail \
+                  with the schedule you asked for and the list of the attendees to the course";
+        assert!(matches!(
+            DayOrder::of_document([en]),
+            DayOrder::MonthFirst(_)
+        ));
+        assert_eq!(
+            DayOrder::of_document([en, "Date: 17/06/2014"]),
+            DayOrder::DayFirst
+        );
+        // An ambiguous date is read as the document says; an impossible reading is not taken.
+        let d = find_dates_in_order("06/05/2014", DayOrder::MonthFirst("test"));
+        assert_eq!(d[0].date, Date::constant(2014, 6, 5));
+        assert_eq!(d[0].reading, Some("test"));
+        let d = find_dates_in_order("17/05/2014", DayOrder::MonthFirst("test"));
+        assert_eq!(d[0].date, Date::constant(2014, 5, 17));
+        assert_eq!(d[0].reading, None);
+    }
+
+    #[test]
+    fn answer_columns_and_grid_days() {
+        let h = ["Horodateur", "Nom", "Note"];
+        assert!(answer_column("Horodateur", &h).is_some());
+        assert!(answer_column("Note", &h).is_none());
+        let ms = [
+            "ID",
+            "Heure de début",
+            "Heure de fin",
+            "Adresse de messagerie",
+        ];
+        assert!(answer_column("Heure de fin", &ms).is_some());
+        assert!(answer_column("Heure de fin", &["Heure de fin", "Salle"]).is_none());
+        assert!(answer_column("Date", &["Apprenant", "Date", "Score"]).is_some());
+        assert!(answer_column("Date", &["Module", "Date", "Durée"]).is_none());
+        let t = "Apprenant\tDate du test\nécrite\torale\nAnna\t10/04/2025\t84 %";
+        let at = t.find("10/04").unwrap();
+        assert!(table_header_answer(t, at).is_some());
+        assert!(table_header_answer("Note : 10/04/2025", 7).is_none());
+        let g = "Nom\t12/03/2025\t13/03/2025\nMatin\tAprès-midi";
+        assert!(is_grid_day(g, 4, 14));
+        let footer = "Imprimé par le service formation\nLyon 12/03/2025";
+        assert!(!is_grid_day(footer, footer.len() - 10, footer.len()));
+    }
+
+    #[test]
     fn hostile_inputs_do_not_panic() {
         for s in [
             "",
