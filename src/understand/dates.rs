@@ -1115,6 +1115,11 @@ static RE_NUMERIC_ORDER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// British English writes numeric dates day first: "£", "Ltd", "+44", "United Kingdom".
+static RE_BRITISH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"£|(?i:\bltd\b|\+44[ 0-9]|\bunited kingdom\b|\bengland\b)").expect("valid regex")
+});
+
 /// Words only English (resp. French) prose uses often.
 const EN_WORDS: &[&str] = &[
     "the", "and", "of", "to", "for", "with", "your", "you", "is", "are", "this", "from", "by",
@@ -1128,11 +1133,13 @@ const FR_WORDS: &[&str] = &[
 impl DayOrder {
     /// The order of one document (all its texts together): month first when its unambiguous
     /// numeric dates are all month-first ("06/17/2014"), or when it has none either way and is
-    /// written in English; day first otherwise.
+    /// written in English (not British English: "£", "Ltd", "+44"); day first otherwise.
     pub fn of_document<'a>(texts: impl IntoIterator<Item = &'a str>) -> DayOrder {
         let (mut month_first, mut day_first) = (0usize, 0usize);
         let (mut en, mut fr) = (0usize, 0usize);
+        let mut british = false;
         for text in texts {
+            british |= RE_BRITISH.is_match(text);
             for c in RE_NUMERIC_ORDER.captures_iter(text) {
                 let a: u32 = c.get(1).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
                 let b: u32 = c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
@@ -1160,7 +1167,7 @@ impl DayOrder {
             DayOrder::MonthFirst(
                 "read month first: the document's other numeric dates are month-first",
             )
-        } else if en >= 8 && en >= 3 * fr {
+        } else if en >= 8 && en >= 3 * fr && !british {
             DayOrder::MonthFirst("read month first: the document is in English")
         } else {
             DayOrder::DayFirst
@@ -2514,6 +2521,10 @@ mod tests {
         ));
         assert_eq!(
             DayOrder::of_document([en, "Date: 17/06/2014"]),
+            DayOrder::DayFirst
+        );
+        assert_eq!(
+            DayOrder::of_document([en, "Northwind Logistics Ltd, Leeds"]),
             DayOrder::DayFirst
         );
         // An ambiguous date is read as the document says; an impossible reading is not taken.
