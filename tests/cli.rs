@@ -222,3 +222,96 @@ fn piping_into_head_does_not_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }
+
+#[test]
+fn audit_date_selects_the_referentiel() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    let session = root.join("2025/2025-03 Excel - Client");
+    fs::create_dir_all(&session).unwrap();
+    fs::write(
+        session.join("programme.csv"),
+        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
+    )
+    .unwrap();
+    let v9 = scan(
+        &root,
+        &dir.path().join("out-v9"),
+        &["--audit-date", "2026-10-15", "--no-ocr"],
+    );
+    assert_eq!(v9["rules"]["referentiel"], "rnq-v9");
+    assert_eq!(v9["rules"]["audit_date"], "2026-10-15");
+    assert_eq!(v9["rules"]["provisional"], false);
+    assert_eq!(v9["indicators"].as_array().unwrap().len(), 32);
+    let y26 = scan(
+        &root,
+        &dir.path().join("out-2026"),
+        &["--audit-date", "2026-11-15", "--no-ocr"],
+    );
+    assert_eq!(y26["rules"]["referentiel"], "rnq-2026");
+    assert_eq!(y26["rules"]["provisional"], true);
+    assert!(
+        y26["rules"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("1er novembre 2026"),
+        "{}",
+        y26["rules"]["reason"]
+    );
+    let grid = y26["indicators"].as_array().unwrap();
+    assert_eq!(grid.len(), 33);
+    let i33 = grid.iter().find(|i| i["number"] == 33).unwrap();
+    assert_eq!(i33["verdict"], "non_applicable");
+    assert_eq!(i33["applicable"], false);
+    // A CFA: indicator 33 applies.
+    let cfa = scan(
+        &root,
+        &dir.path().join("out-cfa"),
+        &[
+            "--audit-date",
+            "2026-11-15",
+            "--no-ocr",
+            "--categories",
+            "af,cfa",
+        ],
+    );
+    let i33 = cfa["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["number"] == 33)
+        .unwrap()
+        .clone();
+    assert_eq!(i33["applicable"], true);
+    // The HTML says which référentiel and why; indicators.csv has the grid's columns.
+    let html = fs::read_to_string(dir.path().join("out-2026/report.html")).unwrap();
+    assert!(html.contains("id=\"indicators\""));
+    assert!(html.contains("rnq-2026"));
+    let csv = fs::read(dir.path().join("out-2026/indicators.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8_lossy(&csv);
+    assert!(text.starts_with("\u{feff}indicateur;critère;libellé;applicable;"));
+    assert_eq!(text.lines().filter(|l| l.starts_with("33;")).count(), 1);
+}
+
+#[test]
+fn rules_command_prints_the_set_for_the_audit_date() {
+    let out = preuves()
+        .args(["rules", "--audit-date", "2026-10-15"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("id = \"rnq-v9\""), "{text}");
+    let out = preuves()
+        .args(["rules", "--audit-date", "2026-11-01"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("id = \"rnq-2026\""), "{text}");
+    assert!(text.contains("33 indicators"), "{text}");
+    preuves()
+        .args(["rules", "--audit-date", "1er novembre"])
+        .assert()
+        .code(2);
+}
