@@ -105,7 +105,8 @@ pub fn scan(root: &Path, options: &ScanOptions, progress: &dyn Progress) -> Resu
 
     let mut sessions = sessions::group(&mut documents, &options.sessions);
     rules::judge(&mut sessions, &documents, &options.rules);
-    let organisations = rules::judge_organisations(&sessions, &documents, &options.rules);
+    let organisations =
+        rules::judge_organisations(&sessions, &documents, &options.rules, options.audit.date);
     let indicators = rules::indicators::grid(
         &options.rules,
         &options.audit,

@@ -77,6 +77,13 @@ pub fn is_session_kind(k: Kind) -> bool {
             | Kind::WelcomeBooklet
             | Kind::InternalRules
             | Kind::Complaint
+            | Kind::ViolenceProcedure
+            | Kind::RiskAnalysis
+            | Kind::ResultsNote
+            | Kind::WatchRecord
+            | Kind::Accessibility
+            | Kind::SkillsDevelopment
+            | Kind::Catalogue
             | Kind::Other
     )
 }

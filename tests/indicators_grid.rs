@@ -8,7 +8,10 @@
 //! (gradable → minor); 9 ← S5 late convocation, S8 no convocation (gradable, 2 of 12 → minor);
 //! 10 ← S3, S8, S9; 11 ← S8, S9, S10; 12: only the actions longer than two days count (S1, S6,
 //! S10, S11), none has a gap → conforme; 21 ← S3 trainer without CV (major only); 30 ← S2, S10,
-//! S11 (gradable → minor); 31: both organisations keep complaint records → conforme.
+//! S11 (gradable → minor); 31: both organisations keep complaint records → conforme; 22–26: no
+//! organisation keeps a watch record, a disability procedure or a skills-development record
+//! (organisation-level absence: systematic → major), nor, for 2026, a violence/harassment
+//! procedure (12) or a quality-risk analysis (32).
 //! Indicators no rule judges are `non_evalue`; those of other categories or conditions
 //! (certifying, alternance, CFA) `non_applicable`; 27 applies because trainer contracts exist.
 
@@ -28,13 +31,17 @@ fn audit(day: &str) -> Audit {
     }
 }
 
-fn expected(n: u32) -> Verdict {
+fn expected(set: &str, n: u32) -> Verdict {
     use Verdict::*;
-    match n {
-        1 | 8 | 9 | 30 => NcMineure,
-        4 | 5 | 6 | 10 | 11 | 21 => NcMajeure,
-        12 | 31 => Conforme,
-        3 | 7 | 13 | 14 | 15 | 16 | 20 | 28 | 29 | 33 => NonApplicable,
+    match (set, n) {
+        (_, 1 | 8 | 9 | 30) => NcMineure,
+        (_, 4 | 5 | 6 | 10 | 11 | 21) => NcMajeure,
+        // Neither organisation keeps a watch record, a disability procedure or a skills plan.
+        (_, 22..=26) => NcMajeure,
+        // 2026: nor a violence/harassment procedure (12) or a quality-risk analysis (32).
+        ("rnq-2026", 12 | 32) => NcMajeure,
+        (_, 12 | 31) => Conforme,
+        (_, 3 | 7 | 13 | 14 | 15 | 16 | 20 | 28 | 29 | 33) => NonApplicable,
         _ => NonEvalue,
     }
 }
@@ -45,13 +52,9 @@ fn fixture_archive_grid_matches_the_hand_made_grid() {
     for (set, day, count) in [("rnq-2026", "2026-11-15", 33), ("rnq-v9", "2026-10-15", 32)] {
         let rules = RuleSet::embedded(set).unwrap();
         assert!(rules.applies_on(day));
-        let g = grid(
-            &rules,
-            &audit(day),
-            &r.sessions,
-            &r.organisations,
-            &r.documents,
-        );
+        let a = audit(day);
+        let orgs = preuves::rules::judge_organisations(&r.sessions, &r.documents, &rules, a.date);
+        let g = grid(&rules, &a, &r.sessions, &orgs, &r.documents);
         assert_eq!(g.len(), count, "{set}");
         let mut wrong = Vec::new();
         for row in &g {
@@ -61,12 +64,12 @@ fn fixture_archive_grid_matches_the_hand_made_grid() {
                 row.verdict.id(),
                 row.finding
             );
-            if row.verdict != expected(row.number) {
+            if row.verdict != expected(set, row.number) {
                 wrong.push(format!(
                     "{set} indicator {}: {:?}, expected {:?} — {}",
                     row.number,
                     row.verdict,
-                    expected(row.number),
+                    expected(set, row.number),
                     row.finding
                 ));
             }

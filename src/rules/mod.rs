@@ -248,13 +248,30 @@ pub struct Check {
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct OrganisationCheck {
+    /// `<piece>.missing`; its freshness finding is `<piece>.stale`.
     pub code: String,
+    /// Severity when no document of these kinds exists.
     pub severity: Severity,
     #[serde(default)]
     pub indicators: Vec<u32>,
     pub kinds: Vec<Kind>,
     pub fr: String,
     pub en: String,
+    /// Freshness: the latest update date found in the documents must be at most this many
+    /// months before the audit date ("datez chaque mise à jour").
+    #[serde(default)]
+    pub max_age_months: Option<u32>,
+    /// Severity of a stale or undated document (default: warning, info when `severity` is info).
+    #[serde(default)]
+    pub stale_severity: Option<Severity>,
+}
+
+impl OrganisationCheck {
+    /// The code of the freshness finding.
+    pub fn stale_code(&self) -> String {
+        let piece = self.code.split('.').next().unwrap_or(&self.code);
+        format!("{piece}.stale")
+    }
 }
 
 impl Default for RuleSet {
@@ -405,15 +422,35 @@ impl RuleSet {
         if !has_settings {
             self.settings = base.settings;
         }
-        if self.requirement.is_empty() {
-            self.requirement = base.requirement;
-        }
-        if self.check.is_empty() {
-            self.check = base.check;
-        }
-        if self.organisation_check.is_empty() {
-            self.organisation_check = base.organisation_check;
-        }
+        // Lists merge by key: an entry given here replaces the base's, the others are kept.
+        let own: Vec<String> = self.requirement.iter().map(|r| r.id.clone()).collect();
+        let mut merged: Vec<Requirement> = base
+            .requirement
+            .into_iter()
+            .filter(|r| !own.contains(&r.id))
+            .collect();
+        merged.append(&mut self.requirement);
+        self.requirement = merged;
+        let own: Vec<String> = self.check.iter().map(|c| c.code.clone()).collect();
+        let mut merged: Vec<Check> = base
+            .check
+            .into_iter()
+            .filter(|c| !own.contains(&c.code))
+            .collect();
+        merged.append(&mut self.check);
+        self.check = merged;
+        let own: Vec<String> = self
+            .organisation_check
+            .iter()
+            .map(|c| c.code.clone())
+            .collect();
+        let mut merged: Vec<OrganisationCheck> = base
+            .organisation_check
+            .into_iter()
+            .filter(|c| !own.contains(&c.code))
+            .collect();
+        merged.append(&mut self.organisation_check);
+        self.organisation_check = merged;
         if self.criterion.is_empty() {
             self.criterion = base.criterion;
         }
@@ -458,6 +495,58 @@ pub fn today() -> jiff::civil::Date {
     jiff::civil::date(1970, 1, 1)
         .checked_add(jiff::Span::new().days(days as i64))
         .unwrap_or(jiff::civil::date(2026, 11, 1))
+}
+
+/// The freshness finding of an organisation document: the latest update date printed in any
+/// of `docs` is more than `max` months before the audit, or no document is dated.
+fn freshness(
+    c: &OrganisationCheck,
+    docs: &[&Document],
+    max: u32,
+    audit_date: jiff::civil::Date,
+) -> Option<Finding> {
+    let severity = c.stale_severity.unwrap_or(if c.severity == Severity::Info {
+        Severity::Info
+    } else {
+        Severity::Warning
+    });
+    let latest = docs
+        .iter()
+        .filter_map(|d| checks::update_date(d).map(|u| (u, d.path.clone())))
+        .max();
+    let kind = c.kinds.first().map(|k| k.label_fr()).unwrap_or("document");
+    let (message, documents) = match latest {
+        None => (
+            format!(
+                "{kind} : aucune date de mise à jour trouvée ; datez chaque mise à jour (au plus {max} mois avant l'audit)."
+            ),
+            docs.iter().map(|d| d.path.clone()).collect(),
+        ),
+        Some((day, path)) => {
+            let updated = day.parse::<jiff::civil::Date>().ok()?;
+            let limit = audit_date
+                .checked_sub(jiff::Span::new().months(max as i64))
+                .ok()?;
+            if updated >= limit {
+                return None;
+            }
+            (
+                format!(
+                    "{kind} : dernière mise à jour le {}, plus de {max} mois avant l'audit du {}.",
+                    french_date(&day),
+                    french_date(&audit_date.to_string())
+                ),
+                vec![path],
+            )
+        }
+    };
+    Some(Finding {
+        code: c.stale_code(),
+        severity,
+        message,
+        indicators: c.indicators.clone(),
+        documents,
+    })
 }
 
 /// `2026-11-01` → `1er novembre 2026`.
@@ -594,6 +683,7 @@ pub fn judge_organisations(
     sessions: &[Session],
     documents: &[Document],
     rules: &RuleSet,
+    audit_date: jiff::civil::Date,
 ) -> Vec<Organisation> {
     let mut orgs: Vec<String> = sessions.iter().map(|s| s.organisation.clone()).collect();
     orgs.sort();
@@ -630,6 +720,8 @@ pub fn judge_organisations(
                         indicators: c.indicators.clone(),
                         documents: Vec::new(),
                     });
+                } else if let Some(max) = c.max_age_months {
+                    findings.extend(freshness(c, &docs, max, audit_date));
                 }
             }
             Organisation {
