@@ -325,6 +325,12 @@ pub struct DocFacts {
     /// A convention or quote with its own needs-analysis section (satisfies indicator 4).
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub needs_analysis_section: bool,
+    /// The training's duration in hours as the document states it ("Durée : 14 heures",
+    /// "Duration: 13.5 hours"), with the words it was read from (funder checks compare them).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub hours: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub hours_text: Option<String>,
 }
 
 impl DocFacts {
@@ -335,6 +341,7 @@ impl DocFacts {
             && self.trainees.is_empty()
             && self.person.is_none()
             && !self.needs_analysis_section
+            && self.hours.is_none()
     }
 }
 

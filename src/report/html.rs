@@ -91,6 +91,7 @@ pub struct Labels {
     pub provisional: &'static str,
     pub gradable: &'static str,
     pub no_indicators: &'static str,
+    pub funder: &'static str,
 }
 
 const FR: Labels = Labels {
@@ -159,6 +160,7 @@ const FR: Labels = Labels {
     provisional: "provisoire",
     gradable: "NC mineure possible",
     no_indicators: "Le jeu de règles ne définit pas d'indicateurs.",
+    funder: "Contrôles des financeurs (sans effet sur le statut Qualiopi)",
 };
 
 const EN: Labels = Labels {
@@ -227,6 +229,7 @@ const EN: Labels = Labels {
     provisional: "provisional",
     gradable: "minor NC possible",
     no_indicators: "The rule set defines no indicators.",
+    funder: "Funder checks (no effect on the Qualiopi status)",
 };
 
 pub struct DocRow {
@@ -279,6 +282,7 @@ pub struct SessionRow {
     pub checklist: Vec<CheckItem>,
     pub docs: Vec<DocRow>,
     pub findings: Vec<FindingRow>,
+    pub funder: Vec<FindingRow>,
 }
 
 pub struct MonthBar {
@@ -666,6 +670,11 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
                 .map(|d| doc_row(d, o))
                 .collect(),
             findings: s.findings.iter().map(|f| finding_row(f, l, o)).collect(),
+            funder: s
+                .funder_findings
+                .iter()
+                .map(|f| finding_row(f, l, o))
+                .collect(),
         });
     }
     clients.sort();

@@ -470,6 +470,7 @@ mod tests {
             distance: false,
             organisation: String::new(),
             sources: Vec::new(),
+            funder_findings: Vec::new(),
         }
     }
 

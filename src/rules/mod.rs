@@ -7,6 +7,7 @@
 //! warning, else `complete`; `info` never changes it.
 
 pub mod checks;
+pub mod funder;
 pub mod indicators;
 
 use crate::document::{Document, Kind};
@@ -52,6 +53,9 @@ pub struct RuleSet {
     pub criterion: Vec<Criterion>,
     #[serde(default)]
     pub indicator: Vec<Indicator>,
+    /// What funders check before paying (reported apart, never changing a session's status).
+    #[serde(default)]
+    pub funder_check: Vec<Check>,
 }
 
 /// Which audits a rule set judges.
@@ -401,6 +405,15 @@ impl RuleSet {
             let base = RuleSet::parse_depth(base_text, depth + 1)?;
             r.inherit(base, has_settings);
         }
+        for c in &r.funder_check {
+            if !funder::KNOWN.contains(&c.code.as_str()) {
+                return Err(Error::usage(format!(
+                    "rule set: unknown funder check code «{}» (known: {})",
+                    c.code,
+                    funder::KNOWN.join(", ")
+                )));
+            }
+        }
         for c in &r.check {
             if !checks::KNOWN.contains(&c.code.as_str()) {
                 return Err(Error::usage(format!(
@@ -451,6 +464,14 @@ impl RuleSet {
             .collect();
         merged.append(&mut self.organisation_check);
         self.organisation_check = merged;
+        let own: Vec<String> = self.funder_check.iter().map(|c| c.code.clone()).collect();
+        let mut merged: Vec<Check> = base
+            .funder_check
+            .into_iter()
+            .filter(|c| !own.contains(&c.code))
+            .collect();
+        merged.append(&mut self.funder_check);
+        self.funder_check = merged;
         if self.criterion.is_empty() {
             self.criterion = base.criterion;
         }
@@ -675,6 +696,7 @@ pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) 
         };
         s.missing = missing;
         s.findings = findings;
+        s.funder_findings = funder::run(s, &docs, rules);
     }
 }
 
