@@ -315,3 +315,46 @@ fn rules_command_prints_the_set_for_the_audit_date() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn action_plan_lists_each_finding_with_a_suggested_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    let session = root.join("2025/2025-03 Excel - Client");
+    fs::create_dir_all(&session).unwrap();
+    fs::write(
+        session.join("programme.csv"),
+        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    scan(&root, &out, &["--no-ocr", "--audit-date", "2026-11-15"]);
+    let csv = fs::read_to_string(out.join("actions.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "\u{feff}gravité;date;session;indicateurs;code;constat;fichier ou pièce manquante;action suggérée;responsable;échéance"
+    );
+    let rows: Vec<&str> = lines.collect();
+    let convention = rows
+        .iter()
+        .find(|l| l.contains(";convention.missing;"))
+        .expect("a row for the missing convention");
+    assert!(convention.starts_with("bloquant;"), "{convention}");
+    assert!(convention.contains("Retrouver ou produire"), "{convention}");
+    // Blocking rows come before warnings.
+    let first_warning = rows.iter().position(|l| l.starts_with("à risque;"));
+    let last_blocking = rows.iter().rposition(|l| l.starts_with("bloquant;"));
+    if let (Some(w), Some(b)) = (first_warning, last_blocking) {
+        assert!(b < w, "blocking rows first");
+    }
+    // The same plan as a spreadsheet, read back by preuves itself.
+    let text = preuves()
+        .arg("text")
+        .arg(out.join("actions.xlsx"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Plan d'actions"), "{text}");
+    assert!(text.contains("convention.missing"), "{text}");
+}

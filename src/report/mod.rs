@@ -8,6 +8,7 @@
 //! Output is deterministic: documents sorted by path, sessions by path, ids derived from paths;
 //! only `summary.elapsed_ms` varies between two runs on the same archive.
 
+pub mod actions;
 pub mod csv;
 pub mod html;
 
@@ -227,7 +228,8 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
-    /// Writes report.json, report.html, report.csv, documents.csv and indicators.csv into `out` (created if
+    /// Writes report.json, report.html, report.csv, documents.csv, indicators.csv, actions.csv and
+    /// actions.xlsx into `out` (created if
     /// needed; each file written atomically).
     pub fn write_all(
         &self,
@@ -241,6 +243,8 @@ impl Report {
         let csv_path = out.join("report.csv");
         let docs_csv = out.join("documents.csv");
         let indicators_csv = out.join("indicators.csv");
+        let actions_csv = out.join("actions.csv");
+        let actions_xlsx = out.join("actions.xlsx");
         write_atomic(&json, self.to_json().as_bytes())?;
         write_atomic(&html, html::render(self, rules, html_options).as_bytes())?;
         write_atomic(&csv_path, &csv::sessions_csv(self))?;
@@ -249,7 +253,18 @@ impl Report {
             &indicators_csv,
             &csv::indicators_csv(self, html_options.lang),
         )?;
-        Ok(vec![json, html, csv_path, docs_csv, indicators_csv])
+        write_atomic(&actions_csv, &actions::actions_csv(self, html_options.lang))?;
+        let xlsx = actions::actions_xlsx(self, html_options.lang).map_err(std::io::Error::other)?;
+        write_atomic(&actions_xlsx, &xlsx)?;
+        Ok(vec![
+            json,
+            html,
+            csv_path,
+            docs_csv,
+            indicators_csv,
+            actions_csv,
+            actions_xlsx,
+        ])
     }
 }
 
