@@ -29,11 +29,18 @@ pub enum Kind {
     WelcomeBooklet,
     InternalRules,
     Complaint,
+    ViolenceProcedure,
+    RiskAnalysis,
+    ResultsNote,
+    WatchRecord,
+    Accessibility,
+    SkillsDevelopment,
+    Catalogue,
     Other,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 27] = [
         Kind::Convention,
         Kind::Quote,
         Kind::Invoice,
@@ -53,6 +60,13 @@ impl Kind {
         Kind::WelcomeBooklet,
         Kind::InternalRules,
         Kind::Complaint,
+        Kind::ViolenceProcedure,
+        Kind::RiskAnalysis,
+        Kind::ResultsNote,
+        Kind::WatchRecord,
+        Kind::Accessibility,
+        Kind::SkillsDevelopment,
+        Kind::Catalogue,
         Kind::Other,
     ];
 
@@ -77,6 +91,13 @@ impl Kind {
             Kind::WelcomeBooklet => "welcome_booklet",
             Kind::InternalRules => "internal_rules",
             Kind::Complaint => "complaint",
+            Kind::ViolenceProcedure => "violence_procedure",
+            Kind::RiskAnalysis => "risk_analysis",
+            Kind::ResultsNote => "results_note",
+            Kind::WatchRecord => "watch_record",
+            Kind::Accessibility => "accessibility",
+            Kind::SkillsDevelopment => "skills_development",
+            Kind::Catalogue => "catalogue",
             Kind::Other => "other",
         }
     }
@@ -107,6 +128,13 @@ impl Kind {
             Kind::WelcomeBooklet => "Livret d'accueil",
             Kind::InternalRules => "Règlement intérieur",
             Kind::Complaint => "Réclamation / incident",
+            Kind::ViolenceProcedure => "Procédure violences, harcèlement, discriminations",
+            Kind::RiskAnalysis => "Analyse des risques qualité",
+            Kind::ResultsNote => "Note de calcul des indicateurs de résultats",
+            Kind::WatchRecord => "Veille (légale, métiers, pédagogique)",
+            Kind::Accessibility => "Handicap et accessibilité",
+            Kind::SkillsDevelopment => "Développement des compétences des formateurs",
+            Kind::Catalogue => "Catalogue / offre de formation",
             Kind::Other => "Autre",
         }
     }
@@ -133,6 +161,13 @@ impl Kind {
             Kind::WelcomeBooklet => "Welcome booklet",
             Kind::InternalRules => "Internal rules",
             Kind::Complaint => "Complaint / incident",
+            Kind::ViolenceProcedure => "Violence, harassment and discrimination procedure",
+            Kind::RiskAnalysis => "Quality risk analysis",
+            Kind::ResultsNote => "Results calculation note",
+            Kind::WatchRecord => "Watch record (legal, jobs, pedagogical)",
+            Kind::Accessibility => "Disability and accessibility",
+            Kind::SkillsDevelopment => "Staff skills development",
+            Kind::Catalogue => "Training catalogue",
             Kind::Other => "Other",
         }
     }
@@ -296,6 +331,12 @@ pub struct DocFacts {
     /// A convention or quote with its own needs-analysis section (satisfies indicator 4).
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub needs_analysis_section: bool,
+    /// The training's duration in hours as the document states it ("Durée : 14 heures",
+    /// "Duration: 13.5 hours"), with the words it was read from (funder checks compare them).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub hours: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub hours_text: Option<String>,
 }
 
 impl DocFacts {
@@ -306,6 +347,7 @@ impl DocFacts {
             && self.trainees.is_empty()
             && self.person.is_none()
             && !self.needs_analysis_section
+            && self.hours.is_none()
     }
 }
 

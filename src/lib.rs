@@ -53,8 +53,12 @@ pub struct ScanOptions {
     pub walk: walk::WalkOptions,
     pub limits: extract::Limits,
     pub sessions: sessions::SessionOptions,
-    /// The rule set sessions are judged against (default: the embedded `rnq-v9`).
+    /// The rule set sessions are judged against (default: the embedded set for an audit today).
     pub rules: rules::RuleSet,
+    /// The audit date, the categories of action and conditions the indicator grid applies.
+    pub audit: rules::Audit,
+    /// Why this rule set (French, English): shown in the report.
+    pub rules_reason: Option<(String, String)>,
 }
 
 /// Told about the scan's progress (the CLI draws a bar; the library prints nothing).
@@ -101,8 +105,16 @@ pub fn scan(root: &Path, options: &ScanOptions, progress: &dyn Progress) -> Resu
 
     let mut sessions = sessions::group(&mut documents, &options.sessions);
     rules::judge(&mut sessions, &documents, &options.rules);
-    let organisations = rules::judge_organisations(&sessions, &documents, &options.rules);
-    Ok(report::Report::build(
+    let organisations =
+        rules::judge_organisations(&sessions, &documents, &options.rules, options.audit.date);
+    let indicators = rules::indicators::grid(
+        &options.rules,
+        &options.audit,
+        &sessions,
+        &organisations,
+        &documents,
+    );
+    let mut report = report::Report::build(
         root,
         &options.rules,
         documents,
@@ -111,7 +123,14 @@ pub fn scan(root: &Path, options: &ScanOptions, progress: &dyn Progress) -> Resu
         walked.skipped,
         walked.files.len(),
         started.elapsed(),
-    ))
+    );
+    report.rules = report::RulesInfo::new(
+        &options.rules,
+        &options.audit,
+        options.rules_reason.as_ref(),
+    );
+    report.indicators = indicators;
+    Ok(report)
 }
 
 /// Refuses an output folder inside the scanned folder (the archive is never written to).

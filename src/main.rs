@@ -38,11 +38,15 @@ enum Command {
         /// The file to explain.
         file: PathBuf,
     },
-    /// Print the rule set (the embedded rnq-v9, or the file given with --rules).
+    /// Print the rule set for an audit date (rnq-v9 up to 31 October 2026, rnq-2026 from
+    /// 1 November 2026), or the file given with --rules.
     Rules {
         /// A rule set file to print instead of the embedded one (validated).
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// The audit date (YYYY-MM-DD) that selects the référentiel (default: today).
+        #[arg(long, value_parser = parse_date)]
+        audit_date: Option<jiff::civil::Date>,
     },
 }
 
@@ -88,9 +92,26 @@ struct ScanArgs {
     /// Session folders are exactly the folders at this depth below ROOT (overrides detection).
     #[arg(long)]
     session_depth: Option<usize>,
-    /// A rule set file (TOML) replacing the embedded rnq-v9 (see `preuves rules`).
+    /// A rule set file (TOML) replacing the embedded one (see `preuves rules`).
     #[arg(long)]
     rules: Option<PathBuf>,
+    /// The audit date (YYYY-MM-DD, default: today): selects the référentiel (rnq-v9 for audits up
+    /// to 31 October 2026, rnq-2026 from 1 November 2026).
+    #[arg(long, value_parser = parse_date)]
+    audit_date: Option<jiff::civil::Date>,
+    /// Categories of action the organisation is certified for, comma-separated: af (actions de
+    /// formation), bilan, vae, cfa. Indicators of other categories are "non applicable".
+    #[arg(long, value_delimiter = ',', value_parser = parse_category, default_value = "af")]
+    categories: Vec<preuves::rules::Category>,
+    /// The organisation runs certifying programmes (RNCP/RS): indicators 3, 7, 16 apply.
+    #[arg(long)]
+    certifying: bool,
+    /// The organisation runs work-study or work-based learning: indicators 13, 28 apply.
+    #[arg(long)]
+    alternance: bool,
+    /// The organisation sub-contracts (also detected from trainer contracts): indicator 27 applies.
+    #[arg(long)]
+    subcontracting: bool,
     /// Prefix for the HTML report's links to documents (default: the archive's path relative
     /// to the output folder, so links open the files when the report sits next to the archive).
     #[arg(long)]
@@ -124,35 +145,72 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Text(args) => text(args),
-        Command::Rules { rules } => print_rules(rules),
+        Command::Rules { rules, audit_date } => print_rules(rules, audit_date),
         Command::Explain { file } => explain(&file),
     }
 }
 
-fn load_rules(path: Option<&Path>) -> Result<preuves::rules::RuleSet, String> {
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.trim()
+        .parse::<jiff::civil::Date>()
+        .map_err(|e| format!("expected a date as YYYY-MM-DD: {e}"))
+}
+
+fn parse_category(s: &str) -> Result<preuves::rules::Category, String> {
+    preuves::rules::Category::parse(s)
+        .ok_or_else(|| format!("unknown category «{s}» (af, bilan, vae, cfa)"))
+}
+
+/// The rule set: the file given, or the embedded one for the audit date; with the reason.
+fn load_rules(
+    path: Option<&Path>,
+    audit_date: jiff::civil::Date,
+) -> Result<(preuves::rules::RuleSet, (String, String)), String> {
     match path {
-        None => Ok(preuves::rules::RuleSet::default_set()),
+        None => {
+            let (r, fr, en) = preuves::rules::RuleSet::for_audit_date(audit_date);
+            Ok((r, (fr, en)))
+        }
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            preuves::rules::RuleSet::parse(&text)
-                .map_err(|e| format!("{}: {}", p.display(), e.message))
+            let r = preuves::rules::RuleSet::parse(&text)
+                .map_err(|e| format!("{}: {}", p.display(), e.message))?;
+            let why = (
+                format!("jeu de règles {} donné par --rules {}", r.id, p.display()),
+                format!("rule set {} given with --rules {}", r.id, p.display()),
+            );
+            Ok((r, why))
         }
     }
 }
 
-fn print_rules(path: Option<PathBuf>) -> ExitCode {
-    match (&path, load_rules(path.as_deref())) {
-        (_, Err(e)) => {
+fn print_rules(path: Option<PathBuf>, audit_date: Option<jiff::civil::Date>) -> ExitCode {
+    let date = audit_date.unwrap_or_else(preuves::rules::today);
+    match load_rules(path.as_deref(), date) {
+        Err(e) => {
             eprintln!("preuves: {e}");
             ExitCode::from(2)
         }
-        (None, Ok(_)) => {
-            print!("{}", preuves::rules::DEFAULT_RULES);
-            ExitCode::SUCCESS
-        }
-        (Some(p), Ok(_)) => {
-            print!("{}", std::fs::read_to_string(p).unwrap_or_default());
+        Ok((r, (_, why))) => {
+            let text = match &path {
+                Some(p) => std::fs::read_to_string(p).unwrap_or_default(),
+                None => preuves::rules::EMBEDDED
+                    .iter()
+                    .find(|(id, _)| *id == r.id)
+                    .map(|(_, t)| t.to_string())
+                    .unwrap_or_default(),
+            };
+            println!("# {why}");
+            if let Some(base) = &r.base {
+                println!(
+                    "# based on {base}: {} requirements, {} checks, {} indicators after inheritance",
+                    r.requirement.len(),
+                    r.check.len(),
+                    r.indicator.len()
+                );
+            }
+            print!("{text}");
             ExitCode::SUCCESS
         }
     }
@@ -176,7 +234,15 @@ fn scan(args: ScanArgs) -> ExitCode {
         eprintln!("preuves: {}", e.message);
         return ExitCode::from(2);
     }
-    let rules = match load_rules(args.rules.as_deref()) {
+    let audit = preuves::rules::Audit {
+        date: args.audit_date.unwrap_or_else(preuves::rules::today),
+        date_given: args.audit_date.is_some(),
+        categories: args.categories.clone(),
+        certifying: args.certifying,
+        alternance: args.alternance,
+        subcontracting: args.subcontracting,
+    };
+    let (rules, rules_reason) = match load_rules(args.rules.as_deref(), audit.date) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("preuves: {e}");
@@ -185,6 +251,8 @@ fn scan(args: ScanArgs) -> ExitCode {
     };
     let options = ScanOptions {
         rules,
+        audit,
+        rules_reason: Some(rules_reason),
         sessions: preuves::sessions::SessionOptions {
             session_depth: args.session_depth,
         },

@@ -67,6 +67,10 @@ pub struct Session {
     pub organisation: String,
     /// How `title`, `start`, `end` were found.
     pub sources: Vec<String>,
+    /// What a funder (OPCO, CPF, France Travail) checks before paying, apart from the Qualiopi
+    /// verdict: these findings never change `status`.
+    #[serde(default)]
+    pub funder_findings: Vec<Finding>,
 }
 
 /// Kinds that belong to a session (the others are organisation-level).
@@ -77,6 +81,13 @@ pub fn is_session_kind(k: Kind) -> bool {
             | Kind::WelcomeBooklet
             | Kind::InternalRules
             | Kind::Complaint
+            | Kind::ViolenceProcedure
+            | Kind::RiskAnalysis
+            | Kind::ResultsNote
+            | Kind::WatchRecord
+            | Kind::Accessibility
+            | Kind::SkillsDevelopment
+            | Kind::Catalogue
             | Kind::Other
     )
 }
@@ -497,6 +508,7 @@ fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> 
         distance,
         organisation,
         sources,
+        funder_findings: Vec::new(),
     }
 }
 

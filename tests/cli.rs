@@ -222,3 +222,139 @@ fn piping_into_head_does_not_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }
+
+#[test]
+fn audit_date_selects_the_referentiel() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    let session = root.join("2025/2025-03 Excel - Client");
+    fs::create_dir_all(&session).unwrap();
+    fs::write(
+        session.join("programme.csv"),
+        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
+    )
+    .unwrap();
+    let v9 = scan(
+        &root,
+        &dir.path().join("out-v9"),
+        &["--audit-date", "2026-10-15", "--no-ocr"],
+    );
+    assert_eq!(v9["rules"]["referentiel"], "rnq-v9");
+    assert_eq!(v9["rules"]["audit_date"], "2026-10-15");
+    assert_eq!(v9["rules"]["provisional"], false);
+    assert_eq!(v9["indicators"].as_array().unwrap().len(), 32);
+    let y26 = scan(
+        &root,
+        &dir.path().join("out-2026"),
+        &["--audit-date", "2026-11-15", "--no-ocr"],
+    );
+    assert_eq!(y26["rules"]["referentiel"], "rnq-2026");
+    assert_eq!(y26["rules"]["provisional"], true);
+    assert!(
+        y26["rules"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("1er novembre 2026"),
+        "{}",
+        y26["rules"]["reason"]
+    );
+    let grid = y26["indicators"].as_array().unwrap();
+    assert_eq!(grid.len(), 33);
+    let i33 = grid.iter().find(|i| i["number"] == 33).unwrap();
+    assert_eq!(i33["verdict"], "non_applicable");
+    assert_eq!(i33["applicable"], false);
+    // A CFA: indicator 33 applies.
+    let cfa = scan(
+        &root,
+        &dir.path().join("out-cfa"),
+        &[
+            "--audit-date",
+            "2026-11-15",
+            "--no-ocr",
+            "--categories",
+            "af,cfa",
+        ],
+    );
+    let i33 = cfa["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["number"] == 33)
+        .unwrap()
+        .clone();
+    assert_eq!(i33["applicable"], true);
+    // The HTML says which référentiel and why; indicators.csv has the grid's columns.
+    let html = fs::read_to_string(dir.path().join("out-2026/report.html")).unwrap();
+    assert!(html.contains("id=\"indicators\""));
+    assert!(html.contains("rnq-2026"));
+    let csv = fs::read(dir.path().join("out-2026/indicators.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8_lossy(&csv);
+    assert!(text.starts_with("\u{feff}indicateur;critère;libellé;applicable;"));
+    assert_eq!(text.lines().filter(|l| l.starts_with("33;")).count(), 1);
+}
+
+#[test]
+fn rules_command_prints_the_set_for_the_audit_date() {
+    let out = preuves()
+        .args(["rules", "--audit-date", "2026-10-15"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("id = \"rnq-v9\""), "{text}");
+    let out = preuves()
+        .args(["rules", "--audit-date", "2026-11-01"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("id = \"rnq-2026\""), "{text}");
+    assert!(text.contains("33 indicators"), "{text}");
+    preuves()
+        .args(["rules", "--audit-date", "1er novembre"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn action_plan_lists_each_finding_with_a_suggested_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    let session = root.join("2025/2025-03 Excel - Client");
+    fs::create_dir_all(&session).unwrap();
+    fs::write(
+        session.join("programme.csv"),
+        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    scan(&root, &out, &["--no-ocr", "--audit-date", "2026-11-15"]);
+    let csv = fs::read_to_string(out.join("actions.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "\u{feff}gravité;date;session;indicateurs;code;constat;fichier ou pièce manquante;action suggérée;responsable;échéance"
+    );
+    let rows: Vec<&str> = lines.collect();
+    let convention = rows
+        .iter()
+        .find(|l| l.contains(";convention.missing;"))
+        .expect("a row for the missing convention");
+    assert!(convention.starts_with("bloquant;"), "{convention}");
+    assert!(convention.contains("Retrouver ou produire"), "{convention}");
+    // Blocking rows come before warnings.
+    let first_warning = rows.iter().position(|l| l.starts_with("à risque;"));
+    let last_blocking = rows.iter().rposition(|l| l.starts_with("bloquant;"));
+    if let (Some(w), Some(b)) = (first_warning, last_blocking) {
+        assert!(b < w, "blocking rows first");
+    }
+    // The same plan as a spreadsheet, read back by preuves itself.
+    let text = preuves()
+        .arg("text")
+        .arg(out.join("actions.xlsx"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Plan d'actions"), "{text}");
+    assert!(text.contains("convention.missing"), "{text}");
+}

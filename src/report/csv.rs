@@ -112,3 +112,89 @@ pub fn documents_csv(report: &Report) -> Vec<u8> {
     }
     finish(w)
 }
+
+/// The indicator grid, one row per indicator, with the columns of a consultant's audit grid
+/// (indicateur, critère, libellé, applicable, preuves, sessions, constat, statut,
+/// recommandation); French, or English with `--lang en`.
+pub fn indicators_csv(report: &Report, lang: super::Lang) -> Vec<u8> {
+    let en = lang == super::Lang::En;
+    let mut w = writer();
+    let header: [&str; 11] = if en {
+        [
+            "indicator",
+            "criterion",
+            "label",
+            "applicable",
+            "gradable",
+            "proofs",
+            "sessions",
+            "sessions_with_gap",
+            "finding",
+            "verdict",
+            "recommendation",
+        ]
+    } else {
+        [
+            "indicateur",
+            "critère",
+            "libellé",
+            "applicable",
+            "nc_mineure_possible",
+            "preuves",
+            "sessions",
+            "sessions_en_écart",
+            "constat",
+            "statut",
+            "recommandation",
+        ]
+    };
+    let _ = w.write_record(header);
+    let path_of = |id: &String| {
+        report
+            .sessions
+            .iter()
+            .find(|s| &s.id == id)
+            .map(|s| s.path.clone())
+            .unwrap_or_else(|| id.clone())
+    };
+    let yes_no = |b: bool| match (b, en) {
+        (true, false) => "oui",
+        (false, false) => "non",
+        (true, true) => "yes",
+        (false, true) => "no",
+    };
+    for r in &report.indicators {
+        let label = if en { &r.label_en } else { &r.label };
+        let label = if r.provisional {
+            format!(
+                "{label} ({})",
+                if en { "provisional" } else { "provisoire" }
+            )
+        } else {
+            label.clone()
+        };
+        let _ = w.write_record([
+            r.number.to_string().as_str(),
+            r.criterion.to_string().as_str(),
+            label.as_str(),
+            yes_no(r.applicable),
+            yes_no(r.gradable),
+            r.proofs.join("\n").as_str(),
+            r.sessions.len().to_string().as_str(),
+            r.sessions_breaking
+                .iter()
+                .map(path_of)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .as_str(),
+            if en { &r.finding_en } else { &r.finding },
+            r.verdict.label(lang),
+            if en {
+                &r.recommendation_en
+            } else {
+                &r.recommendation
+            },
+        ]);
+    }
+    finish(w)
+}

@@ -80,6 +80,18 @@ pub struct Labels {
     pub absent: &'static str,
     pub expand_all: &'static str,
     pub no_findings: &'static str,
+    pub grid: &'static str,
+    pub criterion: &'static str,
+    pub indicator: &'static str,
+    pub verdict: &'static str,
+    pub finding: &'static str,
+    pub proofs: &'static str,
+    pub sessions_breaking: &'static str,
+    pub recommendation: &'static str,
+    pub provisional: &'static str,
+    pub gradable: &'static str,
+    pub no_indicators: &'static str,
+    pub funder: &'static str,
 }
 
 const FR: Labels = Labels {
@@ -137,6 +149,18 @@ const FR: Labels = Labels {
     absent: "absent",
     expand_all: "Tout déplier",
     no_findings: "Aucun constat.",
+    grid: "Indicateurs",
+    criterion: "Critère",
+    indicator: "Indicateur",
+    verdict: "Statut",
+    finding: "Constat",
+    proofs: "Preuves",
+    sessions_breaking: "Sessions en écart",
+    recommendation: "Recommandation",
+    provisional: "provisoire",
+    gradable: "NC mineure possible",
+    no_indicators: "Le jeu de règles ne définit pas d'indicateurs.",
+    funder: "Contrôles des financeurs (sans effet sur le statut Qualiopi)",
 };
 
 const EN: Labels = Labels {
@@ -194,6 +218,18 @@ const EN: Labels = Labels {
     absent: "missing",
     expand_all: "Expand all",
     no_findings: "No findings.",
+    grid: "Indicators",
+    criterion: "Criterion",
+    indicator: "Indicator",
+    verdict: "Verdict",
+    finding: "Finding",
+    proofs: "Proofs",
+    sessions_breaking: "Sessions with a gap",
+    recommendation: "Recommendation",
+    provisional: "provisional",
+    gradable: "minor NC possible",
+    no_indicators: "The rule set defines no indicators.",
+    funder: "Funder checks (no effect on the Qualiopi status)",
 };
 
 pub struct DocRow {
@@ -246,6 +282,7 @@ pub struct SessionRow {
     pub checklist: Vec<CheckItem>,
     pub docs: Vec<DocRow>,
     pub findings: Vec<FindingRow>,
+    pub funder: Vec<FindingRow>,
 }
 
 pub struct MonthBar {
@@ -282,6 +319,70 @@ struct Page<'a> {
     errors: Vec<DocRow>,
     skipped: &'a [crate::walk::Skipped],
     elapsed: String,
+    rules_reason: String,
+    provisional: bool,
+    grid: Vec<IndicatorRow>,
+    nc_count: usize,
+}
+
+/// One row of the indicator grid.
+struct IndicatorRow {
+    number: u32,
+    criterion: u32,
+    label: String,
+    provisional: bool,
+    gradable: bool,
+    verdict: String,
+    class: &'static str,
+    finding: String,
+    recommendation: String,
+    /// (path, href)
+    proofs: Vec<(String, String)>,
+    /// Session paths with a gap.
+    breaking: Vec<String>,
+}
+
+fn indicator_rows(report: &Report, lang: Lang, o: &HtmlOptions) -> Vec<IndicatorRow> {
+    use crate::rules::indicators::Verdict;
+    let session_path = |id: &String| {
+        report
+            .sessions
+            .iter()
+            .find(|s| &s.id == id)
+            .map(|s| s.path.clone())
+            .unwrap_or_else(|| id.clone())
+    };
+    report
+        .indicators
+        .iter()
+        .map(|r| IndicatorRow {
+            number: r.number,
+            criterion: r.criterion,
+            label: match lang {
+                Lang::Fr => r.label.clone(),
+                Lang::En => r.label_en.clone(),
+            },
+            provisional: r.provisional,
+            gradable: r.gradable,
+            verdict: r.verdict.label(lang).to_string(),
+            class: match r.verdict {
+                Verdict::Conforme => "ok",
+                Verdict::NcMineure => "warning",
+                Verdict::NcMajeure => "blocking",
+                Verdict::NonApplicable | Verdict::NonEvalue => "muted",
+            },
+            finding: match lang {
+                Lang::Fr => r.finding.clone(),
+                Lang::En => r.finding_en.clone(),
+            },
+            recommendation: match lang {
+                Lang::Fr => r.recommendation.clone(),
+                Lang::En => r.recommendation_en.clone(),
+            },
+            proofs: r.proofs.iter().map(|p| (p.clone(), href(p, o))).collect(),
+            breaking: r.sessions_breaking.iter().map(session_path).collect(),
+        })
+        .collect()
 }
 
 fn kind_label(k: Kind, lang: Lang) -> &'static str {
@@ -581,6 +682,11 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
                 .map(|d| doc_row(d, o))
                 .collect(),
             findings: s.findings.iter().map(|f| finding_row(f, l, o)).collect(),
+            funder: s
+                .funder_findings
+                .iter()
+                .map(|f| finding_row(f, l, o))
+                .collect(),
         });
     }
     clients.sort();
@@ -661,8 +767,27 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
             Lang::En => &rules.title_en,
         }
     );
+    let grid = indicator_rows(report, lang, o);
+    let nc_count = report
+        .indicators
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.verdict,
+                crate::rules::indicators::Verdict::NcMineure
+                    | crate::rules::indicators::Verdict::NcMajeure
+            )
+        })
+        .count();
     let page = Page {
         l,
+        rules_reason: match lang {
+            Lang::Fr => report.rules.reason.clone(),
+            Lang::En => report.rules.reason_en.clone(),
+        },
+        provisional: report.rules.provisional,
+        grid,
+        nc_count,
         root: &report.root,
         version: &report.tool.version,
         rules: rules_label,

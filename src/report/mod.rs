@@ -8,6 +8,7 @@
 //! Output is deterministic: documents sorted by path, sessions by path, ids derived from paths;
 //! only `summary.elapsed_ms` varies between two runs on the same archive.
 
+pub mod actions;
 pub mod csv;
 pub mod html;
 
@@ -34,6 +35,72 @@ pub struct Tool {
 pub struct RulesInfo {
     pub id: String,
     pub version: String,
+    /// The audit date the référentiel was chosen for (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub audit_date: String,
+    /// The référentiel judged (`rnq-v9`, `rnq-2026`).
+    #[serde(default)]
+    pub referentiel: String,
+    /// Parts of the référentiel are not settled (e.g. its reading guide was not published).
+    #[serde(default)]
+    pub provisional: bool,
+    /// Why this référentiel (French), and in English.
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub reason_en: String,
+    /// Categories of action the organisation is audited for (`af`, `bilan`, `vae`, `cfa`).
+    #[serde(default)]
+    pub categories: Vec<String>,
+}
+
+impl RulesInfo {
+    pub fn new(
+        rules: &crate::rules::RuleSet,
+        audit: &crate::rules::Audit,
+        reason: Option<&(String, String)>,
+    ) -> RulesInfo {
+        let day = audit.date.to_string();
+        let (fr, en) = match reason {
+            Some((fr, en)) => (fr.clone(), en.clone()),
+            None => {
+                let (_, fr, en) = crate::rules::RuleSet::for_audit_date(audit.date);
+                if crate::rules::RuleSet::for_audit_date(audit.date).0.id == rules.id {
+                    (fr, en)
+                } else {
+                    (
+                        format!("jeu de règles {} choisi explicitement", rules.id),
+                        format!("rule set {} chosen explicitly", rules.id),
+                    )
+                }
+            }
+        };
+        let given = |fr: String, en: String| {
+            if audit.date_given {
+                (fr, en)
+            } else {
+                (
+                    format!("{fr} (date d'audit : aujourd'hui)"),
+                    format!("{en} (audit date: today)"),
+                )
+            }
+        };
+        let (reason, reason_en) = given(fr, en);
+        RulesInfo {
+            id: rules.id.clone(),
+            version: rules.version.clone(),
+            audit_date: day,
+            referentiel: rules.referentiel_id().to_string(),
+            provisional: rules.provisional(),
+            reason,
+            reason_en,
+            categories: audit
+                .categories
+                .iter()
+                .map(|c| c.id().to_string())
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -75,6 +142,9 @@ pub struct Report {
     pub sessions: Vec<Session>,
     /// Organisation-level checks (quality documents), apart from sessions.
     pub organisations: Vec<crate::rules::Organisation>,
+    /// The indicator grid: one verdict per indicator of the référentiel.
+    #[serde(default)]
+    pub indicators: Vec<crate::rules::indicators::IndicatorResult>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -143,14 +213,12 @@ impl Report {
                 kinds_vocabulary: crate::understand::kind::vocabulary_version(),
             },
             root: root.to_string_lossy().into_owned(),
-            rules: RulesInfo {
-                id: rules.id.clone(),
-                version: rules.version.clone(),
-            },
+            rules: RulesInfo::new(rules, &crate::rules::Audit::default(), None),
             summary,
             documents,
             sessions,
             organisations,
+            indicators: Vec::new(),
             skipped,
         }
     }
@@ -160,7 +228,8 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
-    /// Writes report.json, report.html, report.csv and documents.csv into `out` (created if
+    /// Writes report.json, report.html, report.csv, documents.csv, indicators.csv, actions.csv and
+    /// actions.xlsx into `out` (created if
     /// needed; each file written atomically).
     pub fn write_all(
         &self,
@@ -173,11 +242,29 @@ impl Report {
         let html = out.join("report.html");
         let csv_path = out.join("report.csv");
         let docs_csv = out.join("documents.csv");
+        let indicators_csv = out.join("indicators.csv");
+        let actions_csv = out.join("actions.csv");
+        let actions_xlsx = out.join("actions.xlsx");
         write_atomic(&json, self.to_json().as_bytes())?;
         write_atomic(&html, html::render(self, rules, html_options).as_bytes())?;
         write_atomic(&csv_path, &csv::sessions_csv(self))?;
         write_atomic(&docs_csv, &csv::documents_csv(self))?;
-        Ok(vec![json, html, csv_path, docs_csv])
+        write_atomic(
+            &indicators_csv,
+            &csv::indicators_csv(self, html_options.lang),
+        )?;
+        write_atomic(&actions_csv, &actions::actions_csv(self, html_options.lang))?;
+        let xlsx = actions::actions_xlsx(self, html_options.lang).map_err(std::io::Error::other)?;
+        write_atomic(&actions_xlsx, &xlsx)?;
+        Ok(vec![
+            json,
+            html,
+            csv_path,
+            docs_csv,
+            indicators_csv,
+            actions_csv,
+            actions_xlsx,
+        ])
     }
 }
 

@@ -92,6 +92,31 @@ fn clean_value(v: &str) -> String {
     .to_string()
 }
 
+/// A stated duration: a duration label, then a number of hours ("Durée : 14 heures",
+/// "durée totale de 13 h 30", "Duration: 7 hours", "Nombre d'heures : 21").
+static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:dur[ée]e(?: totale)?(?: de la formation| de l'action)?|nombre d'heures|volume horaire|total (?:des )?heures|heures r[ée]alis[ée]es|duration|total hours|number of hours|hours completed)\s*(?:[:=]|de|of)?\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:(h)\s*(\d{2})\b|h\b|heures?\b|hours?\b|hrs?\b)",
+    )
+    .expect("valid regex")
+});
+
+/// The first stated duration in hours, and the words it was read from.
+pub fn stated_hours(text: &str) -> Option<(f32, String)> {
+    let c = DURATION.captures(text)?;
+    let whole: f32 = c.get(1)?.as_str().replace(',', ".").parse().ok()?;
+    let minutes: f32 = c
+        .get(3)
+        .and_then(|m| m.as_str().parse::<f32>().ok())
+        .unwrap_or(0.0);
+    if minutes >= 60.0 {
+        return None;
+    }
+    let hours = whole + minutes / 60.0;
+    let text = c.get(0)?.as_str().trim().to_string();
+    (hours > 0.0 && hours <= 2000.0).then_some((hours, text))
+}
+
 static LED_BY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
         r"(?i:anim[ée]e?s?|dispens[ée]e?s?|assur[ée]e?s?|encadr[ée]e?s?|led|delivered|taught) (?i:par|by) (?:(?:M\.|Mme|Mr|Ms|Monsieur|Madame) )?(\p{Lu}[\p{L}'-]+(?: \p{Lu}[\p{L}'-]+){1,2})",
@@ -187,6 +212,25 @@ pub fn extract(view: &DocView, kind: Kind) -> DocFacts {
     if kind == Kind::TrainerCv {
         f.person = cv_person(view);
     }
+    if matches!(
+        kind,
+        Kind::Convention
+            | Kind::Quote
+            | Kind::Invoice
+            | Kind::CompletionCertificate
+            | Kind::AttendanceSheet
+            | Kind::Convocation
+            | Kind::Programme
+            | Kind::FundingAgreement
+    ) && let Some((h, text)) = view
+        .lines
+        .iter()
+        .take(600)
+        .find_map(|l| stated_hours(&l.raw))
+    {
+        f.hours = Some(h);
+        f.hours_text = Some(text);
+    }
     if matches!(kind, Kind::Convention | Kind::Quote) {
         f.needs_analysis_section = view.lines.iter().any(|l| {
             l.norm.split_whitespace().count() <= 10
@@ -281,6 +325,20 @@ mod tests {
         };
         let v = DocView::new("x.docx", Format::Docx, &ex);
         extract(&v, kind)
+    }
+
+    #[test]
+    fn stated_durations_in_hours() {
+        let h = |t: &str| stated_hours(t).map(|(h, _)| h);
+        assert_eq!(h("Durée : 14 heures (2 jours)"), Some(14.0));
+        assert_eq!(h("durée totale de 13 h 30"), Some(13.5));
+        assert_eq!(h("Durée de la formation : 13h30"), Some(13.5));
+        assert_eq!(h("Duration: 7 hours"), Some(7.0));
+        assert_eq!(h("Nombre d'heures : 10,5 h"), Some(10.5));
+        // Times of day and other numbers are not durations.
+        assert_eq!(h("Horaires : 9h00 - 12h30"), None);
+        assert_eq!(h("14 heures de formation"), None);
+        assert_eq!(h("Durée : 2 jours"), None);
     }
 
     #[test]
