@@ -448,6 +448,7 @@ mod tests {
             distance: false,
             organisation: String::new(),
             sources: Vec::new(),
+            funder_findings: Vec::new(),
         }
     }
 
