@@ -235,7 +235,10 @@ fn one(
     let n = relevant.len();
     let broken = r.sessions_breaking.len();
 
-    if n == 0 && org_gaps.is_empty() && !has_org_check(rules, ind.number) {
+    if n == 0
+        && org_gaps.is_empty()
+        && (organisations.is_empty() || !has_org_check(rules, ind.number))
+    {
         r.verdict = Verdict::NonEvalue;
         r.finding = "Non évalué : aucune session de l'échantillon n'est concernée.".into();
         r.finding_en = "Not assessed: no session of the sample is concerned.".into();
@@ -581,8 +584,8 @@ mod tests {
     fn unjudged_indicators_are_non_evalue_with_their_proofs() {
         let rules = RuleSet::embedded("rnq-v9").unwrap();
         let g = grid(&rules, &audit(&[Category::Af]), &[], &[], &[]);
-        // Indicator 23 (veille légale): no check in the rule set.
-        let r = g.iter().find(|r| r.number == 23).unwrap();
+        // Indicator 17 (moyens humains et techniques): no check in the rule set.
+        let r = g.iter().find(|r| r.number == 17).unwrap();
         assert_eq!(r.verdict, Verdict::NonEvalue);
         assert!(r.finding.starts_with("Non évalué"));
     }
