@@ -208,6 +208,9 @@ pub fn classify(view: &DocView) -> Classification {
     if let Some(why) = &structure.attendance_grid {
         bump(&mut scores, Kind::AttendanceSheet, STRUCTURE, why);
     }
+    if let Some(why) = &structure.attendance_export {
+        bump(&mut scores, Kind::AttendanceSheet, STRUCTURE, why);
+    }
     if let Some(why) = &structure.connection_log {
         bump(&mut scores, Kind::ConnectionLog, STRUCTURE, why);
     }
@@ -280,6 +283,8 @@ pub fn classify(view: &DocView) -> Classification {
 #[derive(Default, Debug)]
 struct Structure {
     attendance_grid: Option<String>,
+    /// One row per person and slot with a signing column (e-sign-in platform export).
+    attendance_export: Option<String>,
     survey: Option<String>,
     connection_log: Option<String>,
     cv_sections: Option<String>,
@@ -310,7 +315,13 @@ impl Structure {
                     if halfdays > 0 { "half-days" } else { "dates" }
                 ));
             }
-            if TIMESTAMP_HEADERS.iter().any(|t| has(t)) && header.len() >= 3 {
+            if s.attendance_export.is_none() {
+                s.attendance_export = super::attendance_export::header_signal(header);
+            }
+            if TIMESTAMP_HEADERS.iter().any(|t| has(t))
+                && header.len() >= 3
+                && super::attendance_export::columns(header).is_none()
+            {
                 s.survey =
                     Some("one row per respondent with a timestamp column (survey export)".into());
             }
