@@ -221,13 +221,15 @@ static NAME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words that make a capitalised line a heading, not a person.
-const NOT_NAME_WORDS: [&str; 40] = [
+const NOT_NAME_WORDS: [&str; 62] = [
     "events", "event", "signer", "signers", "signature", "signatures", "envelope", "summary",
     "status", "document", "record", "tracking", "certificate", "completion", "audit", "trail",
     "history", "historique", "timestamp", "timestamps", "security", "authentication", "dossier",
     "preuves", "procedure", "signataire", "signataires", "evenements", "recipient", "disclosure",
     "report", "rapport", "agreement", "originator", "source", "pages", "details", "holder",
-    "location", "verification",
+    "location", "verification", "certified", "signing", "complete", "adoption", "level",
+    "carbon", "copy", "copie", "editor", "intermediary", "witness", "code", "sms", "otp",
+    "email", "e-mail", "mail", "telephone", "phone", "account", "compte", "password",
 ];
 
 fn plausible_name(s: &str) -> Option<String> {
@@ -243,7 +245,9 @@ fn plausible_name(s: &str) -> Option<String> {
         return None;
     }
     let n = normalize_line(stripped);
-    if n.split_whitespace().any(|w| NOT_NAME_WORDS.contains(&w)) {
+    if n.split_whitespace().any(|w| NOT_NAME_WORDS.contains(&w))
+        || event_of(&n, true) != Event::None
+    {
         return None;
     }
     Some(s.to_string())
@@ -395,6 +399,41 @@ fn is_trail_header(norm: &str) -> bool {
     signer && time && norm.split_whitespace().count() <= 16
 }
 
+/// Moves a page's signers into the document's list, merging the same person (same e-mail, or
+/// same name) seen on several pages of the trail.
+fn flush(page: &mut Vec<Signer>, all: &mut Vec<Signer>) {
+    for s in page.drain(..).filter(Signer::is_signer) {
+        let same = all.iter_mut().find(|o| {
+            (s.email.is_some() && o.email == s.email)
+                || (s.name.is_some()
+                    && o.name.as_deref().map(normalize_line) == s.name.as_deref().map(normalize_line))
+        });
+        match same {
+            Some(o) => {
+                if o.email.is_none() {
+                    o.email = s.email;
+                }
+                if o.name.is_none() {
+                    o.name = s.name;
+                }
+                o.recipient |= s.recipient;
+                match (&o.signed_at, s.signed_at) {
+                    (None, Some(x)) => {
+                        o.signed_at = Some(x);
+                        o.pending = None;
+                    }
+                    (Some(a), Some(b)) if (b.0, b.1) > (a.0, a.1) => o.signed_at = Some(b),
+                    _ => {}
+                }
+                if o.signed_at.is_none() && s.pending.is_some() {
+                    o.pending = s.pending;
+                }
+            }
+            None => all.push(s),
+        }
+    }
+}
+
 /// Lines a signer's name stays "current" for (a DocuSign signer block is ~6 lines).
 const BLOCK_LINES: usize = 8;
 
@@ -409,6 +448,7 @@ pub fn trail(view: &DocView) -> Option<Trail> {
         .collect();
     let mut t = Trail::default();
     let mut signers: Vec<Signer> = Vec::new();
+    let mut all: Vec<Signer> = Vec::new();
     let mut current: Option<usize> = None;
     let mut table_mode = false;
     let mut electronic = false;
@@ -417,6 +457,9 @@ pub fn trail(view: &DocView) -> Option<Trail> {
     let mut last_page = 0;
     for (i, &(page, raw)) in lines.iter().enumerate() {
         if page != last_page {
+            // People named on another page (a letterhead, the contract's parties) are not
+            // tied to this page's events.
+            flush(&mut signers, &mut all);
             table_mode = false;
             current = None;
             last_page = page;
@@ -467,10 +510,14 @@ pub fn trail(view: &DocView) -> Option<Trail> {
                     && ((s.email.is_none() && !emails.is_empty() && names.is_empty())
                         || (s.name.is_none() && emails.is_empty() && !names.is_empty()))
             });
-            let idx = match (found, attach) {
-                (Some(f), _) => f,
-                (None, Some(a)) => a,
-                (None, None) => {
+            // The previous line's signer completed by this line (a table row wrapped over two
+            // lines: e-mail, then name) wins over a namesake seen elsewhere.
+            let same_row = attach.filter(|&a| i - signers[a].last_seen <= 1);
+            let idx = match (same_row, found, attach) {
+                (Some(a), _, _) => a,
+                (None, Some(f), _) => f,
+                (None, None, Some(a)) => a,
+                (None, None, None) => {
                     signers.push(Signer::default());
                     signers.len() - 1
                 }
@@ -541,7 +588,8 @@ pub fn trail(view: &DocView) -> Option<Trail> {
     }
     t.ips = ips.len();
     t.page = first_page;
-    t.signers = signers.into_iter().filter(Signer::is_signer).collect();
+    flush(&mut signers, &mut all);
+    t.signers = all;
     let signed = t.signed();
     let pending = t.signers.iter().filter(|s| s.pending.is_some()).count();
     let tied = t.signers.iter().any(|s| s.email.is_some())
@@ -558,12 +606,20 @@ mod tests {
     use crate::model::{Extracted, Format, Page};
 
     fn trail_of(text: &str) -> Option<Trail> {
+        trail_of_pages(&[text])
+    }
+
+    fn trail_of_pages(texts: &[&str]) -> Option<Trail> {
         let ex = Extracted {
-            pages: vec![Page {
-                number: 1,
-                text: text.into(),
-                ..Page::default()
-            }],
+            pages: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Page {
+                    number: i as u32 + 1,
+                    text: t.to_string(),
+                    ..Page::default()
+                })
+                .collect(),
             ..Extracted::default()
         };
         let view = DocView::new("x.pdf", Format::Pdf, &ex);
@@ -572,15 +628,19 @@ mod tests {
 
     #[test]
     fn esign_docusign_certificate_signers_and_envelope() {
-        let t = trail_of(
+        let t = trail_of_pages(&[
+            "FL Formacoeur Lyon\ncontact@formacoeur-lyon.fr – 04 78 00 00 00\nConvention de formation\n\
+             Pour l'organisme de formation\tPour l'établissement\nDocuSigned by:\tDocuSigned by:",
             "Certificate Of Completion\nEnvelope Id\t6F1C2A3B8D4E4F7A9B21C03D5E7F9A12\nStatus\tCompleted\n\
              Envelope Originator\tIsabelle Moreau – contact@formacoeur-lyon.fr\nSigner Events\n\
              Signer\tSignature\tTimestamp\nIsabelle Moreau\nSent: 31/03/2025 | 16:05\n\
              contact@formacoeur-lyon.fr\nViewed: 31/03/2025 | 16:06\nSigned: 31/03/2025 | 16:07\n\
              Authentication (None)\tUsing IP Address: 92.154.18.77\nDr Anne Vasseur\n\
              Sent: 31/03/2025 | 16:07\ndirection@ehpad.fr\nViewed: 03/04/2025 | 10:38\n\
-             Signed: 03/04/2025 | 10:42\nEnvelope Summary Events\nCompleted\t03/04/2025 | 10:42\n",
-        )
+             Signed: 03/04/2025 | 10:42\nEnvelope Summary Events\nStatus\tTimestamps\n\
+             Envelope Sent\t31/03/2025 | 16:05\nCertified Delivered\t03/04/2025 | 10:38\n\
+             Signing Complete\t03/04/2025 | 10:42\nCompleted\t03/04/2025 | 10:42\n",
+        ])
         .expect("a trail");
         assert_eq!(t.signers.len(), 2, "{:?}", t.signers);
         assert_eq!(t.status(), SignatureStatus::Signed);
@@ -620,6 +680,8 @@ mod tests {
     fn esign_table_trail_with_wrapped_email() {
         let t = trail_of(
             "Dossier de preuves – Audit trail\nIdentifiant de la procédure proc_8f3e2c1a-44b7\n\
+             Créée le\t2025-05-22 09:10:02 UTC par Hélène Masson\nTerminée le\t2025-05-22 14:31:26 UTC\n\
+             Document signé\tConvention.pdf (SHA-256 : 9f2c41e0…a7d3)\n\
              Signataire\tE-mail / téléphone\tAuthentification\tConsentement\tSignature\tAdresse IP\n\
              h.masson@ateliernord.fr\t2025-05-22 09:12:40\t2025-05-22 09:12:58\n\
              Hélène Masson\tCode e-mail\t81.250.132.14\n\
@@ -627,8 +689,12 @@ mod tests {
         )
         .expect("a trail");
         assert_eq!(t.signed(), 2, "{:?}", t.signers);
+        assert_eq!(t.signers.len(), 2, "{:?}", t.signers);
         assert_eq!(t.signers[0].name.as_deref(), Some("Hélène Masson"));
+        assert_eq!(t.signers[0].email.as_deref(), Some("h.masson@ateliernord.fr"));
         assert_eq!(t.signers[1].email.as_deref(), Some("v.lambin@ville-roubaix.fr"));
+        assert_eq!(t.signers[1].name, None);
+        assert!(t.hash);
     }
 
     #[test]
