@@ -178,17 +178,19 @@ fn col_of(n: &str) -> Option<Col> {
     if any(&["role", "profil", "profile", "qualite", "fonction", "type de participant", "type"]) {
         return Some(Col::Role);
     }
+    if any(&["date", "jour", "day"]) || n.ends_with(" date") {
+        return Some(Col::Date);
+    }
     if any(&[
         "creneau", "demi-journee", "demi journee", "session", "seance", "slot", "periode", "half-day",
         "half day", "plage", "horaire", "horaires", "moment",
     ]) {
         return Some(Col::Slot);
     }
-    if any(&["heure de debut", "debut", "start", "start time", "heure", "time"]) {
+    if any(&["heure de debut", "debut", "start", "start time", "heure", "time"])
+        && !["fin", "end", "sortie", "depart"].iter().any(|w| n.contains(w))
+    {
         return Some(Col::Start);
-    }
-    if any(&["date", "jour", "day", "date de la session", "date du creneau", "date de seance"]) {
-        return Some(Col::Date);
     }
     if any(&["methode", "method", "moyen", "canal", "ip", "adresse ip", "appareil", "device", "mode"]) {
         return Some(Col::Method);

@@ -221,7 +221,7 @@ static NAME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words that make a capitalised line a heading, not a person.
-const NOT_NAME_WORDS: [&str; 62] = [
+const NOT_NAME_WORDS: &[&str] = &[
     "events", "event", "signer", "signers", "signature", "signatures", "envelope", "summary",
     "status", "document", "record", "tracking", "certificate", "completion", "audit", "trail",
     "history", "historique", "timestamp", "timestamps", "security", "authentication", "dossier",
@@ -229,7 +229,8 @@ const NOT_NAME_WORDS: [&str; 62] = [
     "report", "rapport", "agreement", "originator", "source", "pages", "details", "holder",
     "location", "verification", "certified", "signing", "complete", "adoption", "level",
     "carbon", "copy", "copie", "editor", "intermediary", "witness", "code", "sms", "otp",
-    "email", "e-mail", "mail", "telephone", "phone", "account", "compte", "password",
+    "email", "e-mail", "mail", "telephone", "phone", "account", "compte", "password", "using",
+    "address", "adresse", "ip", "via", "style", "device", "drawn", "selected", "pre-selected",
 ];
 
 fn plausible_name(s: &str) -> Option<String> {
@@ -399,6 +400,38 @@ fn is_trail_header(norm: &str) -> bool {
     signer && time && norm.split_whitespace().count() <= 16
 }
 
+/// Titles of a trail document: what e-signature services call the report they issue.
+const TRAIL_TITLES: [&str; 14] = [
+    "certificate of completion",
+    "audit report",
+    "audit trail",
+    "signature audit",
+    "dossier de preuves",
+    "dossier de preuve",
+    "fichier de preuve",
+    "fichier de preuves",
+    "certificat de signature",
+    "rapport de transaction",
+    "journal des evenements",
+    "journal de preuve",
+    "piste d'audit",
+    "transaction report",
+];
+
+/// The document IS an e-signature trail (a certificate of completion or an audit report in a
+/// file of its own, next to the document it certifies): a trail on its first page, and a
+/// trail title among its first lines. Returns the title.
+pub fn standalone(view: &DocView) -> Option<&'static str> {
+    let title = TRAIL_TITLES.iter().find(|t| {
+        view.lines
+            .iter()
+            .take(6)
+            .any(|l| l.page == 1 && super::normalize::contains_phrase(&l.norm, t))
+    })?;
+    let t = trail(view)?;
+    (t.page == Some(1)).then_some(*title)
+}
+
 /// Moves a page's signers into the document's list, merging the same person (same e-mail, or
 /// same name) seen on several pages of the trail.
 fn flush(page: &mut Vec<Signer>, all: &mut Vec<Signer>) {
@@ -549,11 +582,17 @@ pub fn trail(view: &DocView) -> Option<Trail> {
         electronic |= norm.contains("electroniquement") || norm.contains("electronically");
         match event {
             Event::Signed => {
-                if stamps.is_empty()
-                    && let Some(n) = next
-                    && event_of(&normalize_line(n), false) == Event::None
-                {
-                    stamps = timestamps(n);
+                if let Some(n) = next {
+                    if stamps.is_empty() && event_of(&normalize_line(n), false) == Event::None {
+                        // "Document e-signed by …" / "Signature Date: …" on the next line.
+                        stamps = timestamps(n);
+                    } else if stamps.last().is_some_and(|s| s.1.is_none())
+                        && TIME.find(n).is_some_and(|m| m.start() == 0)
+                    {
+                        // The time wrapped onto the next line ("Signed: 3/10/2025" / "9:03:02
+                        // AM"): read both together, so that an AM/PM clock sets the date order.
+                        stamps = timestamps(&format!("{raw} {n}"));
+                    }
                 }
                 let electronic_phrase = norm.contains("electroniquement")
                     || norm.contains("electronically")
@@ -695,6 +734,20 @@ mod tests {
         assert_eq!(t.signers[1].email.as_deref(), Some("v.lambin@ville-roubaix.fr"));
         assert_eq!(t.signers[1].name, None);
         assert!(t.hash);
+    }
+
+    #[test]
+    fn esign_docusign_time_wrapped_on_the_next_line_is_read_month_first() {
+        let t = trail_of(
+            "Certificate Of Completion\nEnvelope Id: 4F3A9C217B8E4D2AA1C35E6F7A8B9C0D\n\
+             Signer Events\tSignature\tTimestamp\n\
+             Sarah Collins\tSignature Adoption: Pre-selected\tSent: 3/10/2025 9:01:40\n\
+             s.collins@brightpath.co.uk\tStyle\tAM\nSigned: 3/10/2025\n9:03:02 AM\n",
+        )
+        .expect("a trail");
+        let (d, time, _, _) = t.signers[0].signed_at.clone().expect("signed");
+        assert_eq!(d.to_string(), "2025-03-10");
+        assert_eq!(time.map(|t| (t.hour(), t.minute())), Some((9, 3)));
     }
 
     #[test]

@@ -243,6 +243,25 @@ pub fn classify(view: &DocView) -> Classification {
         s.add(2.0, "named first".to_string());
     }
 
+    // An e-signature trail in a file of its own certifies another document: it is not a
+    // training document itself (a DocuSign "Certificate Of Completion" is not a certificat de
+    // réalisation).
+    if let Some(title) = &structure.esign_trail {
+        let all: Vec<(Kind, f32)> = scores.iter().map(|(k, s)| (*k, s.total)).collect();
+        let runner_up = scores
+            .iter()
+            .max_by(|a, b| a.1.total.total_cmp(&b.1.total))
+            .map(|(k, s)| (*k, s.total));
+        return Classification {
+            kind: Kind::Other,
+            confidence: 0.9,
+            reasons: vec![format!(
+                "e-signature trail «{title}» with signers, events and timestamps on its first page: the proof of another document's signing"
+            )],
+            runner_up,
+            scores: all,
+        };
+    }
     scores.sort_by(|a, b| {
         b.1.total
             .partial_cmp(&a.1.total)
@@ -285,6 +304,8 @@ struct Structure {
     attendance_grid: Option<String>,
     /// One row per person and slot with a signing column (e-sign-in platform export).
     attendance_export: Option<String>,
+    /// The document is an e-signature trail of its own (its title).
+    esign_trail: Option<&'static str>,
     survey: Option<String>,
     connection_log: Option<String>,
     cv_sections: Option<String>,
@@ -371,6 +392,12 @@ impl Structure {
                 s.attendance_grid =
                     Some("half-day columns with signatures (attendance layout)".into());
             }
+        }
+        if !matches!(
+            view.format,
+            Format::Csv | Format::Xlsx | Format::Xls | Format::Ods
+        ) {
+            s.esign_trail = super::esign::standalone(view);
         }
         const CV_SECTIONS: [&str; 14] = [
             "experience professionnelle",

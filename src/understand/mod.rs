@@ -53,6 +53,11 @@ pub fn understand(path: &str, format: Format, ex: &Extracted) -> Understanding {
     // surround them (a signer table's "Signature" column).
     if let Some(t) = esign::trail(&view) {
         for f in t.signing_dates() {
+            // The same written date read the other way round without the AM/PM clock that
+            // wrapped onto the next line ("3/10/2025" / "9:03:02 AM"): the trail's reading holds.
+            dates.retain(|d| {
+                d.date == f.date || d.text.len() < 6 || !f.text.starts_with(d.text.as_str())
+            });
             if !dates
                 .iter()
                 .any(|d| d.date == f.date && d.role == crate::document::DateRole::Signature)

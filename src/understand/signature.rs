@@ -149,16 +149,23 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
 
     // 2. E-signature audit trails, recognised by their structure (signer, event, timestamp),
     // never by a service's name (`esign`).
-    let trail = super::esign::trail(view);
+    let export = (kind == Kind::AttendanceSheet)
+        .then(|| super::attendance_export::read(view))
+        .flatten();
+    // An export's rows ("Jean Dupont | j.dupont@… | Signé | 12/05/2025 09:04") are cells, not
+    // a trail.
+    let trail = if export.is_some() {
+        None
+    } else {
+        super::esign::trail(view)
+    };
     let esign = trail.as_ref().map_or(0, |t| t.signed());
     if let Some(t) = &trail {
         sig.evidence.push(t.evidence());
     }
 
     // 3. Attendance: an e-sign-in export (one row per person and slot), else a grid.
-    if kind == Kind::AttendanceSheet
-        && let Some(x) = super::attendance_export::read(view)
-    {
+    if let Some(x) = export {
         sig.expected = Some(x.expected);
         sig.found = Some(x.found);
         sig.evidence.push(x.evidence());
@@ -226,7 +233,11 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
 
     // Scanned and not read by OCR (OCR fills `text` and `spans`).
     let scanned = ex.is_scanned() && ex.pages.iter().all(|p| p.text.trim().is_empty());
-    sig.status = if applies == Applies::Never {
+    sig.status = if let Some(t) = trail.as_ref().filter(|_| applies == Applies::Never) {
+        // A trail on its own (a certificate of completion next to the signed document) is
+        // itself the proof of a signing.
+        t.status()
+    } else if applies == Applies::Never {
         SignatureStatus::NotApplicable
     } else if let Some(t) = trail.as_ref().filter(|t| t.status() != SignatureStatus::Signed) {
         // A trail that shows a signer who has not signed: not signed, whatever else is there.
