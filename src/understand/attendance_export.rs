@@ -643,6 +643,39 @@ mod tests {
     }
 
     #[test]
+    fn esign_export_with_an_uninformative_name_is_an_attendance_sheet() {
+        use crate::document::Kind;
+        let kind_of = |rows: &[&[&str]]| {
+            let ex = Extracted {
+                pages: vec![Page {
+                    number: 1,
+                    text: rows.iter().map(|r| r.join("\t")).collect::<Vec<_>>().join("\n"),
+                    tables: vec![table(rows)],
+                    ..Page::default()
+                }],
+                ..Extracted::default()
+            };
+            super::super::kind::classify(&DocView::new("Client/export (4).csv", Format::Csv, &ex)).kind
+        };
+        assert_eq!(
+            kind_of(&[
+                &["Participant", "Email", "Date", "Créneau", "Statut", "Horodatage"],
+                &["Jean Dupont", "j.dupont@x.fr", "12/03/2025", "Matin", "Signé", "12/03/2025 09:04"],
+                &["Jean Dupont", "j.dupont@x.fr", "12/03/2025", "Après-midi", "Non signé", ""],
+            ]),
+            Kind::AttendanceSheet
+        );
+        // A survey export with a timestamp and the trainee's name is still a survey.
+        assert_ne!(
+            kind_of(&[
+                &["Horodateur", "Nom", "Prénom", "Date de la formation", "Êtes-vous satisfait de la formation ?"],
+                &["12/03/2025 17:02:11", "Dupont", "Jean", "12/03/2025", "Très satisfait"],
+            ]),
+            Kind::AttendanceSheet
+        );
+    }
+
+    #[test]
     fn survey_and_connection_log_headers_are_not_exports() {
         let h = |cells: &[&str]| cells.iter().map(|c| normalize_line(c)).collect::<Vec<_>>();
         assert!(columns(&h(&["Horodateur", "Nom", "Prénom", "La formation a-t-elle répondu à vos attentes ?"])).is_none());

@@ -341,18 +341,30 @@ pub(crate) fn timestamps(raw: &str) -> Vec<(Date, Option<Time>, String)> {
             {
                 return None;
             }
-            let mut h: i8 = m[1].parse().ok()?;
-            let mi: i8 = m[2].parse().ok()?;
-            let s: i8 = m.get(3).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
-            if let Some(ap) = m.get(4) {
-                let pm = ap.as_str().eq_ignore_ascii_case("p");
-                h = if pm { h % 12 + 12 } else { h % 12 };
-            }
-            Time::new(h, mi, s, 0).ok()
+            time_of(&m)
         });
         out.push((d.date, time, d.text.clone()));
     }
     out
+}
+
+fn time_of(m: &regex::Captures) -> Option<Time> {
+    let mut h: i8 = m[1].parse().ok()?;
+    let mi: i8 = m[2].parse().ok()?;
+    let s: i8 = m.get(3).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
+    if let Some(ap) = m.get(4) {
+        let pm = ap.as_str().eq_ignore_ascii_case("p");
+        h = if pm { h % 12 + 12 } else { h % 12 };
+    }
+    Time::new(h, mi, s, 0).ok()
+}
+
+/// A time of day that opens a line ("09:12:03 UTC  IP: …", a wrapped table cell).
+fn time_at_start(line: &str) -> Option<Time> {
+    let t = line.trim_start();
+    TIME.captures(t)
+        .filter(|c| c.get(0).is_some_and(|m| m.start() == 0))
+        .and_then(|c| time_of(&c))
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -587,11 +599,20 @@ pub fn trail(view: &DocView) -> Option<Trail> {
                         // "Document e-signed by …" / "Signature Date: …" on the next line.
                         stamps = timestamps(n);
                     } else if stamps.last().is_some_and(|s| s.1.is_none())
-                        && TIME.find(n).is_some_and(|m| m.start() == 0)
+                        && let Some(time) = time_at_start(n)
                     {
                         // The time wrapped onto the next line ("Signed: 3/10/2025" / "9:03:02
-                        // AM"): read both together, so that an AM/PM clock sets the date order.
-                        stamps = timestamps(&format!("{raw} {n}"));
+                        // AM"): read both together, so that an AM/PM clock sets the date order;
+                        // else the date keeps the time that opens the next line.
+                        let joined = timestamps(&format!("{raw} {}", n.trim_start()));
+                        stamps = if joined.last().is_some_and(|s| s.1.is_some()) {
+                            joined
+                        } else {
+                            stamps
+                                .into_iter()
+                                .map(|(d, _, text)| (d, Some(time), text))
+                                .collect()
+                        };
                     }
                 }
                 let electronic_phrase = norm.contains("electroniquement")
@@ -748,6 +769,38 @@ mod tests {
         let (d, time, _, _) = t.signers[0].signed_at.clone().expect("signed");
         assert_eq!(d.to_string(), "2025-03-10");
         assert_eq!(time.map(|t| (t.hour(), t.minute())), Some((9, 3)));
+    }
+
+    #[test]
+    fn esign_other_services_layouts() {
+        // Universign-like signer blocks: labelled name, e-mail, status, signing date.
+        let t = trail_of(
+            "Preuve de transaction\nIdentifiant de transaction : 7d2f9a0c41e8\n\
+             Signataire : Marie Durand\nE-mail : m.durand@batiplus.fr\nStatut : Signé\n\
+             Date de signature : 12/03/2025 10:04:33 (UTC+1)\n\
+             Signataire : Paul Martin\nE-mail : p.martin@horizon.fr\nStatut : Refusé\n",
+        )
+        .expect("a trail");
+        assert_eq!(t.signed(), 1, "{:?}", t.signers);
+        assert_eq!(t.status(), SignatureStatus::Partial);
+        assert_eq!(t.signers[1].pending.as_deref(), Some("refuse"));
+        // Lex Persona / Oodrive-like sentences.
+        let t = trail_of(
+            "Journal de preuve – transaction n° LP-2025-88412\n\
+             Signature apposée le 12/03/2025 à 10:04:33 par Marie Durand (m.durand@batiplus.fr)\n",
+        )
+        .expect("a trail");
+        assert_eq!(t.status(), SignatureStatus::Signed);
+        assert_eq!(t.signers[0].name.as_deref(), Some("Marie Durand"));
+        // Dropbox-Sign-like history: time on the line after the event.
+        let t = trail_of(
+            "Audit trail\nDocument ID 0c8f3b2a9d7e41f6\n\
+             SENT\t12/03/2025\tSent for signature to Marie Durand (m.durand@batiplus.fr)\n09:00:12 UTC\tIP: 90.1.2.3\n\
+             SIGNED\t12/03/2025\tSigned by Marie Durand (m.durand@batiplus.fr)\n09:12:03 UTC\tIP: 90.1.2.3\n",
+        )
+        .expect("a trail");
+        let (d, time, _, _) = t.signers[0].signed_at.clone().expect("signed");
+        assert_eq!((d.to_string(), time.map(|t| t.minute())), ("2025-03-12".into(), Some(12)));
     }
 
     #[test]
