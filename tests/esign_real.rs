@@ -39,11 +39,15 @@ fn esign_docusign_certificate_of_completion_is_a_signed_trail() {
     assert_eq!(u.signature.status, SignatureStatus::Signed);
     let d = evidence(&u.signature, "esign_audit_trail");
     assert!(
-        d.contains("Sarah Collins <s.collins@brightpath-training.co.uk> signed on 2025-03-10 09:03"),
+        d.contains(
+            "Sarah Collins <s.collins@brightpath-training.co.uk> signed on 2025-03-10 09:03"
+        ),
         "{d}"
     );
     assert!(
-        d.contains("James Whitaker <j.whitaker@northwind-logistics.com> signed on 2025-03-11 14:16"),
+        d.contains(
+            "James Whitaker <j.whitaker@northwind-logistics.com> signed on 2025-03-11 14:16"
+        ),
         "{d}"
     );
     assert!(d.contains("envelope 4F3A9C21"), "{d}");

@@ -50,8 +50,10 @@ static ABSENT_WORD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Says signed (normalised text).
 static SIGNED_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:signee?s?|signed|e-signed|e-signee?|valide|validee?s?|validated|present signee?)\b")
-        .expect("valid regex")
+    Regex::new(
+        r"\b(?:signee?s?|signed|e-signed|e-signee?|valide|validee?s?|validated|present signee?)\b",
+    )
+    .expect("valid regex")
 });
 
 /// Yes-like values of a "Signé ?" status column.
@@ -159,40 +161,108 @@ fn col_of(n: &str) -> Option<Col> {
     ]) {
         return Some(Col::Status);
     }
-    if any(&["e-mail", "email", "courriel", "adresse mail", "adresse e-mail", "mail"]) {
+    if any(&[
+        "e-mail",
+        "email",
+        "courriel",
+        "adresse mail",
+        "adresse e-mail",
+        "mail",
+    ]) {
         return Some(Col::Email);
     }
     if any(&["prenom", "first name", "firstname", "given name"]) {
         return Some(Col::FirstName);
     }
     if any(&[
-        "nom", "noms", "name", "last name", "full name", "apprenant", "apprenants", "stagiaire",
-        "stagiaires", "participant", "participants", "learner", "trainee", "attendee",
-        "beneficiaire", "signataire", "personne",
-    ]) && !["session", "formation", "cours", "module", "training", "course", "entreprise", "client", "groupe"]
-        .iter()
-        .any(|w| n.contains(w))
+        "nom",
+        "noms",
+        "name",
+        "last name",
+        "full name",
+        "apprenant",
+        "apprenants",
+        "stagiaire",
+        "stagiaires",
+        "participant",
+        "participants",
+        "learner",
+        "trainee",
+        "attendee",
+        "beneficiaire",
+        "signataire",
+        "personne",
+    ]) && ![
+        "session",
+        "formation",
+        "cours",
+        "module",
+        "training",
+        "course",
+        "entreprise",
+        "client",
+        "groupe",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
     {
         return Some(Col::Name);
     }
-    if any(&["role", "profil", "profile", "qualite", "fonction", "type de participant", "type"]) {
+    if any(&[
+        "role",
+        "profil",
+        "profile",
+        "qualite",
+        "fonction",
+        "type de participant",
+        "type",
+    ]) {
         return Some(Col::Role);
     }
     if any(&["date", "jour", "day"]) || n.ends_with(" date") {
         return Some(Col::Date);
     }
     if any(&[
-        "creneau", "demi-journee", "demi journee", "session", "seance", "slot", "periode", "half-day",
-        "half day", "plage", "horaire", "horaires", "moment",
+        "creneau",
+        "demi-journee",
+        "demi journee",
+        "session",
+        "seance",
+        "slot",
+        "periode",
+        "half-day",
+        "half day",
+        "plage",
+        "horaire",
+        "horaires",
+        "moment",
     ]) {
         return Some(Col::Slot);
     }
-    if any(&["heure de debut", "debut", "start", "start time", "heure", "time"])
-        && !["fin", "end", "sortie", "depart"].iter().any(|w| n.contains(w))
+    if any(&[
+        "heure de debut",
+        "debut",
+        "start",
+        "start time",
+        "heure",
+        "time",
+    ]) && !["fin", "end", "sortie", "depart"]
+        .iter()
+        .any(|w| n.contains(w))
     {
         return Some(Col::Start);
     }
-    if any(&["methode", "method", "moyen", "canal", "ip", "adresse ip", "appareil", "device", "mode"]) {
+    if any(&[
+        "methode",
+        "method",
+        "moyen",
+        "canal",
+        "ip",
+        "adresse ip",
+        "appareil",
+        "device",
+        "mode",
+    ]) {
         return Some(Col::Method);
     }
     None
@@ -202,7 +272,12 @@ fn col_of(n: &str) -> Option<Col> {
 /// attendance export: a person column, a signing column (status or signed-at) and a slot
 /// column (date, slot or start time). A wide grid (two half-day columns) is not one.
 pub fn columns(header: &[String]) -> Option<Columns> {
-    if header.iter().filter(|c| super::vocab::mentions_half_day(c)).count() >= 2 {
+    if header
+        .iter()
+        .filter(|c| super::vocab::mentions_half_day(c))
+        .count()
+        >= 2
+    {
         return None;
     }
     let mut c = Columns::default();
@@ -273,9 +348,8 @@ fn cell_when(cell: &Cell) -> (Option<Date>, Option<Time>) {
     }
 }
 
-static TIME_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([01]?\d|2[0-3])\s*[:h]\s*([0-5]\d)?").expect("valid regex")
-});
+static TIME_TEXT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b([01]?\d|2[0-3])\s*[:h]\s*([0-5]\d)?").expect("valid regex"));
 
 fn time_in(text: &str) -> Option<Time> {
     let c = TIME_TEXT.captures(text)?;
@@ -299,7 +373,11 @@ fn half_day_of(text: &str) -> Option<&'static str> {
 }
 
 fn half_day_of_time(t: Time) -> &'static str {
-    if t.hour() < 12 { "matin" } else { "après-midi" }
+    if t.hour() < 12 {
+        "matin"
+    } else {
+        "après-midi"
+    }
 }
 
 fn is_trainer(n: &str) -> bool {
@@ -376,7 +454,11 @@ impl Export {
 }
 
 fn read_table(t: &Table, page: u32) -> Option<Export> {
-    let norm = |r: &Vec<Cell>| r.iter().map(|c| normalize_line(&c.text)).collect::<Vec<_>>();
+    let norm = |r: &Vec<Cell>| {
+        r.iter()
+            .map(|c| normalize_line(&c.text))
+            .collect::<Vec<_>>()
+    };
     let (hr, cols) = t
         .rows
         .iter()
@@ -396,7 +478,9 @@ fn read_table(t: &Table, page: u32) -> Option<Export> {
         return None;
     }
     let text_at = |r: &[Cell], i: Option<usize>| -> String {
-        i.and_then(|i| r.get(i)).map(|c| c.text.trim().to_string()).unwrap_or_default()
+        i.and_then(|i| r.get(i))
+            .map(|c| c.text.trim().to_string())
+            .unwrap_or_default()
     };
     // (person key) → (display, trainer); (slot key) → display; cells.
     let mut persons: BTreeMap<String, (String, bool, usize)> = BTreeMap::new();
@@ -427,7 +511,11 @@ fn read_table(t: &Table, page: u32) -> Option<Export> {
         // The slot: a date (date column, else the slot text, else the signed-at time) and a
         // half-day (slot text, else start time).
         let slot_text = text_at(row, cols.slot);
-        let (mut date, _) = cols.date.and_then(|i| row.get(i)).map(cell_when).unwrap_or_default();
+        let (mut date, _) = cols
+            .date
+            .and_then(|i| row.get(i))
+            .map(cell_when)
+            .unwrap_or_default();
         let slot_cell = cols.slot.and_then(|i| row.get(i));
         if date.is_none() {
             date = slot_cell.and_then(|c| cell_when(c).0);
@@ -437,7 +525,11 @@ fn read_table(t: &Table, page: u32) -> Option<Export> {
             .and_then(|i| row.get(i))
             .and_then(|c| cell_when(c).1)
             .or_else(|| slot_cell.and_then(|c| cell_when(c).1))
-            .or_else(|| cols.date.and_then(|i| row.get(i)).and_then(|c| cell_when(c).1));
+            .or_else(|| {
+                cols.date
+                    .and_then(|i| row.get(i))
+                    .and_then(|c| cell_when(c).1)
+            });
         let signed_at = cols.signed_at.and_then(|i| row.get(i)).map(cell_when);
         if date.is_none() {
             date = signed_at.and_then(|w| w.0);
@@ -456,7 +548,9 @@ fn read_table(t: &Table, page: u32) -> Option<Export> {
         }
         let slot_key = (date, normalize_line(&half));
         let slot_display = match date {
-            Some(d) => format!("{} {half}", d.strftime("%d/%m/%Y")).trim().to_string(),
+            Some(d) => format!("{} {half}", d.strftime("%d/%m/%Y"))
+                .trim()
+                .to_string(),
             None => half.clone(),
         };
         slots.entry(slot_key.clone()).or_insert(slot_display);
@@ -527,7 +621,12 @@ fn read_table(t: &Table, page: u32) -> Option<Export> {
                 State::Empty | State::Absent => x.cells.push(EmptyCell {
                     trainee: display.clone(),
                     slot: slot_display.clone(),
-                    state: if state == State::Absent { "absent" } else { "empty" }.into(),
+                    state: if state == State::Absent {
+                        "absent"
+                    } else {
+                        "empty"
+                    }
+                    .into(),
                 }),
             }
         }
@@ -594,11 +693,28 @@ mod tests {
 
     #[test]
     fn esign_cell_texts_non_signe_is_never_signed() {
-        for t in ["Non signé", "À signer", "Unsigned", "Not signed", "Invalidé", "En attente", "Pending", "Refusé", "non-signé"] {
+        for t in [
+            "Non signé",
+            "À signer",
+            "Unsigned",
+            "Not signed",
+            "Invalidé",
+            "En attente",
+            "Pending",
+            "Refusé",
+            "non-signé",
+        ] {
             assert_eq!(cell_text(t), CellText::NotSigned, "{t}");
             assert!(!is_signed_text(t), "{t}");
         }
-        for t in ["Signé", "Signed", "Présent signé", "Validé", "Signé 09:02", "signed at 14:01"] {
+        for t in [
+            "Signé",
+            "Signed",
+            "Présent signé",
+            "Validé",
+            "Signé 09:02",
+            "signed at 14:01",
+        ] {
             assert_eq!(cell_text(t), CellText::Signed, "{t}");
         }
         for t in ["Absent", "Excusé", "Justifié", "ABS"] {
@@ -609,13 +725,55 @@ mod tests {
     #[test]
     fn esign_export_status_column_grouped_by_trainee_and_slot() {
         let x = read_rows(&[
-            &["Apprenant", "Email", "Date", "Créneau", "Statut", "Signé le"],
-            &["Jean Dupont", "j.dupont@x.fr", "12/03/2025", "Matin", "Signé", "12/03/2025 09:04"],
-            &["Jean Dupont", "j.dupont@x.fr", "12/03/2025", "Après-midi", "Non signé", ""],
-            &["Léa Martin", "l.martin@x.fr", "12/03/2025", "Matin", "Absent", ""],
-            &["Léa Martin", "l.martin@x.fr", "12/03/2025", "Après-midi", "Signé", "12/03/2025 13:40"],
+            &[
+                "Apprenant",
+                "Email",
+                "Date",
+                "Créneau",
+                "Statut",
+                "Signé le",
+            ],
+            &[
+                "Jean Dupont",
+                "j.dupont@x.fr",
+                "12/03/2025",
+                "Matin",
+                "Signé",
+                "12/03/2025 09:04",
+            ],
+            &[
+                "Jean Dupont",
+                "j.dupont@x.fr",
+                "12/03/2025",
+                "Après-midi",
+                "Non signé",
+                "",
+            ],
+            &[
+                "Léa Martin",
+                "l.martin@x.fr",
+                "12/03/2025",
+                "Matin",
+                "Absent",
+                "",
+            ],
+            &[
+                "Léa Martin",
+                "l.martin@x.fr",
+                "12/03/2025",
+                "Après-midi",
+                "Signé",
+                "12/03/2025 13:40",
+            ],
             &["Paul Roux", "", "12/03/2025", "Matin", "À signer", ""],
-            &["Paul Roux", "", "12/03/2025", "Après-midi", "Invalidé", "12/03/2025 13:41"],
+            &[
+                "Paul Roux",
+                "",
+                "12/03/2025",
+                "Après-midi",
+                "Invalidé",
+                "12/03/2025 13:41",
+            ],
         ])
         .expect("an export");
         assert_eq!(x.slots, 2);
@@ -623,17 +781,56 @@ mod tests {
         assert_eq!(x.found, 2);
         assert_eq!(x.expected, 5);
         assert_eq!(x.status(), SignatureStatus::Partial);
-        assert!(x.cells.iter().any(|c| c.state == "absent" && c.trainee.starts_with("Léa")));
+        assert!(
+            x.cells
+                .iter()
+                .any(|c| c.state == "absent" && c.trainee.starts_with("Léa"))
+        );
     }
 
     #[test]
     fn esign_export_timestamp_column_and_start_times() {
         let x = read_rows(&[
-            &["Nom", "Prénom", "Rôle", "Date", "Heure de début", "Horodatage"],
-            &["Dupont", "Jean", "Apprenant", "2025-03-12", "09:00", "2025-03-12 09:03:11"],
-            &["Dupont", "Jean", "Apprenant", "2025-03-12", "13:30", "2025-03-12 13:35:40"],
-            &["Moreau", "Isabelle", "Formatrice", "2025-03-12", "09:00", "2025-03-12 08:58:02"],
-            &["Moreau", "Isabelle", "Formatrice", "2025-03-12", "13:30", ""],
+            &[
+                "Nom",
+                "Prénom",
+                "Rôle",
+                "Date",
+                "Heure de début",
+                "Horodatage",
+            ],
+            &[
+                "Dupont",
+                "Jean",
+                "Apprenant",
+                "2025-03-12",
+                "09:00",
+                "2025-03-12 09:03:11",
+            ],
+            &[
+                "Dupont",
+                "Jean",
+                "Apprenant",
+                "2025-03-12",
+                "13:30",
+                "2025-03-12 13:35:40",
+            ],
+            &[
+                "Moreau",
+                "Isabelle",
+                "Formatrice",
+                "2025-03-12",
+                "09:00",
+                "2025-03-12 08:58:02",
+            ],
+            &[
+                "Moreau",
+                "Isabelle",
+                "Formatrice",
+                "2025-03-12",
+                "13:30",
+                "",
+            ],
         ])
         .expect("an export");
         assert_eq!((x.found, x.expected), (3, 4));
@@ -649,27 +846,65 @@ mod tests {
             let ex = Extracted {
                 pages: vec![Page {
                     number: 1,
-                    text: rows.iter().map(|r| r.join("\t")).collect::<Vec<_>>().join("\n"),
+                    text: rows
+                        .iter()
+                        .map(|r| r.join("\t"))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
                     tables: vec![table(rows)],
                     ..Page::default()
                 }],
                 ..Extracted::default()
             };
-            super::super::kind::classify(&DocView::new("Client/export (4).csv", Format::Csv, &ex)).kind
+            super::super::kind::classify(&DocView::new("Client/export (4).csv", Format::Csv, &ex))
+                .kind
         };
         assert_eq!(
             kind_of(&[
-                &["Participant", "Email", "Date", "Créneau", "Statut", "Horodatage"],
-                &["Jean Dupont", "j.dupont@x.fr", "12/03/2025", "Matin", "Signé", "12/03/2025 09:04"],
-                &["Jean Dupont", "j.dupont@x.fr", "12/03/2025", "Après-midi", "Non signé", ""],
+                &[
+                    "Participant",
+                    "Email",
+                    "Date",
+                    "Créneau",
+                    "Statut",
+                    "Horodatage"
+                ],
+                &[
+                    "Jean Dupont",
+                    "j.dupont@x.fr",
+                    "12/03/2025",
+                    "Matin",
+                    "Signé",
+                    "12/03/2025 09:04"
+                ],
+                &[
+                    "Jean Dupont",
+                    "j.dupont@x.fr",
+                    "12/03/2025",
+                    "Après-midi",
+                    "Non signé",
+                    ""
+                ],
             ]),
             Kind::AttendanceSheet
         );
         // A survey export with a timestamp and the trainee's name is still a survey.
         assert_ne!(
             kind_of(&[
-                &["Horodateur", "Nom", "Prénom", "Date de la formation", "Êtes-vous satisfait de la formation ?"],
-                &["12/03/2025 17:02:11", "Dupont", "Jean", "12/03/2025", "Très satisfait"],
+                &[
+                    "Horodateur",
+                    "Nom",
+                    "Prénom",
+                    "Date de la formation",
+                    "Êtes-vous satisfait de la formation ?"
+                ],
+                &[
+                    "12/03/2025 17:02:11",
+                    "Dupont",
+                    "Jean",
+                    "12/03/2025",
+                    "Très satisfait"
+                ],
             ]),
             Kind::AttendanceSheet
         );
@@ -678,9 +913,35 @@ mod tests {
     #[test]
     fn survey_and_connection_log_headers_are_not_exports() {
         let h = |cells: &[&str]| cells.iter().map(|c| normalize_line(c)).collect::<Vec<_>>();
-        assert!(columns(&h(&["Horodateur", "Nom", "Prénom", "La formation a-t-elle répondu à vos attentes ?"])).is_none());
-        assert!(columns(&h(&["Nom", "Première participation", "Dernière sortie", "Durée", "E-mail", "Rôle"])).is_none());
-        assert!(columns(&h(&["Nom et prénom", "12/03 Matin", "12/03 Après-midi", "Signature"])).is_none());
+        assert!(
+            columns(&h(&[
+                "Horodateur",
+                "Nom",
+                "Prénom",
+                "La formation a-t-elle répondu à vos attentes ?"
+            ]))
+            .is_none()
+        );
+        assert!(
+            columns(&h(&[
+                "Nom",
+                "Première participation",
+                "Dernière sortie",
+                "Durée",
+                "E-mail",
+                "Rôle"
+            ]))
+            .is_none()
+        );
+        assert!(
+            columns(&h(&[
+                "Nom et prénom",
+                "12/03 Matin",
+                "12/03 Après-midi",
+                "Signature"
+            ]))
+            .is_none()
+        );
         assert!(columns(&h(&["Participant", "Session", "Status", "Signed at"])).is_some());
     }
 }

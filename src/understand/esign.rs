@@ -92,7 +92,10 @@ impl Trail {
                         .unwrap_or_default()
                 )),
                 (None, Some(p)) => parts.push(format!("{} has NOT signed (status «{p}»)", s.who())),
-                (None, None) => parts.push(format!("{} was sent the document, no signing event", s.who())),
+                (None, None) => parts.push(format!(
+                    "{} was sent the document, no signing event",
+                    s.who()
+                )),
             }
         }
         let mut extra: Vec<String> = Vec::new();
@@ -100,7 +103,11 @@ impl Trail {
             extra.push(format!("envelope {e}"));
         }
         if self.ips > 0 {
-            extra.push(format!("{} IP address{}", self.ips, if self.ips > 1 { "es" } else { "" }));
+            extra.push(format!(
+                "{} IP address{}",
+                self.ips,
+                if self.ips > 1 { "es" } else { "" }
+            ));
         }
         if self.hash {
             extra.push("document hash".into());
@@ -134,7 +141,10 @@ impl Trail {
                     text: text.clone(),
                     page: Some(*page),
                     source: "text".into(),
-                    reason: Some(format!("signed-at time of {} in an e-signature trail", s.who())),
+                    reason: Some(format!(
+                        "signed-at time of {} in an e-signature trail",
+                        s.who()
+                    )),
                 })
             })
             .collect()
@@ -157,8 +167,10 @@ static IPV4: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([01]?\d|2[0-3])\s*[:h]\s*([0-5]\d)(?:\s*:\s*([0-5]\d))?(?:\s*([ap])\.?m\b)?")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)\b([01]?\d|2[0-3])\s*[:h]\s*([0-5]\d)(?:\s*:\s*([0-5]\d))?(?:\s*([ap])\.?m\b)?",
+    )
+    .expect("valid regex")
 });
 
 static ENVELOPE: LazyLock<Regex> = LazyLock::new(|| {
@@ -222,15 +234,78 @@ static NAME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that make a capitalised line a heading, not a person.
 const NOT_NAME_WORDS: &[&str] = &[
-    "events", "event", "signer", "signers", "signature", "signatures", "envelope", "summary",
-    "status", "document", "record", "tracking", "certificate", "completion", "audit", "trail",
-    "history", "historique", "timestamp", "timestamps", "security", "authentication", "dossier",
-    "preuves", "procedure", "signataire", "signataires", "evenements", "recipient", "disclosure",
-    "report", "rapport", "agreement", "originator", "source", "pages", "details", "holder",
-    "location", "verification", "certified", "signing", "complete", "adoption", "level",
-    "carbon", "copy", "copie", "editor", "intermediary", "witness", "code", "sms", "otp",
-    "email", "e-mail", "mail", "telephone", "phone", "account", "compte", "password", "using",
-    "address", "adresse", "ip", "via", "style", "device", "drawn", "selected", "pre-selected",
+    "events",
+    "event",
+    "signer",
+    "signers",
+    "signature",
+    "signatures",
+    "envelope",
+    "summary",
+    "status",
+    "document",
+    "record",
+    "tracking",
+    "certificate",
+    "completion",
+    "audit",
+    "trail",
+    "history",
+    "historique",
+    "timestamp",
+    "timestamps",
+    "security",
+    "authentication",
+    "dossier",
+    "preuves",
+    "procedure",
+    "signataire",
+    "signataires",
+    "evenements",
+    "recipient",
+    "disclosure",
+    "report",
+    "rapport",
+    "agreement",
+    "originator",
+    "source",
+    "pages",
+    "details",
+    "holder",
+    "location",
+    "verification",
+    "certified",
+    "signing",
+    "complete",
+    "adoption",
+    "level",
+    "carbon",
+    "copy",
+    "copie",
+    "editor",
+    "intermediary",
+    "witness",
+    "code",
+    "sms",
+    "otp",
+    "email",
+    "e-mail",
+    "mail",
+    "telephone",
+    "phone",
+    "account",
+    "compte",
+    "password",
+    "using",
+    "address",
+    "adresse",
+    "ip",
+    "via",
+    "style",
+    "device",
+    "drawn",
+    "selected",
+    "pre-selected",
 ];
 
 fn plausible_name(s: &str) -> Option<String> {
@@ -275,7 +350,10 @@ fn identities(raw: &str, next: &[&str]) -> (Vec<String>, Vec<String>) {
     }
     let mut names: Vec<String> = Vec::new();
     if let Some(c) = NAME_LABEL.captures(raw) {
-        let v = c[1].split(['\t', '<', '(', '–', '|', ',']).next().unwrap_or("");
+        let v = c[1]
+            .split(['\t', '<', '(', '–', '|', ','])
+            .next()
+            .unwrap_or("");
         let v = EMAIL.replace_all(v, "");
         if let Some(n) = plausible_name(&v) {
             names.push(n);
@@ -316,7 +394,10 @@ fn strip_leading_timestamp(s: &str) -> &str {
         return t;
     };
     let mut rest = t.get(d.end..).unwrap_or("");
-    if let Some(m) = TIME.find(rest).filter(|m| rest[..m.start()].trim().len() <= 3) {
+    if let Some(m) = TIME
+        .find(rest)
+        .filter(|m| rest[..m.start()].trim().len() <= 3)
+    {
         rest = rest.get(m.end()..).unwrap_or("");
     }
     rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '-' | '–' | ','))
@@ -335,9 +416,9 @@ pub(crate) fn timestamps(raw: &str) -> Vec<(Date, Option<Time>, String)> {
             let m = TIME.captures(rest)?;
             let gap = rest.get(..m.get(0)?.start())?;
             if gap.chars().count() > 4
-                || !gap
-                    .chars()
-                    .all(|c| c.is_whitespace() || matches!(c, '|' | '-' | '–' | ',' | 'T' | 'à' | '@'))
+                || !gap.chars().all(|c| {
+                    c.is_whitespace() || matches!(c, '|' | '-' | '–' | ',' | 'T' | 'à' | '@')
+                })
             {
                 return None;
             }
@@ -378,9 +459,8 @@ enum Event {
 fn event_of(norm: &str, has_identity: bool) -> Event {
     if PENDING.is_match(norm) || STATUS_SENT.is_match(norm) {
         Event::Pending
-    } else if SIGNED.is_match(norm) {
-        Event::Signed
-    } else if has_identity && COMPLETED.is_match(norm) {
+    } else if SIGNED.is_match(norm) || (has_identity && COMPLETED.is_match(norm)) {
+        // "Completed" is a signer's status only in a row that names the signer.
         Event::Signed
     } else if RECIPIENT.is_match(norm) {
         Event::Recipient
@@ -393,9 +473,16 @@ fn event_of(norm: &str, has_identity: bool) -> Event {
 fn is_trail_header(norm: &str) -> bool {
     let cells: Vec<&str> = norm.split('\t').map(str::trim).collect();
     let signer = cells.iter().any(|c| {
-        ["signataire", "signataires", "signer", "signers", "recipient", "destinataire"]
-            .iter()
-            .any(|w| c.starts_with(w))
+        [
+            "signataire",
+            "signataires",
+            "signer",
+            "signers",
+            "recipient",
+            "destinataire",
+        ]
+        .iter()
+        .any(|w| c.starts_with(w))
     });
     let time = cells.iter().any(|c| {
         [
@@ -451,7 +538,8 @@ fn flush(page: &mut Vec<Signer>, all: &mut Vec<Signer>) {
         let same = all.iter_mut().find(|o| {
             (s.email.is_some() && o.email == s.email)
                 || (s.name.is_some()
-                    && o.name.as_deref().map(normalize_line) == s.name.as_deref().map(normalize_line))
+                    && o.name.as_deref().map(normalize_line)
+                        == s.name.as_deref().map(normalize_line))
         });
         match same {
             Some(o) => {
@@ -529,7 +617,10 @@ pub fn trail(view: &DocView) -> Option<Trail> {
             table_mode = true;
             continue;
         }
-        let next = lines.get(i + 1).filter(|(p, _)| *p == page).map(|(_, l)| *l);
+        let next = lines
+            .get(i + 1)
+            .filter(|(p, _)| *p == page)
+            .map(|(_, l)| *l);
         let following: Vec<&str> = lines
             .iter()
             .skip(i + 1)
@@ -542,7 +633,9 @@ pub fn trail(view: &DocView) -> Option<Trail> {
         // Who this line is about.
         if has_identity {
             let found = signers.iter().position(|s| {
-                emails.iter().any(|e| s.email.as_deref() == Some(e.as_str()))
+                emails
+                    .iter()
+                    .any(|e| s.email.as_deref() == Some(e.as_str()))
                     || names.iter().any(|n| {
                         s.name
                             .as_deref()
@@ -587,7 +680,9 @@ pub fn trail(view: &DocView) -> Option<Trail> {
         if event == Event::None && table_mode && !stamps.is_empty() {
             // A row of a signer table (or its wrapped continuation): its last timestamp is the
             // signature column's.
-            if (has_identity || i - signers[c].last_seen <= 1) && stamps.iter().any(|s| s.1.is_some()) {
+            if (has_identity || i - signers[c].last_seen <= 1)
+                && stamps.iter().any(|s| s.1.is_some())
+            {
                 event = Event::Signed;
             }
         }
@@ -623,7 +718,10 @@ pub fn trail(view: &DocView) -> Option<Trail> {
                     .rfind(|s| s.1.is_some() || electronic_phrase)
                 {
                     let s = &mut signers[c];
-                    if s.signed_at.as_ref().is_none_or(|(d0, t0, _, _)| (d, time) > (*d0, *t0)) {
+                    if s.signed_at
+                        .as_ref()
+                        .is_none_or(|(d0, t0, _, _)| (d, time) > (*d0, *t0))
+                    {
                         s.signed_at = Some((d, time, text, page));
                     }
                     s.pending = None;
@@ -704,9 +802,18 @@ mod tests {
         .expect("a trail");
         assert_eq!(t.signers.len(), 2, "{:?}", t.signers);
         assert_eq!(t.status(), SignatureStatus::Signed);
-        assert_eq!(t.envelope.as_deref(), Some("6F1C2A3B8D4E4F7A9B21C03D5E7F9A12"));
+        assert_eq!(
+            t.envelope.as_deref(),
+            Some("6F1C2A3B8D4E4F7A9B21C03D5E7F9A12")
+        );
         let e = t.evidence();
-        assert!(e.detail.contains("Isabelle Moreau <contact@formacoeur-lyon.fr> signed on 2025-03-31 16:07"), "{}", e.detail);
+        assert!(
+            e.detail.contains(
+                "Isabelle Moreau <contact@formacoeur-lyon.fr> signed on 2025-03-31 16:07"
+            ),
+            "{}",
+            e.detail
+        );
         assert!(e.detail.contains("2 of 2 signers"), "{}", e.detail);
     }
 
@@ -751,8 +858,14 @@ mod tests {
         assert_eq!(t.signed(), 2, "{:?}", t.signers);
         assert_eq!(t.signers.len(), 2, "{:?}", t.signers);
         assert_eq!(t.signers[0].name.as_deref(), Some("Hélène Masson"));
-        assert_eq!(t.signers[0].email.as_deref(), Some("h.masson@ateliernord.fr"));
-        assert_eq!(t.signers[1].email.as_deref(), Some("v.lambin@ville-roubaix.fr"));
+        assert_eq!(
+            t.signers[0].email.as_deref(),
+            Some("h.masson@ateliernord.fr")
+        );
+        assert_eq!(
+            t.signers[1].email.as_deref(),
+            Some("v.lambin@ville-roubaix.fr")
+        );
         assert_eq!(t.signers[1].name, None);
         assert!(t.hash);
     }
@@ -800,7 +913,10 @@ mod tests {
         )
         .expect("a trail");
         let (d, time, _, _) = t.signers[0].signed_at.clone().expect("signed");
-        assert_eq!((d.to_string(), time.map(|t| t.minute())), ("2025-03-12".into(), Some(12)));
+        assert_eq!(
+            (d.to_string(), time.map(|t| t.minute())),
+            ("2025-03-12".into(), Some(12))
+        );
     }
 
     #[test]

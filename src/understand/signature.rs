@@ -239,7 +239,10 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
         t.status()
     } else if applies == Applies::Never {
         SignatureStatus::NotApplicable
-    } else if let Some(t) = trail.as_ref().filter(|t| t.status() != SignatureStatus::Signed) {
+    } else if let Some(t) = trail
+        .as_ref()
+        .filter(|t| t.status() != SignatureStatus::Signed)
+    {
         // A trail that shows a signer who has not signed: not signed, whatever else is there.
         t.status()
     } else if digital_signed > 0 || esign > 0 {
