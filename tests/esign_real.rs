@@ -52,8 +52,9 @@ fn esign_docusign_certificate_of_completion_is_a_signed_trail() {
     );
     assert!(d.contains("envelope 4F3A9C21"), "{d}");
     assert!(d.contains("2 of 2 signers"), "{d}");
-    // The certificate of a signing is not a training completion certificate.
-    assert_eq!(u.kind, Kind::Other, "{:?}", u.reasons);
+    // The certificate of a signing is not a training completion certificate: its kind follows
+    // the document it certifies ("Subject: … Training agreement - Northwind Logistics.pdf").
+    assert_eq!(u.kind, Kind::Convention, "{:?}", u.reasons);
     // Signed-at times are signature dates, read month first with their AM/PM clock.
     let sig_dates: Vec<&str> = u
         .dates
@@ -69,6 +70,8 @@ fn esign_docusign_certificate_of_completion_is_a_signed_trail() {
 fn esign_yousign_dossier_de_preuves_with_events_is_signed() {
     let u = read("yousign_dossier_de_preuves.pdf");
     assert_eq!(u.signature.status, SignatureStatus::Signed);
+    // "Document : Convention_formation_BATIPLUS_2025-03.pdf"
+    assert_eq!(u.kind, Kind::Convention, "{:?}", u.reasons);
     let d = evidence(&u.signature, "esign_audit_trail");
     assert!(
         d.contains("Marie Durand <m.durand@batiplus.fr> signed on 2025-03-10 09:12"),
@@ -82,6 +85,7 @@ fn esign_yousign_dossier_de_preuves_with_events_is_signed() {
 fn esign_adobe_sign_audit_report_is_signed() {
     let u = read("adobe_sign_audit_report.pdf");
     assert_eq!(u.signature.status, SignatureStatus::Signed);
+    assert_eq!(u.kind, Kind::CompletionCertificate, "{:?}", u.reasons);
     let d = evidence(&u.signature, "esign_audit_trail");
     assert!(
         d.contains("Daniel Hughes <d.hughes@keystone-learning.com> signed on 2025-06-20 16:16"),
@@ -95,6 +99,8 @@ fn esign_adobe_sign_audit_report_is_signed() {
 fn esign_trail_with_pending_signer_is_partial() {
     let u = read("trail_pending_signer.pdf");
     assert_eq!(u.signature.status, SignatureStatus::Partial);
+    // The trail does not name the document it certifies.
+    assert_eq!(u.kind, Kind::Other, "{:?}", u.reasons);
     let d = evidence(&u.signature, "esign_audit_trail");
     assert!(d.contains("Hugo Bernard"), "{d}");
     assert!(d.contains("NOT signed"), "{d}");

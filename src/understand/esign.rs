@@ -377,7 +377,14 @@ fn identities(raw: &str, next: &[&str]) -> (Vec<String>, Vec<String>) {
             .split(['(', '<', '|', '–'])
             .next()
             .unwrap_or("");
-        let before = strip_leading_timestamp(before);
+        let before = if before
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit())
+        {
+            strip_leading_timestamp(before)
+        } else {
+            before
+        };
         if let Some(n) = plausible_name(before) {
             names.push(n);
             break;
@@ -410,6 +417,9 @@ fn strip_leading_timestamp(s: &str) -> &str {
 /// The last timestamp of a line: a date and the time right after it.
 pub(crate) fn timestamps(raw: &str) -> Vec<(Date, Option<Time>, String)> {
     let mut out = Vec::new();
+    if !raw.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     for d in find_dates(raw) {
         let time = d.time.or_else(|| {
             let rest = raw.get(d.end..)?;
@@ -531,6 +541,42 @@ pub fn standalone(view: &DocView) -> Option<&'static str> {
     (t.page == Some(1)).then_some(*title)
 }
 
+/// The name of the document a trail certifies ("Subject: Complete with Docusign: Training
+/// agreement - Northwind.pdf", "Document : Convention_formation_BATIPLUS.pdf", "Title …"),
+/// read from the labelled lines of the trail's first page.
+pub fn certified_document(view: &DocView) -> Option<String> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:subject|objet|document(?:\s+sign[ée])?|documents?\s+name|nom\s+du\s+document|title|titre|file\s+name|fichier|proc[ée]dure|agreement)\s*[:\t]\s*(.{4,160})$")
+            .expect("valid regex")
+    });
+    static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:complete\s+with\s+docusign|please\s+(?:docusign|sign)|veuillez\s+signer|signature\s+de|à\s+signer)\s*:?\s*")
+            .expect("valid regex")
+    });
+    view.lines
+        .iter()
+        .filter(|l| l.page == 1)
+        .take(20)
+        .find_map(|l| {
+            let first = l.raw.split('\t').take(2).collect::<Vec<_>>().join("\t");
+            let c = LABEL.captures(&first)?;
+            let v = c[1]
+                .split('\t')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"');
+            let v = PREFIX.replace(v, "");
+            let v = v
+                .trim_end_matches(".pdf")
+                .trim_end_matches(".PDF")
+                .trim_end_matches(".docx")
+                .replace(['_', '.'], " ");
+            let v = v.trim().to_string();
+            (v.chars().filter(|c| c.is_alphabetic()).count() >= 4).then_some(v)
+        })
+}
+
 /// Moves a page's signers into the document's list, merging the same person (same e-mail, or
 /// same name) seen on several pages of the trail.
 fn flush(page: &mut Vec<Signer>, all: &mut Vec<Signer>) {
@@ -572,6 +618,17 @@ const BLOCK_LINES: usize = 8;
 
 /// Finds the e-signature trail of a document, if any.
 pub fn trail(view: &DocView) -> Option<Trail> {
+    // A trail ties its signers to an e-mail, an envelope id, an IP address or an electronic
+    // signing phrase (see the end): without any of these there is none to find.
+    let tied_somewhere = view.ex.pages.iter().any(|p| {
+        EMAIL.is_match(&p.text)
+            || IPV4.is_match(&p.text)
+            || ENVELOPE.is_match(&p.text)
+            || p.text.to_lowercase().contains("lectroni")
+    });
+    if !tied_somewhere {
+        return None;
+    }
     let lines: Vec<(u32, &str)> = view
         .ex
         .pages

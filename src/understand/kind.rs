@@ -6,7 +6,7 @@
 //! sections make a CV); the file and folder names count, but less (many say nothing, some lie).
 //! The vocabulary is data: `kinds.toml`, embedded. Never reads bytes or files.
 
-use super::normalize::{contains_phrase, find_phrase, words};
+use super::normalize::{contains_phrase, find_phrase, normalize_line, words};
 use super::view::DocView;
 use super::vocab::{is_date_header, is_person_header, mentions_half_day};
 use crate::document::Kind;
@@ -246,18 +246,47 @@ pub fn classify(view: &DocView) -> Classification {
     // An e-signature trail in a file of its own certifies another document: it is not a
     // training document itself (a DocuSign "Certificate Of Completion" is not a certificat de
     // réalisation).
+    // Its kind follows the document it certifies when the trail names it ("Subject: Training
+    // agreement - Northwind.pdf"), else `other`.
     if let Some(title) = &structure.esign_trail {
         let all: Vec<(Kind, f32)> = scores.iter().map(|(k, s)| (*k, s.total)).collect();
         let runner_up = scores
             .iter()
             .max_by(|a, b| a.1.total.total_cmp(&b.1.total))
             .map(|(k, s)| (*k, s.total));
+        let mut reasons = vec![format!(
+            "e-signature trail «{title}» with signers, events and timestamps on its first page: the proof of another document's signing"
+        )];
+        let certified = super::esign::certified_document(view).and_then(|name| {
+            let n = normalize_line(&name);
+            let by = |pick: fn(&KindWords) -> &Vec<String>| {
+                defs.iter()
+                    .filter_map(|d| {
+                        pick(&d.words)
+                            .iter()
+                            .filter(|t| contains_phrase(&n, t))
+                            .map(|t| t.len())
+                            .max()
+                            .map(|len| (d.kind, len))
+                    })
+                    .max_by_key(|x| x.1)
+                    .map(|x| x.0)
+            };
+            by(|w| &w.titles)
+                .or_else(|| by(|w| &w.filename))
+                .map(|k| (k, name))
+        });
+        let kind = match certified {
+            Some((k, name)) => {
+                reasons.push(format!("certifies «{name}»: {}", k.id()));
+                k
+            }
+            None => Kind::Other,
+        };
         return Classification {
-            kind: Kind::Other,
+            kind,
             confidence: 0.9,
-            reasons: vec![format!(
-                "e-signature trail «{title}» with signers, events and timestamps on its first page: the proof of another document's signing"
-            )],
+            reasons,
             runner_up,
             scores: all,
         };

@@ -3,8 +3,8 @@
 //!
 //! Evidence, strongest first: PDF digital signature fields (`/FT /Sig` with `/V`), e-signature
 //! audit trails read by their structure (signers tied to signing events and timestamps, see
-//! `esign`; never a service's name in running text), and handwritten signatures as images placed in a signature zone
-//! (below or beside "Signature du stagiaire", "Pour l'organisme de formation", "Cachet et
+//! `esign`; never a service's name in running text), and handwritten signatures as images
+//! placed in a signature zone (below or beside "Signature du stagiaire", "Pour l'organisme de formation", "Cachet et
 //! signature", or in the signature / half-day cells of a grid). A typed "Lu et approuvé" and a
 //! name is weak evidence: reported, never enough to call a document signed. Scanned pages are
 //! `unknown` until OCR reads them: never a guess presented as a finding.
