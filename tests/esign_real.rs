@@ -198,3 +198,17 @@ fn esign_wide_grid_non_signe_cells_are_not_signed() {
         4
     );
 }
+
+#[test]
+fn esign_platform_pdf_grid_cell_texts() {
+    // A PDF export of an e-sign-in platform: no images, the cells say "Signé à 09:03",
+    // "Non signé", "À signer", "Invalidé" or "Absent".
+    let u = read("emargement_plateforme_grille.pdf");
+    assert_eq!(u.kind, Kind::AttendanceSheet);
+    let s = &u.signature;
+    assert_eq!((s.found, s.expected), (Some(12), Some(15)));
+    assert_eq!(s.status, SignatureStatus::Partial);
+    let c = cells(s);
+    assert_eq!(c.iter().filter(|c| c.2 == "empty").count(), 3, "{c:?}");
+    assert_eq!(c.iter().filter(|c| c.2 == "absent").count(), 1, "{c:?}");
+}

@@ -510,8 +510,10 @@ fn is_trail_header(norm: &str) -> bool {
 }
 
 /// Titles of a trail document: what e-signature services call the report they issue.
-const TRAIL_TITLES: [&str; 14] = [
+const TRAIL_TITLES: [&str; 16] = [
     "certificate of completion",
+    "certificat de realisation",
+    "certificat d'achevement",
     "audit report",
     "audit trail",
     "signature audit",
@@ -538,8 +540,18 @@ pub fn standalone(view: &DocView) -> Option<&'static str> {
             .any(|l| l.page == 1 && super::normalize::contains_phrase(&l.norm, t))
     })?;
     let t = trail(view)?;
-    (t.page == Some(1)).then_some(*title)
+    // "Certificate of completion" / "Certificat de réalisation" also name the certificate a
+    // trainee receives: a service's certificate carries an envelope id and IP addresses.
+    let ambiguous = AMBIGUOUS_TITLES.contains(title);
+    (t.page == Some(1) && (!ambiguous || (t.envelope.is_some() && t.ips > 0))).then_some(*title)
 }
+
+/// Trail titles that are also the names of training documents.
+const AMBIGUOUS_TITLES: [&str; 3] = [
+    "certificate of completion",
+    "certificat de realisation",
+    "certificat d'achevement",
+];
 
 /// The name of the document a trail certifies ("Subject: Complete with Docusign: Training
 /// agreement - Northwind.pdf", "Document : Convention_formation_BATIPLUS.pdf", "Title …"),
@@ -974,6 +986,40 @@ mod tests {
             (d.to_string(), time.map(|t| t.minute())),
             ("2025-03-12".into(), Some(12))
         );
+    }
+
+    #[test]
+    fn esign_training_certificate_signed_electronically_is_not_a_standalone_trail() {
+        let page1 = "Certificat de réalisation\nJe soussignée Claire Fontaine, représentant l'organisme Forma Sud, atteste que Hugo Bernard a suivi l'action.\n\
+             Signé électroniquement par Claire Fontaine le 15/04/2025 à 10:22 (c.fontaine@forma-sud.fr)\n";
+        let ex = Extracted {
+            pages: vec![Page {
+                number: 1,
+                text: page1.into(),
+                ..Page::default()
+            }],
+            ..Extracted::default()
+        };
+        let view = DocView::new("x.pdf", Format::Pdf, &ex);
+        assert_eq!(
+            trail(&view).map(|t| t.status()),
+            Some(SignatureStatus::Signed)
+        );
+        assert_eq!(standalone(&view), None);
+        // The service's own certificate (envelope id, IP addresses) is one.
+        let cert = "Certificat de réalisation\nID d'enveloppe : 4F3A9C217B8E4D2AA1C35E6F7A8B9C0D\n\
+             Claire Fontaine\nc.fontaine@forma-sud.fr\nEnvoyé : 15/04/2025 | 10:20\n\
+             Signé : 15/04/2025 | 10:22\nAdresse IP : 90.1.2.3\n";
+        let ex = Extracted {
+            pages: vec![Page {
+                number: 1,
+                text: cert.into(),
+                ..Page::default()
+            }],
+            ..Extracted::default()
+        };
+        let view = DocView::new("x.pdf", Format::Pdf, &ex);
+        assert_eq!(standalone(&view), Some("certificat de realisation"));
     }
 
     #[test]

@@ -728,7 +728,9 @@ fn count_cell(
     slot: &str,
 ) {
     let trainer = kind == RowKind::Trainer || (kind == RowKind::Slot && col_is_trainer);
-    if mark == CellMark::Signed {
+    // A cell that says it was signed electronically ("Signé à 09:02", "Validé"), in any grid;
+    // "Non signé", "À signer", "Invalidé" never are (`attendance_export::cell_text`).
+    if mark == CellMark::Signed || super::attendance_export::is_signed_text(text) {
         g.expected += 1;
         g.found += 1;
         if trainer {
@@ -845,8 +847,7 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
         }
         for (c, slot) in &cols {
             let text = t.rows[r].get(*c).map(|x| x.text.trim()).unwrap_or("");
-            let signed =
-                images.contains(&(r, *c)) || super::attendance_export::is_signed_text(text);
+            let signed = images.contains(&(r, *c));
             let col_is_trainer = is_trainer_row(&normalize_line(slot));
             count_cell(
                 &mut g,

@@ -24,7 +24,9 @@ E-sign-in platform exports (class 4), one row per trainee per slot:
 - attendance_export_en.csv: `,` separated, English headers and statuses ("Signed", "Not signed",
   "Pending", "Excused");
 - emargement_grille_non_signe.xlsx: a WIDE grid (names x half-days) whose cells say "Non signé"
-  or "Signé 09:02" -> the "Non signé" cells are not signatures.
+  or "Signé 09:02" -> the "Non signé" cells are not signatures;
+- emargement_plateforme_grille.pdf: the same wide grid as a platform's PDF export (Chromium):
+  cells hold "Signé à 09:03" / "Non signé" / "Absent" text, no images.
 
 Needs: python3 with openpyxl; chromium. Run: `python3 tests/data/esign/make_esign.py`.
 Deterministic (no randomness; PDFs differ only by Chromium's creation date).
@@ -235,6 +237,26 @@ def wide_grid() -> None:
     wb.save(HERE / "emargement_grille_non_signe.xlsx")
 
 
+def wide_grid_pdf() -> None:
+    # An e-sign-in platform's PDF export: a names x half-days grid whose cells hold the
+    # platform's words, no signature images.
+    head = "".join(f"<th>{d.strftime('%d/%m/%Y')}<br>{half}</th>" for d, half, _ in SLOTS)
+    rows = ""
+    for ti, (nom, prenom, _mail) in enumerate(TRAINEES):
+        cells = ""
+        for si, (_d, _half, start) in enumerate(SLOTS):
+            st = NOT_SIGNED.get((ti, si)) or f"Signé à {start.hour:02d}:{start.minute + 3:02d}"
+            cells += f"<td>{st}</td>"
+        rows += f"<tr><td>{prenom} {nom}</td>{cells}</tr>"
+    rows += "<tr><td>Formatrice : Sophie Garnier</td>" + "".join(
+        f"<td>Signé à {s[2].hour:02d}:{s[2].minute + 1:02d}</td>" for s in SLOTS) + "</tr>"
+    chromium(f"""
+    <h1>Feuille d'émargement – Lecture de plans</h1>
+    <p>Batiplus – 12 et 13 mai 2025 – Formatrice : Sophie Garnier. Export de la plateforme d'émargement numérique.</p>
+    <table><tr><th>Nom et prénom</th>{head}</tr>{rows}</table>
+    """, HERE / "emargement_plateforme_grille.pdf")
+
+
 if __name__ == "__main__":
     docusign()
     yousign()
@@ -245,3 +267,4 @@ if __name__ == "__main__":
     export_csv_fr()
     export_csv_en()
     wide_grid()
+    wide_grid_pdf()
