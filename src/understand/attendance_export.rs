@@ -305,8 +305,8 @@ pub fn columns(header: &[String]) -> Option<Columns> {
     (person && signing && when).then_some(c)
 }
 
-/// Why a header makes a document an attendance export (for the classifier).
-pub fn header_signal(header: &[String]) -> Option<String> {
+/// Why a header makes a document an attendance export.
+fn header_signal(header: &[String]) -> Option<String> {
     let c = columns(header)?;
     let name = |i: Option<usize>| i.and_then(|i| header.get(i)).map(|s| format!("«{s}»"));
     let parts: Vec<String> = [
@@ -453,7 +453,12 @@ impl Export {
     }
 }
 
-fn read_table(t: &Table, page: u32) -> Option<Export> {
+/// The header row and columns of a long-format export in `t`, if its values say signing: a
+/// status cell that reads signed or not signed ("Signé", "Non signé", "Oui"), or timestamps in
+/// a column whose header names signing ("Signé le", "Horodatage de signature"). An LMS report
+/// whose "Statut" says "Terminé" / "En cours", a presence list, a blank paper form laid out in
+/// the long format are not exports.
+fn export_header(t: &Table) -> Option<(usize, Columns)> {
     let norm = |r: &Vec<Cell>| {
         r.iter()
             .map(|c| normalize_line(&c.text))
@@ -466,17 +471,42 @@ fn read_table(t: &Table, page: u32) -> Option<Export> {
         .enumerate()
         .find_map(|(i, r)| columns(&norm(r)).map(|c| (i, c)))?;
     let head = &t.rows[hr];
-    // A blank paper form laid out in the long format (signature column empty everywhere) is
-    // not an export: the wide-grid reader looks at its images.
-    let signing_text = t.rows.iter().skip(hr + 1).any(|r| {
-        [cols.status, cols.signed_at]
-            .into_iter()
-            .flatten()
-            .any(|i| r.get(i).is_some_and(|c| !c.is_empty()))
+    let signing_header = cols
+        .signed_at
+        .and_then(|i| head.get(i))
+        .map(|c| normalize_line(&c.text))
+        // "Horodatage" is the signing platforms' word; survey tools say "Horodateur" or
+        // "Timestamp", which alone are not signing.
+        .is_some_and(|h| h.contains("sign") || h.contains("emarg") || h.contains("horodatage"));
+    let data = || t.rows.iter().skip(hr + 1);
+    let status_says = cols.status.is_some_and(|i| {
+        data().any(|r| {
+            r.get(i).is_some_and(|c| {
+                matches!(cell_text(&c.text), CellText::Signed | CellText::NotSigned)
+                    || YES.is_match(&normalize_line(&c.text))
+            })
+        })
     });
-    if !signing_text {
-        return None;
-    }
+    let stamped = signing_header
+        && cols.signed_at.is_some_and(|i| {
+            data().any(|r| r.get(i).is_some_and(|c| cell_when(c) != (None, None)))
+        });
+    (status_says || stamped).then_some((hr, cols))
+}
+
+/// Why a document is an e-sign-in export (for the classifier): the header and values of one of
+/// its tables.
+pub fn signal(view: &DocView) -> Option<String> {
+    view.ex.pages.iter().flat_map(|p| &p.tables).find_map(|t| {
+        let (hr, _) = export_header(t)?;
+        let header: Vec<String> = t.rows[hr].iter().map(|c| normalize_line(&c.text)).collect();
+        header_signal(&header)
+    })
+}
+
+fn read_table(t: &Table, page: u32) -> Option<Export> {
+    let (hr, cols) = export_header(t)?;
+    let head = &t.rows[hr];
     let text_at = |r: &[Cell], i: Option<usize>| -> String {
         i.and_then(|i| r.get(i))
             .map(|c| c.text.trim().to_string())
@@ -907,6 +937,38 @@ mod tests {
                 ],
             ]),
             Kind::AttendanceSheet
+        );
+    }
+
+    #[test]
+    fn lms_progress_report_with_a_status_column_is_not_an_export() {
+        assert!(
+            read_rows(&[
+                &["Apprenant", "Email", "Date", "Statut", "Temps passé"],
+                &[
+                    "Jean Dupont",
+                    "j.dupont@x.fr",
+                    "12/03/2025",
+                    "Terminé",
+                    "1 h 12 min"
+                ],
+                &[
+                    "Léa Martin",
+                    "l.martin@x.fr",
+                    "12/03/2025",
+                    "En cours",
+                    "25 min"
+                ],
+            ])
+            .is_none()
+        );
+        // A blank long-format paper form: nothing in the signing column.
+        assert!(
+            read_rows(&[
+                &["Nom", "Date", "Créneau", "Signature"],
+                &["Jean Dupont", "12/03/2025", "Matin", ""],
+            ])
+            .is_none()
         );
     }
 

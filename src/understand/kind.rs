@@ -365,13 +365,7 @@ impl Structure {
                     if halfdays > 0 { "half-days" } else { "dates" }
                 ));
             }
-            if s.attendance_export.is_none() {
-                s.attendance_export = super::attendance_export::header_signal(header);
-            }
-            if TIMESTAMP_HEADERS.iter().any(|t| has(t))
-                && header.len() >= 3
-                && super::attendance_export::columns(header).is_none()
-            {
+            if TIMESTAMP_HEADERS.iter().any(|t| has(t)) && header.len() >= 3 {
                 s.survey =
                     Some("one row per respondent with a timestamp column (survey export)".into());
             }
@@ -427,6 +421,11 @@ impl Structure {
             Format::Csv | Format::Xlsx | Format::Xls | Format::Ods
         ) {
             s.esign_trail = super::esign::standalone(view);
+        }
+        s.attendance_export = super::attendance_export::signal(view);
+        if s.attendance_export.is_some() {
+            // Its signed-at column is not a survey's timestamp.
+            s.survey = None;
         }
         const CV_SECTIONS: [&str; 14] = [
             "experience professionnelle",
