@@ -216,6 +216,25 @@ static STATUS_SENT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// A section of recipients who do not sign (copies, viewers, approvers): their "Sent" and
+/// "Viewed" events do not make them expected signers (normalised text).
+static NON_SIGNER_SECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:carbon copy|certified delivery|editor delivery|agent delivery|intermediary delivery|witness|notary|copie carbone|destinataires? en copie|en copie|observateurs?|lecteurs?|approbateurs?|approvers?|cc recipients?|recipients? in copy)\b")
+        .expect("valid regex")
+});
+
+/// A section of signers ("Signer Events", "Événements de signataire", "Signataires").
+static SIGNER_SECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:in person )?signer events|evenements? de(?:s)? signataires?|signataires?\b|signers?\b)")
+        .expect("valid regex")
+});
+
+/// A recipient who receives a copy or approves, and does not sign (normalised text).
+static NOT_FOR_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:for approval|pour approbation|for review|pour relecture|pour information|for information|in copy|en copie|cc|carbon copy)\b")
+        .expect("valid regex")
+});
+
 /// "Completed" / "Terminé" as a signer's status in a row that names the signer.
 static COMPLETED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:completed|complete|terminee?)\b").expect("valid regex"));
@@ -653,6 +672,7 @@ pub fn trail(view: &DocView) -> Option<Trail> {
     let mut all: Vec<Signer> = Vec::new();
     let mut current: Option<usize> = None;
     let mut table_mode = false;
+    let mut copies_section = false;
     let mut electronic = false;
     let mut ips = std::collections::BTreeSet::new();
     let mut first_page: Option<u32> = None;
@@ -663,6 +683,7 @@ pub fn trail(view: &DocView) -> Option<Trail> {
             // tied to this page's events.
             flush(&mut signers, &mut all);
             table_mode = false;
+            copies_section = false;
             current = None;
             last_page = page;
         }
@@ -682,6 +703,15 @@ pub fn trail(view: &DocView) -> Option<Trail> {
             ips.insert(m.as_str().to_string());
         }
         t.hash |= HASH.is_match(raw);
+        let flat = norm.replace('\t', " ");
+        if NON_SIGNER_SECTION.is_match(&flat) {
+            copies_section = true;
+            current = None;
+            continue;
+        }
+        if SIGNER_SECTION.is_match(&flat) && !flat.contains('@') {
+            copies_section = false;
+        }
         if is_trail_header(&norm) {
             table_mode = true;
             continue;
@@ -797,6 +827,7 @@ pub fn trail(view: &DocView) -> Option<Trail> {
                     first_page.get_or_insert(page);
                 }
             }
+            Event::Pending if copies_section => {}
             Event::Pending => {
                 let s = &mut signers[c];
                 if s.signed_at.is_none() {
@@ -809,7 +840,11 @@ pub fn trail(view: &DocView) -> Option<Trail> {
                     first_page.get_or_insert(page);
                 }
             }
-            Event::Recipient => signers[c].recipient = true,
+            Event::Recipient => {
+                if !copies_section && !NOT_FOR_SIGNATURE.is_match(&norm) {
+                    signers[c].recipient = true;
+                }
+            }
             Event::None => {}
         }
     }
@@ -1020,6 +1055,29 @@ mod tests {
         };
         let view = DocView::new("x.pdf", Format::Pdf, &ex);
         assert_eq!(standalone(&view), Some("certificat de realisation"));
+    }
+
+    #[test]
+    fn esign_copy_recipients_are_not_expected_signers() {
+        let t = trail_of(
+            "Certificate Of Completion\nEnvelope Id: 4F3A9C217B8E4D2AA1C35E6F7A8B9C0D\n\
+             Signer Events\tSignature\tTimestamp\nSarah Collins\ns.collins@brightpath.co.uk\n\
+             Sent: 3/10/2025 9:01:40 AM\nSigned: 3/10/2025 9:03:02 AM\n\
+             Using IP Address: 81.2.69.142\nCarbon Copy Events\tStatus\tTimestamp\n\
+             Tom Baker\nt.baker@brightpath.co.uk\nSent: 3/10/2025 9:03:05 AM\nViewed: 3/10/2025 9:30:00 AM\n\
+             Witness Events\tSignature\tTimestamp\n",
+        )
+        .expect("a trail");
+        assert_eq!(t.signers.len(), 1, "{:?}", t.signers);
+        assert_eq!(t.status(), SignatureStatus::Signed);
+        let t = trail_of(
+            "Audit Report\nTransaction ID: CBJCHBCAABAAx7Yq2\n\
+             Document emailed to Paul Roux (p.roux@org.fr) for approval\n2025-03-10 - 8:00:10 AM GMT\n\
+             Document emailed to Marie Durand (m.durand@client.fr) for signature\n2025-03-10 - 8:00:10 AM GMT\n\
+             Document e-signed by Marie Durand (m.durand@client.fr)\nSignature Date: 2025-03-10 - 9:12:31 AM GMT\n",
+        )
+        .expect("a trail");
+        assert_eq!(t.status(), SignatureStatus::Signed, "{:?}", t.signers);
     }
 
     #[test]
