@@ -51,7 +51,7 @@ static ABSENT_WORD: LazyLock<Regex> = LazyLock::new(|| {
 /// Says signed (normalised text).
 static SIGNED_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?:signee?s?|signed|e-signed|e-signee?|valide|validee?s?|validated|present signee?)\b",
+        r"\b(?:signee?s?|signed|e-signed|e-signee?|valide|validee?s?|validated|present signee?|emargee?s?)\b",
     )
     .expect("valid regex")
 });
@@ -733,6 +733,8 @@ mod tests {
             "Pending",
             "Refusé",
             "non-signé",
+            "Non émargé",
+            "Signature manquante",
         ] {
             assert_eq!(cell_text(t), CellText::NotSigned, "{t}");
             assert!(!is_signed_text(t), "{t}");
@@ -744,6 +746,7 @@ mod tests {
             "Validé",
             "Signé 09:02",
             "signed at 14:01",
+            "Émargé",
         ] {
             assert_eq!(cell_text(t), CellText::Signed, "{t}");
         }
