@@ -858,8 +858,17 @@ pub fn trail(view: &DocView) -> Option<Trail> {
         || t.envelope.is_some()
         || t.ips > 0
         || electronic;
-    // A signer only "sent" or "viewed" is pending only in a trail that shows signing or a status.
-    (tied && (signed > 0 || pending > 0)).then_some(t)
+    // Without any signature, "en attente" / "pending" near a name is a trail only when the
+    // document has a trail's structure (an envelope id, IP addresses, a trail title): an
+    // invoice "en attente de paiement" is not an unsigned document.
+    let strong = t.envelope.is_some()
+        || t.ips > 0
+        || view.lines.iter().take(12).any(|l| {
+            TRAIL_TITLES
+                .iter()
+                .any(|title| super::normalize::contains_phrase(&l.norm, title))
+        });
+    (tied && (signed > 0 || (pending > 0 && strong))).then_some(t)
 }
 
 #[cfg(test)]
@@ -942,6 +951,7 @@ mod tests {
             "Nos conventions sont signées via Yousign ; le dossier de preuves (audit trail) est conservé 10 ans.\nLa signature électronique a la même valeur qu'une signature manuscrite.",
             "Contact : Marie Durand – m.durand@exemple.fr\nFait à Lyon, le 12/03/2025",
             "Signature du stagiaire\nJean Dupont\nLe 12/03/2025",
+            "Facture FA-2025-031\nClient : Marie Durand – m.durand@exemple.fr\nStatut : en attente de paiement\nÉmise le 12/03/2025 10:04",
         ] {
             assert!(trail_of(text).is_none(), "{text}");
         }
@@ -1078,6 +1088,28 @@ mod tests {
         )
         .expect("a trail");
         assert_eq!(t.status(), SignatureStatus::Signed, "{:?}", t.signers);
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        let long = format!(
+            "Signed: 12/03/2025 10:00 {}@{}",
+            "a".repeat(5000),
+            "é".repeat(3000)
+        );
+        for text in [
+            "",
+            "@",
+            "a@-\n-\n\t\t\t",
+            "Signed:\nSigned:\n9:99 PM",
+            "Signataire : \u{0}\u{feff}Jean Dupont\nStatut : Signé\n31/02/2025 25:61",
+            "v.lambin@ville-\n\n\nroubaix.fr",
+            "é@é.é\tSigné\t12/03/2025 10:00:00\tÀ signer",
+            long.as_str(),
+        ] {
+            let _ = trail_of(text).map(|t| t.evidence());
+            let _ = trail_of_pages(&[text, text]);
+        }
     }
 
     #[test]
