@@ -6,7 +6,7 @@
 //! sections make a CV); the file and folder names count, but less (many say nothing, some lie).
 //! The vocabulary is data: `kinds.toml`, embedded. Never reads bytes or files.
 
-use super::normalize::{contains_phrase, find_phrase, words};
+use super::normalize::{contains_phrase, find_phrase, normalize_line, words};
 use super::view::DocView;
 use super::vocab::{is_date_header, is_person_header, mentions_half_day};
 use crate::document::Kind;
@@ -208,6 +208,9 @@ pub fn classify(view: &DocView) -> Classification {
     if let Some(why) = &structure.attendance_grid {
         bump(&mut scores, Kind::AttendanceSheet, STRUCTURE, why);
     }
+    if let Some(why) = &structure.attendance_export {
+        bump(&mut scores, Kind::AttendanceSheet, STRUCTURE, why);
+    }
     if let Some(why) = &structure.connection_log {
         bump(&mut scores, Kind::ConnectionLog, STRUCTURE, why);
     }
@@ -240,6 +243,54 @@ pub fn classify(view: &DocView) -> Classification {
         s.add(2.0, "named first".to_string());
     }
 
+    // An e-signature trail in a file of its own certifies another document: it is not a
+    // training document itself (a DocuSign "Certificate Of Completion" is not a certificat de
+    // réalisation).
+    // Its kind follows the document it certifies when the trail names it ("Subject: Training
+    // agreement - Northwind.pdf"), else `other`.
+    if let Some(title) = &structure.esign_trail {
+        let all: Vec<(Kind, f32)> = scores.iter().map(|(k, s)| (*k, s.total)).collect();
+        let runner_up = scores
+            .iter()
+            .max_by(|a, b| a.1.total.total_cmp(&b.1.total))
+            .map(|(k, s)| (*k, s.total));
+        let mut reasons = vec![format!(
+            "e-signature trail «{title}» with signers, events and timestamps on its first page: the proof of another document's signing"
+        )];
+        let certified = super::esign::certified_document(view).and_then(|name| {
+            let n = normalize_line(&name);
+            let by = |pick: fn(&KindWords) -> &Vec<String>| {
+                defs.iter()
+                    .filter_map(|d| {
+                        pick(&d.words)
+                            .iter()
+                            .filter(|t| contains_phrase(&n, t))
+                            .map(|t| t.len())
+                            .max()
+                            .map(|len| (d.kind, len))
+                    })
+                    .max_by_key(|x| x.1)
+                    .map(|x| x.0)
+            };
+            by(|w| &w.titles)
+                .or_else(|| by(|w| &w.filename))
+                .map(|k| (k, name))
+        });
+        let kind = match certified {
+            Some((k, name)) => {
+                reasons.push(format!("certifies «{name}»: {}", k.id()));
+                k
+            }
+            None => Kind::Other,
+        };
+        return Classification {
+            kind,
+            confidence: 0.9,
+            reasons,
+            runner_up,
+            scores: all,
+        };
+    }
     scores.sort_by(|a, b| {
         b.1.total
             .partial_cmp(&a.1.total)
@@ -280,6 +331,10 @@ pub fn classify(view: &DocView) -> Classification {
 #[derive(Default, Debug)]
 struct Structure {
     attendance_grid: Option<String>,
+    /// One row per person and slot with a signing column (e-sign-in platform export).
+    attendance_export: Option<String>,
+    /// The document is an e-signature trail of its own (its title).
+    esign_trail: Option<&'static str>,
     survey: Option<String>,
     connection_log: Option<String>,
     cv_sections: Option<String>,
@@ -360,6 +415,17 @@ impl Structure {
                 s.attendance_grid =
                     Some("half-day columns with signatures (attendance layout)".into());
             }
+        }
+        if !matches!(
+            view.format,
+            Format::Csv | Format::Xlsx | Format::Xls | Format::Ods
+        ) {
+            s.esign_trail = super::esign::standalone(view);
+        }
+        s.attendance_export = super::attendance_export::signal(view);
+        if s.attendance_export.is_some() {
+            // Its signed-at column is not a survey's timestamp.
+            s.survey = None;
         }
         const CV_SECTIONS: [&str; 14] = [
             "experience professionnelle",

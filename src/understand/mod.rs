@@ -2,7 +2,9 @@
 //! and what it says about its session. Reads only the [`Extracted`] model (never bytes, never
 //! the file system); every answer carries its reasons.
 
+pub mod attendance_export;
 pub mod dates;
+pub mod esign;
 pub mod facts;
 pub mod kind;
 pub mod normalize;
@@ -47,6 +49,23 @@ pub fn understand(path: &str, format: Format, ex: &Extracted) -> Understanding {
     let mut dates = document_dates(ex, class.kind);
     refine_dates(class.kind, &mut dates);
     let signature = signature::analyse(&view, class.kind);
+    // The signed-at times of an e-signature trail are signature dates, whatever words
+    // surround them (a signer table's "Signature" column).
+    if let Some(t) = esign::trail(&view) {
+        for f in t.signing_dates() {
+            // The same written date read the other way round without the AM/PM clock that
+            // wrapped onto the next line ("3/10/2025" / "9:03:02 AM"): the trail's reading holds.
+            dates.retain(|d| {
+                d.date == f.date || d.text.len() < 6 || !f.text.starts_with(d.text.as_str())
+            });
+            if !dates
+                .iter()
+                .any(|d| d.date == f.date && d.role == crate::document::DateRole::Signature)
+            {
+                dates.push(f);
+            }
+        }
+    }
     let mut reasons = class.reasons;
     if let Some((k, score)) = class.runner_up
         && class.kind != Kind::Other

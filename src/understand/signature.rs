@@ -2,9 +2,9 @@
 //! signature cells are expected and found.
 //!
 //! Evidence, strongest first: PDF digital signature fields (`/FT /Sig` with `/V`), e-signature
-//! service markers (DocuSign envelope ids, Yousign/Lex Persona proof pages, "Signé
-//! électroniquement par …"), and handwritten signatures as images placed in a signature zone
-//! (below or beside "Signature du stagiaire", "Pour l'organisme de formation", "Cachet et
+//! audit trails read by their structure (signers tied to signing events and timestamps, see
+//! `esign`; never a service's name in running text), and handwritten signatures as images
+//! placed in a signature zone (below or beside "Signature du stagiaire", "Pour l'organisme de formation", "Cachet et
 //! signature", or in the signature / half-day cells of a grid). A typed "Lu et approuvé" and a
 //! name is weak evidence: reported, never enough to call a document signed. Scanned pages are
 //! `unknown` until OCR reads them: never a guess presented as a finding.
@@ -97,31 +97,10 @@ const ZONE_LABELS: [&str; 48] = [
     "the trainer",
 ];
 
-static ESIGN: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    [
-        (r"(?i)docusign envelope id\s*:\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "DocuSign envelope id"),
-        (r"(?i)sign[ée]e? [ée]lectroniquement par\s+[^\n]{2,80}", "signed electronically"),
-        (r"(?i)electronically signed by\s+[^\n]{2,80}", "signed electronically"),
-        (r"(?i)\byousign\b", "Yousign"),
-        (r"(?i)dossier de preuves?", "e-signature proof file"),
-        (r"(?i)\blex persona\b", "Lex Persona"),
-        (r"(?i)certificate of completion[\s\S]{0,400}envelope id", "DocuSign certificate of completion"),
-        (r"(?i)\baudit trail\b", "e-signature audit trail"),
-        (r"(?i)certificat de signature", "signature certificate"),
-    ]
-    .into_iter()
-    .map(|(p, what)| (Regex::new(p).expect("valid regex"), what))
-    .collect()
-});
-
 static ABSENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(absente?s?|abs\.?|excus[ée]e?s?|absence justifi[ée]e|malade|retard|cong[ée])\s*$")
         .expect("valid regex")
 });
-
-/// Text that is an electronic signature in a grid cell ("Signé 09:02", "signed at 14:01").
-static CELL_ESIGN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(sign[ée]|signed|valid[ée])").expect("valid regex"));
 
 pub fn analyse(view: &DocView, kind: Kind) -> Signature {
     let mut sig = Signature::unknown();
@@ -168,23 +147,32 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
         }
     }
 
-    // 2. E-signature services' markers.
-    let mut esign = 0;
-    for p in &ex.pages {
-        for (re, what) in ESIGN.iter() {
-            if let Some(m) = re.find(&p.text) {
-                esign += 1;
-                sig.evidence.push(Evidence {
-                    method: "esign_marker".into(),
-                    detail: format!("{what}: «{}»", m.as_str().trim()),
-                    page: Some(p.number),
-                });
-                break;
-            }
-        }
+    // 2. E-signature audit trails, recognised by their structure (signer, event, timestamp),
+    // never by a service's name (`esign`).
+    let export = (kind == Kind::AttendanceSheet)
+        .then(|| super::attendance_export::read(view))
+        .flatten();
+    // An export's rows ("Jean Dupont | j.dupont@… | Signé | 12/05/2025 09:04") are cells, not
+    // a trail.
+    let trail = if export.is_some() {
+        None
+    } else {
+        super::esign::trail(view)
+    };
+    let esign = trail.as_ref().map_or(0, |t| t.signed());
+    if let Some(t) = &trail {
+        sig.evidence.push(t.evidence());
     }
 
-    // 3. Attendance grids.
+    // 3. Attendance: an e-sign-in export (one row per person and slot), else a grid.
+    if let Some(x) = export {
+        sig.expected = Some(x.expected);
+        sig.found = Some(x.found);
+        sig.evidence.push(x.evidence());
+        sig.status = x.status();
+        sig.empty_cells = x.cells;
+        return sig;
+    }
     if kind == Kind::AttendanceSheet
         && let Some(grid) = attendance(view)
     {
@@ -245,8 +233,18 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
 
     // Scanned and not read by OCR (OCR fills `text` and `spans`).
     let scanned = ex.is_scanned() && ex.pages.iter().all(|p| p.text.trim().is_empty());
-    sig.status = if applies == Applies::Never {
+    sig.status = if let Some(t) = trail.as_ref().filter(|_| applies == Applies::Never) {
+        // A trail on its own (a certificate of completion next to the signed document) is
+        // itself the proof of a signing.
+        t.status()
+    } else if applies == Applies::Never {
         SignatureStatus::NotApplicable
+    } else if let Some(t) = trail
+        .as_ref()
+        .filter(|t| t.status() != SignatureStatus::Signed)
+    {
+        // A trail that shows a signer who has not signed: not signed, whatever else is there.
+        t.status()
     } else if digital_signed > 0 || esign > 0 {
         if digital_empty > 0 {
             SignatureStatus::Partial
@@ -730,7 +728,9 @@ fn count_cell(
     slot: &str,
 ) {
     let trainer = kind == RowKind::Trainer || (kind == RowKind::Slot && col_is_trainer);
-    if mark == CellMark::Signed {
+    // A cell that says it was signed electronically ("Signé à 09:02", "Validé"), in any grid;
+    // "Non signé", "À signer", "Invalidé" never are (`attendance_export::cell_text`).
+    if mark == CellMark::Signed || super::attendance_export::is_signed_text(text) {
         g.expected += 1;
         g.found += 1;
         if trainer {
@@ -738,7 +738,9 @@ fn count_cell(
         }
         return;
     }
-    let state = if ABSENT.is_match(text) {
+    let state = if ABSENT.is_match(text)
+        || super::attendance_export::cell_text(text) == super::attendance_export::CellText::Absent
+    {
         "absent"
     } else if mark == CellMark::Uncertain {
         "uncertain"
@@ -845,8 +847,7 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
         }
         for (c, slot) in &cols {
             let text = t.rows[r].get(*c).map(|x| x.text.trim()).unwrap_or("");
-            let signed =
-                images.contains(&(r, *c)) || (!text.is_empty() && CELL_ESIGN.is_match(text));
+            let signed = images.contains(&(r, *c));
             let col_is_trainer = is_trainer_row(&normalize_line(slot));
             count_cell(
                 &mut g,
