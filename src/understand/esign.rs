@@ -145,6 +145,7 @@ impl Trail {
                         "signed-at time of {} in an e-signature trail",
                         s.who()
                     )),
+                    answer: false,
                 })
             })
             .collect()
