@@ -41,7 +41,11 @@ pub enum Severity {
 pub struct Finding {
     pub code: String,
     pub severity: Severity,
+    /// What was found, in French.
     pub message: String,
+    /// The same in English (`--lang en`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message_en: String,
     pub indicators: Vec<u32>,
     pub documents: Vec<String>,
 }

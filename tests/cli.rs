@@ -358,3 +358,60 @@ fn action_plan_lists_each_finding_with_a_suggested_action() {
     assert!(text.contains("Plan d'actions"), "{text}");
     assert!(text.contains("convention.missing"), "{text}");
 }
+
+#[test]
+fn english_report_shows_no_french_finding_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    let session = root.join("2025/2025-03 Excel - Client");
+    fs::create_dir_all(&session).unwrap();
+    fs::write(
+        session.join("programme.csv"),
+        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let report = scan(
+        &root,
+        &out,
+        &["--no-ocr", "--audit-date", "2026-11-15", "--lang", "en"],
+    );
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let rules = preuves::rules::RuleSet::for_audit_date("2026-11-15".parse().unwrap()).0;
+    let french: Vec<&String> = rules
+        .requirement
+        .iter()
+        .map(|r| &r.fr)
+        .chain(rules.check.iter().map(|c| &c.fr))
+        .chain(rules.organisation_check.iter().map(|c| &c.fr))
+        .chain(rules.funder_check.iter().map(|c| &c.fr))
+        .chain(rules.indicator.iter().map(|i| &i.fr))
+        .collect();
+    // The report has findings (in French in report.json, in English on the page).
+    let findings = report["sessions"][0]["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert!(!f["message_en"].as_str().unwrap_or("").is_empty(), "{f}");
+    }
+    // Apostrophes are escaped in HTML: compare on the words before the first one.
+    let shown: Vec<&&String> = french
+        .iter()
+        .filter(|fr| {
+            let head: String = fr
+                .split('\'')
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(40)
+                .collect();
+            head.chars().count() >= 15 && html.contains(&head)
+        })
+        .collect();
+    assert!(
+        shown.is_empty(),
+        "French text in the English report: {shown:?}"
+    );
+    let csv = fs::read_to_string(out.join("actions.csv")).unwrap();
+    assert!(csv.starts_with("\u{feff}severity;date;session;"), "{csv}");
+    assert!(csv.contains("Find or produce"), "{csv}");
+}

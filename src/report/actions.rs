@@ -78,7 +78,11 @@ fn action(f: &Finding, place: &str, date: &str, lang: Lang) -> Action {
             .collect::<Vec<_>>()
             .join(", "),
         code: f.code.clone(),
-        finding: f.message.clone(),
+        finding: if lang == Lang::En && !f.message_en.is_empty() {
+            f.message_en.clone()
+        } else {
+            f.message.clone()
+        },
         piece,
         action: suggest(&f.code, lang),
     }

@@ -553,7 +553,11 @@ fn finding_row(f: &crate::sessions::Finding, l: &Labels, o: &HtmlOptions) -> Fin
     FindingRow {
         severity: severity_label(f.severity, l).to_string(),
         class: format!("{:?}", f.severity).to_lowercase(),
-        message: f.message.clone(),
+        message: if l.lang == "en" && !f.message_en.is_empty() {
+            f.message_en.clone()
+        } else {
+            f.message.clone()
+        },
         indicators: f
             .indicators
             .iter()

@@ -27,14 +27,17 @@ pub const KNOWN: [&str; 12] = [
 /// A check's raw outcome, before the rule set gives it a severity and words.
 pub struct Raw {
     pub code: &'static str,
+    /// The specifics, in French and in English (appended to the rule set's words).
     pub detail: String,
+    pub detail_en: String,
     pub documents: Vec<String>,
 }
 
-fn raw(code: &'static str, detail: String, docs: Vec<&Document>) -> Raw {
+fn raw(code: &'static str, (detail, detail_en): (String, String), docs: Vec<&Document>) -> Raw {
     Raw {
         code,
         detail,
+        detail_en,
         documents: docs.iter().map(|d| d.path.clone()).collect(),
     }
 }
@@ -103,7 +106,7 @@ fn convention_unsigned(conv: Vec<&Document>, out: &mut Vec<Raw>) {
         )
     });
     if !signed {
-        out.push(raw("convention.unsigned", String::new(), conv));
+        out.push(raw("convention.unsigned", Default::default(), conv));
     }
 }
 
@@ -126,7 +129,10 @@ fn convention_signed_after_start(s: &Session, conv: Vec<&Document>, out: &mut Ve
         })
         .collect();
     if let Some((_, when)) = late.first() {
-        let detail = format!("(signée le {}, début le {})", fr_date(when), fr_date(start));
+        let detail = (
+            format!("(signée le {}, début le {})", fr_date(when), fr_date(start)),
+            format!("(signed on {when}, start on {start})"),
+        );
         out.push(raw(
             "convention.signed_after_start",
             detail,
@@ -153,7 +159,10 @@ fn convocation_after_start(s: &Session, conv: Vec<&Document>, out: &mut Vec<Raw>
         {
             out.push(raw(
                 "convocation.after_start",
-                format!("(datée du {}, début le {})", fr_date(&date), fr_date(start)),
+                (
+                    format!("(datée du {}, début le {})", fr_date(&date), fr_date(start)),
+                    format!("(dated {date}, start on {start})"),
+                ),
                 vec![d],
             ));
         }
@@ -171,7 +180,7 @@ fn attendance_unsigned(sheets: Vec<&Document>, out: &mut Vec<Raw>) {
         .iter()
         .all(|d| d.signature.status == SignatureStatus::Unsigned)
     {
-        out.push(raw("attendance.unsigned", String::new(), sheets));
+        out.push(raw("attendance.unsigned", Default::default(), sheets));
     }
 }
 
@@ -212,7 +221,10 @@ fn attendance_missing_signatures(sheets: Vec<&Document>, out: &mut Vec<Raw>) {
         .collect();
     out.push(raw(
         "attendance.missing_signatures",
-        format!("({n} cases vides : {})", who.join(", ")),
+        (
+            format!("({n} cases vides : {})", who.join(", ")),
+            format!("({n} empty cells: {})", who.join(", ")),
+        ),
         partial,
     ));
 }
@@ -242,11 +254,14 @@ fn attendance_outside_session(s: &Session, sheets: Vec<&Document>, out: &mut Vec
         if let Some(first) = outside.first() {
             out.push(raw(
                 "attendance.outside_session",
-                format!(
-                    "({} hors de la période du {} au {})",
-                    fr_date(first),
-                    fr_date(start),
-                    fr_date(end)
+                (
+                    format!(
+                        "({} hors de la période du {} au {})",
+                        fr_date(first),
+                        fr_date(start),
+                        fr_date(end)
+                    ),
+                    format!("({first} outside the period {start} to {end})"),
                 ),
                 vec![d],
             ));
@@ -265,7 +280,10 @@ fn certificate_before_end(s: &Session, certs: Vec<&Document>, out: &mut Vec<Raw>
         {
             out.push(raw(
                 "completion_certificate.before_end",
-                format!("(daté du {}, fin le {})", fr_date(&date), fr_date(end)),
+                (
+                    format!("(daté du {}, fin le {})", fr_date(&date), fr_date(end)),
+                    format!("(dated {date}, end on {end})"),
+                ),
                 vec![d],
             ));
         }
@@ -287,10 +305,13 @@ fn satisfaction_hot_before_last_day(s: &Session, evals: Vec<&Document>, out: &mu
         if date < *end {
             out.push(raw(
                 "satisfaction_hot.before_last_day",
-                format!(
-                    "(datée du {}, dernier jour le {})",
-                    fr_date(&date),
-                    fr_date(end)
+                (
+                    format!(
+                        "(datée du {}, dernier jour le {})",
+                        fr_date(&date),
+                        fr_date(end)
+                    ),
+                    format!("(dated {date}, last day {end})"),
                 ),
                 vec![d],
             ));
@@ -313,7 +334,10 @@ fn satisfaction_cold_before_end(s: &Session, evals: Vec<&Document>, out: &mut Ve
         if date <= *end {
             out.push(raw(
                 "satisfaction_cold.before_end",
-                format!("(datée du {}, fin le {})", fr_date(&date), fr_date(end)),
+                (
+                    format!("(datée du {}, fin le {})", fr_date(&date), fr_date(end)),
+                    format!("(dated {date}, end on {end})"),
+                ),
                 vec![d],
             ));
         }
@@ -328,7 +352,10 @@ fn satisfaction_cold_before_end(s: &Session, evals: Vec<&Document>, out: &mut Ve
 fn answer_date_unknown(d: &Document, out: &mut Vec<Raw>) {
     out.push(raw(
         "evaluation.answer_date_unknown",
-        format!("({})", d.path.rsplit('/').next().unwrap_or(&d.path)),
+        {
+            let name = format!("({})", d.path.rsplit('/').next().unwrap_or(&d.path));
+            (name.clone(), name)
+        },
         vec![d],
     ));
 }
@@ -396,7 +423,7 @@ fn trainer_cvs(s: &Session, cvs: &[&Document], max_age_months: u32, out: &mut Ve
         if matching.is_empty() {
             out.push(raw(
                 "trainer_cv.missing",
-                format!("({trainer})"),
+                (format!("({trainer})"), format!("({trainer})")),
                 Vec::new(),
             ));
             continue;
@@ -413,9 +440,14 @@ fn trainer_cvs(s: &Session, cvs: &[&Document], max_age_months: u32, out: &mut Ve
         {
             out.push(raw(
                 "trainer_cv.outdated",
-                format!(
-                    "({trainer} : CV du {}, plus de {max_age_months} mois avant la session)",
-                    fr_date(&updated)
+                (
+                    format!(
+                        "({trainer} : CV du {}, plus de {max_age_months} mois avant la session)",
+                        fr_date(&updated)
+                    ),
+                    format!(
+                        "({trainer}: CV of {updated}, more than {max_age_months} months before the session)"
+                    ),
                 ),
                 matching,
             ));

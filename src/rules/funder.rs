@@ -27,6 +27,7 @@ pub const KNOWN: [&str; 5] = [
 struct Raw {
     code: &'static str,
     detail: String,
+    detail_en: String,
     documents: Vec<String>,
 }
 
@@ -45,6 +46,7 @@ pub fn run(s: &Session, docs: &[&Document], rules: &RuleSet) -> Vec<Finding> {
                 code: c.code.clone(),
                 severity: c.severity,
                 message: format!("{} {}", c.fr, r.detail).trim().to_string(),
+                message_en: format!("{} {}", c.en, r.detail_en).trim().to_string(),
                 indicators: Vec::new(),
                 documents: r.documents,
             })
@@ -58,40 +60,40 @@ pub fn run(s: &Session, docs: &[&Document], rules: &RuleSet) -> Vec<Finding> {
 /// `signature.empty_cells` (`empty`, and `uncertain` cells to check by eye).
 fn half_day_unsigned(docs: &[&Document], out: &mut Vec<Raw>) {
     for d in docs.iter().filter(|d| d.kind == Kind::AttendanceSheet) {
-        let empty: Vec<String> = d
+        let cells: Vec<&crate::document::EmptyCell> = d
             .signature
             .empty_cells
             .iter()
             .filter(|c| c.state == "empty" || c.state == "uncertain")
-            .map(|c| {
-                if c.state == "uncertain" {
-                    format!("{} — {} (à vérifier)", c.trainee, c.slot)
-                } else {
-                    format!("{} — {}", c.trainee, c.slot)
-                }
-            })
             .collect();
-        if !empty.is_empty() {
-            let shown: Vec<&String> = empty.iter().take(8).collect();
-            out.push(Raw {
-                code: "funder.half_day_unsigned",
-                detail: format!(
-                    "{} cellule(s) : {}{}",
-                    empty.len(),
-                    shown
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ; "),
-                    if empty.len() > shown.len() {
-                        " ; …"
-                    } else {
-                        ""
-                    }
-                ),
-                documents: vec![d.path.clone()],
-            });
+        if cells.is_empty() {
+            continue;
         }
+        let list = |check: &str, sep: &str| {
+            let shown: Vec<String> = cells
+                .iter()
+                .take(8)
+                .map(|c| {
+                    if c.state == "uncertain" {
+                        format!("{} — {} ({check})", c.trainee, c.slot)
+                    } else {
+                        format!("{} — {}", c.trainee, c.slot)
+                    }
+                })
+                .collect();
+            let more = if cells.len() > shown.len() {
+                " ; …"
+            } else {
+                ""
+            };
+            format!("{}{more}", shown.join(sep))
+        };
+        out.push(Raw {
+            code: "funder.half_day_unsigned",
+            detail: format!("{} cellule(s) : {}", cells.len(), list("à vérifier", " ; ")),
+            detail_en: format!("{} cell(s): {}", cells.len(), list("to check", "; ")),
+            documents: vec![d.path.clone()],
+        });
     }
 }
 
@@ -132,6 +134,17 @@ fn hours_disagree(docs: &[&Document], out: &mut Vec<Raw>) {
                 })
                 .collect::<Vec<_>>()
                 .join(" ; "),
+            detail_en: stated
+                .iter()
+                .map(|(d, h)| {
+                    format!(
+                        "{}: {h} h (“{}”)",
+                        d.kind.label_en(),
+                        d.facts.hours_text.as_deref().unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
             documents: stated.iter().map(|(d, _)| d.path.clone()).collect(),
         });
     }
@@ -202,6 +215,11 @@ fn dates_disagree(docs: &[&Document], out: &mut Vec<Raw>) {
                 })
                 .collect::<Vec<_>>()
                 .join(" ; "),
+            detail_en: stated
+                .iter()
+                .map(|(d, (a, b))| format!("{}: {a} to {b}", d.kind.label_en()))
+                .collect::<Vec<_>>()
+                .join("; "),
             documents: stated.iter().map(|(d, _)| d.path.clone()).collect(),
         });
     }
@@ -215,7 +233,8 @@ fn dates_disagree(docs: &[&Document], out: &mut Vec<Raw>) {
 /// `signature` role.
 fn signature_on_holiday(s: &Session, docs: &[&Document], out: &mut Vec<Raw>) {
     let in_period = |day: &str| matches!((&s.start, &s.end), (Some(a), Some(b)) if a.as_str() <= day && day <= b.as_str());
-    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // (French label, English label) → documents.
+    let mut seen: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for d in docs {
         for x in d.dates.iter().filter(|x| x.role == DateRole::Signature) {
             let Ok(day) = x.date.parse::<Date>() else {
@@ -226,7 +245,18 @@ fn signature_on_holiday(s: &Session, docs: &[&Document], out: &mut Vec<Raw>) {
             }
             if let Some(why) = non_working_day(day) {
                 let e = seen
-                    .entry(format!("{} ({why})", super::french_date(&x.date)))
+                    .entry((
+                        format!("{} ({why})", super::french_date(&x.date)),
+                        format!(
+                            "{} ({})",
+                            x.date,
+                            if why == "dimanche" {
+                                "Sunday"
+                            } else {
+                                "public holiday"
+                            }
+                        ),
+                    ))
                     .or_default();
                 if !e.contains(&d.path) {
                     e.push(d.path.clone());
@@ -237,7 +267,16 @@ fn signature_on_holiday(s: &Session, docs: &[&Document], out: &mut Vec<Raw>) {
     if !seen.is_empty() {
         out.push(Raw {
             code: "funder.signature_on_holiday",
-            detail: seen.keys().cloned().collect::<Vec<_>>().join(" ; "),
+            detail: seen
+                .keys()
+                .map(|(fr, _)| fr.clone())
+                .collect::<Vec<_>>()
+                .join(" ; "),
+            detail_en: seen
+                .keys()
+                .map(|(_, en)| en.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
             documents: seen.into_values().flatten().collect(),
         });
     }
@@ -325,6 +364,14 @@ fn name_mismatch(docs: &[&Document], out: &mut Vec<Raw>) {
                 code: "funder.name_mismatch",
                 detail: format!(
                     "{} (absent des feuilles d'émargement)",
+                    missing
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                detail_en: format!(
+                    "{} (not on the attendance sheets)",
                     missing
                         .iter()
                         .map(|s| s.as_str())

@@ -482,6 +482,7 @@ mod tests {
             code: code.into(),
             severity,
             message: String::new(),
+            message_en: String::new(),
             indicators: indicators.to_vec(),
             documents: Vec::new(),
         }

@@ -536,10 +536,14 @@ fn freshness(
         .filter_map(|d| checks::update_date(d).map(|u| (u, d.path.clone())))
         .max();
     let kind = c.kinds.first().map(|k| k.label_fr()).unwrap_or("document");
-    let (message, documents) = match latest {
+    let kind_en = c.kinds.first().map(|k| k.label_en()).unwrap_or("document");
+    let (message, message_en, documents) = match latest {
         None => (
             format!(
                 "{kind} : aucune date de mise à jour trouvée ; datez chaque mise à jour (au plus {max} mois avant l'audit)."
+            ),
+            format!(
+                "{kind_en}: no update date found; date every update (at most {max} months before the audit)."
             ),
             docs.iter().map(|d| d.path.clone()).collect(),
         ),
@@ -557,6 +561,9 @@ fn freshness(
                     french_date(&day),
                     french_date(&audit_date.to_string())
                 ),
+                format!(
+                    "{kind_en}: last updated on {day}, more than {max} months before the audit on {audit_date}."
+                ),
                 vec![path],
             )
         }
@@ -565,6 +572,7 @@ fn freshness(
         code: c.stale_code(),
         severity,
         message,
+        message_en,
         indicators: c.indicators.clone(),
         documents,
     })
@@ -654,6 +662,7 @@ pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) 
                     code: format!("{}.missing", req.id),
                     severity: req.missing,
                     message: req.fr.clone(),
+                    message_en: req.en.clone(),
                     indicators: req.indicators.clone(),
                     documents: Vec::new(),
                 });
@@ -665,15 +674,18 @@ pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) 
             .collect();
         for raw in checks::run(s, &docs, &cvs, rules) {
             if let Some(c) = rules.check(raw.code) {
-                let message = if raw.detail.is_empty() {
-                    c.fr.clone()
-                } else {
-                    format!("{} {}", c.fr, raw.detail)
+                let join = |words: &str, detail: &str| {
+                    if detail.is_empty() {
+                        words.to_string()
+                    } else {
+                        format!("{words} {detail}")
+                    }
                 };
                 findings.push(Finding {
                     code: c.code.clone(),
                     severity: c.severity,
-                    message,
+                    message: join(&c.fr, &raw.detail),
+                    message_en: join(&c.en, &raw.detail_en),
                     indicators: c.indicators.clone(),
                     documents: raw.documents,
                 });
@@ -739,6 +751,7 @@ pub fn judge_organisations(
                         code: c.code.clone(),
                         severity: c.severity,
                         message: c.fr.clone(),
+                        message_en: c.en.clone(),
                         indicators: c.indicators.clone(),
                         documents: Vec::new(),
                     });
