@@ -32,6 +32,7 @@ pub mod ocr;
 pub mod panic_guard;
 pub mod process;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod sessions;
 pub mod textenc;

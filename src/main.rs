@@ -38,6 +38,21 @@ enum Command {
         /// The file to explain.
         file: PathBuf,
     },
+    /// Compare two scans of the same archive (the monthly review): sessions newly complete,
+    /// still incomplete or worse, findings added and resolved, documents added, changed or
+    /// removed, organisation documents gone stale. Writes review.json and review.html.
+    Review {
+        /// The previous report.json.
+        old: PathBuf,
+        /// The current report.json.
+        new: PathBuf,
+        /// Where to write review.json and review.html.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// Language of the review page.
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: LangArg,
+    },
     /// Print the rule set for an audit date (rnq-v9 up to 31 October 2026, rnq-2026 from
     /// 1 November 2026), or the file given with --rules.
     Rules {
@@ -62,6 +77,52 @@ enum FailOn {
 enum LangArg {
     Fr,
     En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Fr => Lang::Fr,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// Compares two reports and writes review.json and review.html into `out`.
+fn write_review(old: &Path, new: &Path, out: &Path, lang: Lang) -> Result<PathBuf, String> {
+    let (o, od) = preuves::review::load(old)?;
+    let (n, nd) = preuves::review::load(new)?;
+    let rv = preuves::review::compare(&o, old, od, &n, new, nd);
+    save_review(&rv, out, lang)
+}
+
+fn save_review(rv: &preuves::review::Review, out: &Path, lang: Lang) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let json = serde_json::to_string_pretty(rv).map_err(|e| e.to_string())?;
+    let today = preuves::rules::today();
+    let day = match lang {
+        Lang::Fr => preuves::rules::french_date(&today.to_string()),
+        Lang::En => today.to_string(),
+    };
+    let page = preuves::review::html(rv, lang, &day);
+    std::fs::write(out.join("review.json"), json)
+        .map_err(|e| format!("cannot write review.json: {e}"))?;
+    let html = out.join("review.html");
+    std::fs::write(&html, page).map_err(|e| format!("cannot write review.html: {e}"))?;
+    Ok(html)
+}
+
+fn review(old: &Path, new: &Path, out: &Path, lang: Lang) -> ExitCode {
+    match write_review(old, new, out, lang) {
+        Ok(html) => {
+            eprintln!("review written: {}", html.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("preuves: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -122,6 +183,10 @@ struct ScanArgs {
     /// Do not OCR scanned pages (they are reported as not read).
     #[arg(long)]
     no_ocr: bool,
+    /// A previous report.json of the same archive: also write review.json and review.html
+    /// (what changed since then).
+    #[arg(long)]
+    compare: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -146,6 +211,12 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan(args),
         Command::Text(args) => text(args),
         Command::Rules { rules, audit_date } => print_rules(rules, audit_date),
+        Command::Review {
+            old,
+            new,
+            out,
+            lang,
+        } => review(&old, &new, &out, lang.into()),
         Command::Explain { file } => explain(&file),
     }
 }
@@ -304,7 +375,18 @@ fn scan(args: ScanArgs) -> ExitCode {
             .clone()
             .or_else(|| preuves::report::relative_link_base(&args.out, &args.root)),
     };
-    let written = match report.write_all(&args.out, &options.rules, &html_options) {
+    // The previous report is read before this scan's report (maybe the same file) is written.
+    let previous = match &args.compare {
+        None => None,
+        Some(p) => match preuves::review::load(p) {
+            Ok(x) => Some((p.clone(), x)),
+            Err(e) => {
+                eprintln!("preuves: --compare: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut written = match report.write_all(&args.out, &options.rules, &html_options) {
         Ok(w) => w,
         Err(e) => {
             eprintln!(
@@ -314,6 +396,20 @@ fn scan(args: ScanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some((old_path, (old, old_date))) = previous {
+        let new_path = args.out.join("report.json");
+        let new_date = preuves::review::load(&new_path)
+            .map(|(_, d)| d)
+            .unwrap_or_default();
+        let rv = preuves::review::compare(&old, &old_path, old_date, &report, &new_path, new_date);
+        match save_review(&rv, &args.out, lang) {
+            Ok(html) => written.push(html),
+            Err(e) => {
+                eprintln!("preuves: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     if !args.quiet {
         let s = &report.summary;
         eprintln!(

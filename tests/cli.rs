@@ -415,3 +415,86 @@ fn english_report_shows_no_french_finding_text() {
     assert!(csv.starts_with("\u{feff}severity;date;session;"), "{csv}");
     assert!(csv.contains("Find or produce"), "{csv}");
 }
+
+#[test]
+fn monthly_review_says_what_changed_since_the_last_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    let session = root.join("2025/2025-03 Excel - Client");
+    fs::create_dir_all(&session).unwrap();
+    fs::write(
+        session.join("programme.csv"),
+        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
+    )
+    .unwrap();
+    let out = dir.path().join("reports");
+    scan(&root, &out, &["--no-ocr"]);
+    let old = dir.path().join("report-november.json");
+    fs::copy(out.join("report.json"), &old).unwrap();
+    // A month later: the programme was revised, a convocation was added.
+    fs::write(
+        session.join("programme.csv"),
+        "Programme de formation;Excel avancé\nObjectifs;Tableaux croisés\n",
+    )
+    .unwrap();
+    fs::write(
+        session.join("convocation.csv"),
+        "Convocation à la formation;Excel\nLieu;Salle 2\nHoraires;9h00 - 17h00\n",
+    )
+    .unwrap();
+    let compared = dir.path().join("reports-december");
+    scan(
+        &root,
+        &compared,
+        &["--no-ocr", "--compare", old.to_str().unwrap()],
+    );
+    let rv: Value =
+        serde_json::from_str(&fs::read_to_string(compared.join("review.json")).unwrap()).unwrap();
+    let strs = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        strs(&rv["documents_added"]),
+        vec!["2025/2025-03 Excel - Client/convocation.csv"]
+    );
+    assert_eq!(
+        strs(&rv["documents_changed"]),
+        vec!["2025/2025-03 Excel - Client/programme.csv"]
+    );
+    assert!(rv["documents_removed"].as_array().unwrap().is_empty());
+    let resolved: Vec<&str> = rv["findings_resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(resolved.contains(&"convocation.missing"), "{resolved:?}");
+    assert_eq!(rv["still_incomplete"].as_array().unwrap().len(), 1);
+    let page = fs::read_to_string(compared.join("review.html")).unwrap();
+    assert!(page.contains("Revue mensuelle"));
+    assert!(page.contains("Constats levés (1)") || page.contains("Constats levés"));
+    // The same through `preuves review OLD NEW`.
+    let again = dir.path().join("again");
+    preuves()
+        .arg("review")
+        .arg(&old)
+        .arg(compared.join("report.json"))
+        .arg("--out")
+        .arg(&again)
+        .assert()
+        .success();
+    assert!(again.join("review.json").exists());
+    // A file that is not a report is a usage error.
+    preuves()
+        .arg("review")
+        .arg(session.join("programme.csv"))
+        .arg(&old)
+        .arg("--out")
+        .arg(&again)
+        .assert()
+        .code(2);
+}
