@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Regenerates the signature-zone fixtures (failure class 2 of issue 8) with real producers.
+
+- HTML printed by headless Chromium (`chromium --headless --print-to-pdf`): labels wrapped over
+  two lines, party labels in French and English, quotes with "Bon pour accord", an inline SVG
+  signature (vector paths), table borders / underlines / checkboxes only, a header logo only.
+- python-docx: a label wrapped over two table cells, the signature image in the cell below.
+- pypdf: a Chromium PDF to which a tablet-style /Ink annotation is added in the signature zone.
+
+Run from anywhere: `python3 tests/data/signatures/make.py` (needs chromium, Pillow, python-docx,
+pypdf). The signature images are drawn here with a fixed seed, so a run gives the same pictures.
+"""
+import base64, io, math, os, random, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+def signature_png(seed, w=220, h=80, colour=(20, 30, 120)):
+    from PIL import Image, ImageDraw
+    rnd = random.Random(seed)
+    img = Image.new("RGBA", (w, h), (255, 255, 255, 0))
+    d = ImageDraw.Draw(img)
+    pts = []
+    x = 10.0
+    while x < w - 10:
+        y = h / 2 + math.sin(x / rnd.uniform(6, 12)) * rnd.uniform(10, 25)
+        pts.append((x, y))
+        x += rnd.uniform(2, 5)
+    d.line(pts, fill=colour + (255,), width=3)
+    d.line([(15, h - 15), (w - 30, h - 20)], fill=colour + (255,), width=2)
+    buf = io.BytesIO()
+    img.save(buf, "PNG", optimize=True)
+    return buf.getvalue()
+
+def logo_png():
+    from PIL import Image, ImageDraw
+    img = Image.new("RGB", (160, 60), (255, 255, 255))
+    d = ImageDraw.Draw(img)
+    d.rectangle([0, 0, 159, 59], fill=(0, 90, 160))
+    d.ellipse([10, 10, 50, 50], fill=(255, 200, 0))
+    d.text((60, 22), "FORMA+", fill=(255, 255, 255))
+    buf = io.BytesIO()
+    img.save(buf, "PNG", optimize=True)
+    return buf.getvalue()
+
+def data_uri(png):
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+STYLE = """<style>
+@page { size: A4; margin: 18mm; }
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 10.5pt; }
+h1 { font-size: 16pt; }
+table.sig { width: 100%; border-collapse: collapse; margin-top: 24pt; }
+table.sig td { width: 50%; vertical-align: top; padding: 6pt; height: 120pt; }
+table.grid { border-collapse: collapse; width: 100%; }
+table.grid td, table.grid th { border: 1px solid #000; padding: 4pt; }
+</style>"""
+
+def page(title, body, header=""):
+    return f"<!doctype html><html><head><meta charset='utf-8'>{STYLE}</head><body>{header}<h1>{title}</h1>{body}</body></html>"
+
+def chromium(html, out):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "doc.html")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(html)
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                        "--no-pdf-header-footer", f"--print-to-pdf={out}", src],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+SIG1, SIG2 = data_uri(signature_png(1)), data_uri(signature_png(2, colour=(0, 0, 0)))
+LOGO = data_uri(logo_png())
+BODY_CONV = """<p>Entre les soussignés : l'organisme de formation Forma Plus, 12 rue des Lilas, 69003 Lyon,
+et la société Dupont Industrie, est conclue la présente convention de formation professionnelle
+(articles L6353-1 et suivants du Code du travail).</p>
+<p>Article 1 – Objet : action « Gestion de projet », du 10/03/2025 au 12/03/2025, 21 heures.</p>
+<p>Article 2 – Dispositions financières : 2 100,00 € HT.</p>
+<p>Fait à Lyon, le 03/03/2025, en deux exemplaires.</p>"""
+
+def sig_img(uri, w=150):
+    return f"<img src='{uri}' style='width:{w}pt'>"
+
+def main():
+    out = lambda n: os.path.join(HERE, n)
+    # 1. A label wrapped over two lines in a narrow column; both parties signed by an image.
+    chromium(page("Convention de formation professionnelle", BODY_CONV + f"""
+<table class='sig'><tr>
+<td><div style='width:120pt'>Signature du représentant de l'organisme de formation</div>{sig_img(SIG1)}</td>
+<td><div style='width:120pt'>Pour l'entreprise bénéficiaire, cachet et signature</div>{sig_img(SIG2)}</td>
+</tr></table>"""), out("wrapped_label_two_lines_signed.pdf"))
+    # 2. Certificate of completion signed by the director under "Le/La responsable pédagogique".
+    chromium(page("Certificat de réalisation", """
+<p>Je soussignée, Claire Morel, représentante légale de l'organisme Forma Plus, atteste que
+Jean Dupont a suivi l'action « Gestion de projet » du 10/03/2025 au 12/03/2025 (21 heures).</p>
+<p>Fait à Lyon, le 12/03/2025</p>""" + f"""
+<div style='margin-left:300pt; margin-top:30pt'>La responsable pédagogique<br>{sig_img(SIG1)}<br>Claire Morel</div>"""),
+             out("certificate_la_responsable_signed.pdf"))
+    # 3. "Cachet et signature de l'organisme" with the signature image on the right of the label.
+    chromium(page("Attestation de fin de formation", """
+<p>L'organisme Forma Plus atteste que Léa Martin a suivi la formation « Excel avancé » du
+02/04/2025 au 03/04/2025, soit 14 heures.</p><p>Fait à Lyon, le 03/04/2025</p>""" + f"""
+<table style='margin-top:30pt'><tr><td style='width:180pt'>Cachet et signature de l'organisme :</td>
+<td>{sig_img(SIG2, 130)}</td></tr></table>"""), out("certificate_cachet_signature_organisme_signed.pdf"))
+    # 4. English certificate of completion: "For the training provider" / "Authorised signatory".
+    chromium(page("Certificate of completion", """
+<p>This is to certify that John Smith attended the training course "Project management" from
+10 March 2025 to 12 March 2025 (21 hours).</p><p>Issued in Lyon on 12 March 2025.</p>""" + f"""
+<table class='sig'><tr><td>For the training provider<br>Authorised signatory<br>{sig_img(SIG1)}</td>
+<td>Signature of the trainee<br>{sig_img(SIG2)}</td></tr></table>"""), out("certificate_english_provider_signed.pdf"))
+    # 5. Quotes with a client acceptance zone: signed and unsigned.
+    quote = lambda mark: page("Devis n° D-2025-014", """
+<p>Forma Plus – Devis établi le 15/02/2025 pour la société Dupont Industrie.</p>
+<table class='grid'><tr><th>Désignation</th><th>Quantité</th><th>Prix HT</th></tr>
+<tr><td>Formation « Gestion de projet » (3 jours)</td><td>1</td><td>2 100,00 €</td></tr></table>
+<p>Total HT : 2 100,00 € – TVA 20 % : 420,00 € – Total TTC : 2 520,00 €. Devis valable 30 jours.</p>""" + f"""
+<div style='margin-left:280pt; margin-top:30pt'>Bon pour accord<br>Date, signature et cachet du client :<br>{mark}</div>""")
+    chromium(quote(sig_img(SIG2)), out("quote_bon_pour_accord_signed.pdf"))
+    chromium(quote("<div style='height:90pt'></div>"), out("quote_bon_pour_accord_unsigned.pdf"))
+    # 6. A signature drawn as an inline SVG (vector paths), as e-signing web pages print it.
+    rnd = random.Random(7)
+    d = "M 10 60 " + " ".join(
+        f"C {x+3} {rnd.randint(10,70)} {x+6} {rnd.randint(10,70)} {x+9} {rnd.randint(25,55)}" for x in range(10, 200, 9))
+    d2 = "M 30 75 C 80 68 140 82 190 70"
+    svg = f"""<svg width='170pt' height='70pt' viewBox='0 0 220 90'><path d='{d}' fill='none' stroke='#1a237e' stroke-width='2'/>
+<path d='{d2}' fill='none' stroke='#1a237e' stroke-width='1.5'/></svg>"""
+    chromium(page("Attestation d'assiduité", """
+<p>Forma Plus atteste que Jean Dupont a été présent à la formation « Gestion de projet » du
+10/03/2025 au 12/03/2025, soit 21 heures sur 21 heures prévues.</p><p>Fait à Lyon, le 12/03/2025</p>""" + f"""
+<div style='margin-left:280pt; margin-top:30pt'>Pour l'organisme de formation<br>{svg}</div>"""),
+             out("vector_svg_signature_signed.pdf"))
+    # 7. Borders, underlines, a checkbox and a header logo only: nothing signs.
+    chromium(page("Convention de formation professionnelle", BODY_CONV + """
+<table class='grid' style='margin-top:24pt'><tr><td style='height:110pt; width:50%; vertical-align:top'>
+Pour l'organisme de formation<br><br>Nom : ______________________<br><br>
+<span style='display:inline-block;width:9pt;height:9pt;border:1px solid #000'></span> Lu et approuvé<br><br>
+<div style='border-bottom:1px solid #000; width:150pt; height:40pt'></div></td>
+<td style='vertical-align:top'>Pour le client<br><br>Nom : ______________________<br><br>
+<div style='border-bottom:1px solid #000; width:150pt; height:40pt'></div></td></tr></table>""",
+             header=f"<img src='{LOGO}' style='width:120pt'>"),
+             out("borders_underlines_logo_unsigned.pdf"))
+    # 8. An /Ink annotation (tablet signing) added to an unsigned certificate in its zone.
+    tmp_pdf = out("ink_base.tmp.pdf")
+    chromium(page("Certificat de réalisation", """
+<p>Je soussigné, Paul Girard, directeur de Forma Plus, atteste que Léa Martin a suivi
+l'action « Excel avancé » du 02/04/2025 au 03/04/2025 (14 heures).</p><p>Fait à Lyon, le 03/04/2025</p>
+<div style='margin-left:280pt; margin-top:30pt'>Le directeur<div style='height:90pt'></div>Paul Girard</div>"""), tmp_pdf)
+    add_ink(tmp_pdf, out("ink_annotation_signed.pdf"))
+    os.remove(tmp_pdf)
+    # 9. A label wrapped over two table cells (python-docx), signed below; the client too.
+    wrapped_cells_docx(out("wrapped_label_two_cells_signed.docx"))
+
+def find_label_box(pdf_path, needle):
+    """The baseline of a text line containing `needle` (pypdf's visitor), in page space."""
+    from pypdf import PdfReader
+    found = []
+    def visit(text, cm, tm, fd, size):
+        if needle in text:
+            found.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+    PdfReader(pdf_path).pages[0].extract_text(visitor_text=visit)
+    return found[0]
+
+def add_ink(src, dst):
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject,
+                               NumberObject, StreamObject, TextStringObject)
+    x0, y0 = find_label_box(src, "Le directeur")
+    rnd = random.Random(3)
+    strokes = []
+    for s in range(2):
+        pts = []
+        for i in range(30):
+            pts += [x0 + 5 + i * 5, y0 - 45 + s * 8 + 14 * math.sin(i / 2.2 + s) + rnd.uniform(-2, 2)]
+        strokes.append(pts)
+    xs = [v for st in strokes for v in st[0::2]]
+    ys = [v for st in strokes for v in st[1::2]]
+    rect = [min(xs) - 2, min(ys) - 2, max(xs) + 2, max(ys) + 2]
+    ops = ["0 0 0.6 RG 1.5 w"]
+    for st in strokes:
+        ops.append(f"{st[0]-rect[0]:.2f} {st[1]-rect[1]:.2f} m")
+        for i in range(2, len(st), 2):
+            ops.append(f"{st[i]-rect[0]:.2f} {st[i+1]-rect[1]:.2f} l")
+        ops.append("S")
+    ap = StreamObject()
+    ap.set_data("\n".join(ops).encode())
+    ap.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+               NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0),
+                                                 FloatObject(rect[2] - rect[0]), FloatObject(rect[3] - rect[1])])})
+    w = PdfWriter(clone_from=PdfReader(src))
+    ap_ref = w._add_object(ap)
+    annot = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Ink"),
+        NameObject("/Rect"): ArrayObject([FloatObject(v) for v in rect]),
+        NameObject("/InkList"): ArrayObject([ArrayObject([FloatObject(v) for v in st]) for st in strokes]),
+        NameObject("/C"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(0.6)]),
+        NameObject("/F"): NumberObject(4), NameObject("/T"): TextStringObject("Paul Girard"),
+        NameObject("/AP"): DictionaryObject({NameObject("/N"): ap_ref}),
+    })
+    w.add_annotation(0, annot)
+    with open(dst, "wb") as f:
+        w.write(f)
+
+def wrapped_cells_docx(dst):
+    import docx
+    from docx.shared import Pt
+    d = docx.Document()
+    d.add_heading("Convention de formation professionnelle", 1)
+    for p in BODY_CONV.replace("<p>", "").split("</p>"):
+        if p.strip():
+            d.add_paragraph(" ".join(p.split()))
+    t = d.add_table(rows=3, cols=2)
+    t.style = "Table Grid"
+    t.cell(0, 0).text = "Pour l'organisme de"
+    t.cell(1, 0).text = "formation"
+    t.cell(0, 1).text = "Pour l'entreprise"
+    t.cell(1, 1).text = "(cachet et signature)"
+    for col, seed in ((0, 1), (1, 2)):
+        run = t.cell(2, col).paragraphs[0].add_run()
+        run.add_picture(io.BytesIO(signature_png(seed)), width=Pt(120))
+    d.core_properties.created = __import__("datetime").datetime(2025, 3, 3)
+    d.save(dst)
+
+if __name__ == "__main__":
+    main()
