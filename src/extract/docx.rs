@@ -22,6 +22,10 @@ use std::collections::HashMap;
 
 pub struct DocxExtractor;
 
+/// Segments a freeform shape needs to be reported as a drawing (a box, an arrow or a callout
+/// has a handful).
+const FREEFORM_MIN_SEGMENTS: u32 = 8;
+
 impl Extractor for DocxExtractor {
     fn name(&self) -> &'static str {
         "docx-xml"
@@ -291,6 +295,9 @@ struct Walker<'r> {
     sdts: Vec<SdtFrame>,
     out_fields: Vec<FormField>,
     unresolved: usize,
+    /// Segments of the DrawingML freeform (`a:custGeom`) being read: a shape drawn by hand
+    /// (a signature drawn with Word's draw tools) is reported as an image placement.
+    freeform: Option<u32>,
 }
 
 fn parse_part(
@@ -313,6 +320,7 @@ fn parse_part(
         sdts: Vec::new(),
         out_fields: Vec::new(),
         unresolved: 0,
+        freeform: None,
     };
     let mut ev = Events::new(xml, part);
     while let Some(e) = ev.next(input)? {
@@ -484,6 +492,17 @@ impl Walker<'_> {
                 }
                 _ => {}
             }
+        } else if prefix == ns.a && local == "custGeom" {
+            self.freeform = Some(0);
+        } else if prefix == ns.a && matches!(local, "lnTo" | "cubicBezTo" | "quadBezTo" | "arcTo") {
+            if let Some(n) = self.freeform.as_mut() {
+                *n += 1;
+            }
+        } else if local == "contentPart" && (prefix == ns.w || prefix == ns.w14) {
+            // Ink (pen or touch drawing, `w:contentPart` → an InkML part): a handwritten mark.
+            if let Some(id) = attr_ns(e, &ns.r, "id") {
+                self.image(&id);
+            }
         } else if prefix == ns.a && local == "blip" {
             match attr_ns(e, &ns.r, "embed").or_else(|| attr_ns(e, &ns.r, "link")) {
                 Some(id) => self.image(&id),
@@ -512,6 +531,12 @@ impl Walker<'_> {
 
     fn end(&mut self, prefix: &str, local: &str) {
         let Some(ns) = &self.ns else { return };
+        if prefix == ns.a && local == "custGeom" {
+            if let Some(n) = self.freeform.take().filter(|n| *n >= FREEFORM_MIN_SEGMENTS) {
+                self.flow.image(format!("freeform drawing, {n} segments"));
+            }
+            return;
+        }
         if prefix == ns.w {
             match local {
                 "p" => self.flow.end_paragraph(),

@@ -135,8 +135,9 @@ pub fn vocabulary_version() -> u32 {
         .unwrap_or(0)
 }
 
-/// Inclusive and alternative forms folded: "le/la", "le ou la", "(e)", "·trice".
-static INCLUSIVE: LazyLock<[(Regex, &'static str); 3]> = LazyLock::new(|| {
+/// Inclusive and alternative forms folded: "le/la", "le ou la", "(e)", "(s)", "·trice", "le
+/// formateur / la formatrice".
+static INCLUSIVE: LazyLock<[(Regex, &'static str); 4]> = LazyLock::new(|| {
     [
         (
             Regex::new(r"\b(le|la|les)\s*(?:/|·|\bou\b|\()\s*(?:le|la|les)\)?(\s|$)")
@@ -144,7 +145,11 @@ static INCLUSIVE: LazyLock<[(Regex, &'static str); 3]> = LazyLock::new(|| {
             "$1$2",
         ),
         (
-            Regex::new(r"\((?:e|ne|le|se|trice|es)\)").expect("valid regex"),
+            Regex::new(r"\((?:e|ne|le|se|trice|es|s)\)").expect("valid regex"),
+            "",
+        ),
+        (
+            Regex::new(r"\s*/\s*(?:le|la|l')\s*[a-z-]+").expect("valid regex"),
             "",
         ),
         (
@@ -288,7 +293,15 @@ fn describe(img: &ImageRef) -> (String, &'static str) {
         Some(Anchor::Page { rect }) => format!(" ({:.0}×{:.0} pt)", rect.width, rect.height),
         _ => String::new(),
     };
+    let word_ink = img.name.contains("/ink/") && img.name.ends_with(".xml");
     match img.encoding.as_deref() {
+        _ if img.name.starts_with("freeform drawing") => {
+            (img.name.clone(), "drawing_in_signature_zone")
+        }
+        _ if word_ink => (
+            format!("ink drawing {}", img.name),
+            "ink_annotation_in_signature_zone",
+        ),
         Some("vector") => (format!("{}{size}", img.name), "drawing_in_signature_zone"),
         Some("ink_annotation") => (
             format!("{}{size}", img.name),
@@ -404,27 +417,36 @@ fn pdf_zones(page: &Page, is_mark: &dyn Fn(&ImageRef, &Page) -> bool, z: &mut Zo
             right: r,
         });
     }
-    // Continuation lines that are not labels ("formation" under "Pour l'organisme de"): part
-    // of the label's text.
+    let signatory: Vec<bool> = blocks.iter().map(|b| b.label.text == "signataire").collect();
+    // The label's text: its first line and the lines that continue it directly below (a
+    // wrapped label: "Signature du représentant de" / "l'organisme de" / "formation").
     for b in blocks.iter_mut() {
-        let Some(&last) = b.lines.last() else { continue };
-        let ls = &spans[last];
-        if let Some(next) = spans.iter().find(|s| {
-            let gap = ls.y - s.y;
-            gap > 0.0
-                && gap < ls.font_size * 1.6
-                && s.x < b.right
-                && span_right(s) > b.left
-                && s.text.split_whitespace().count() <= 3
-                && zone_label(&normalize_line(&s.text)).is_none()
-                && !super::facts::looks_like_name(s.text.trim())
-        }) && b.label.text.split_whitespace().count() <= 4
-            && b.lines.len() == 1
-        {
-            b.label.text = format!("{} {}", b.label.text, normalize_line(&next.text))
-                .trim_end_matches([':', ' '])
-                .to_string();
+        let Some(&first) = b.lines.first() else { continue };
+        let mut cur = &spans[first];
+        let mut text = normalize_line(&cur.text);
+        for _ in 0..3 {
+            let Some((k, next)) = spans.iter().enumerate().find(|(_, s)| {
+                let gap = cur.y - s.y;
+                gap > 0.0 && gap < cur.font_size * 1.6 && s.x < span_right(cur) && span_right(s) > cur.x
+            }) else {
+                break;
+            };
+            let n = normalize_line(&next.text);
+            let joins = if b.lines.contains(&k) {
+                true
+            } else {
+                n.split_whitespace().count() <= 3
+                    && zone_label(&n).is_none()
+                    && !super::facts::looks_like_name(next.text.trim())
+                    && !n.chars().any(|c| c.is_ascii_digit())
+            };
+            if !joins || text.ends_with(':') {
+                break;
+            }
+            text = format!("{text} {n}");
+            cur = next;
         }
+        b.label.text = text.trim_end_matches([':', ' ']).to_string();
     }
     // Regions.
     let regions: Vec<Rect> = (0..blocks.len())
@@ -432,8 +454,8 @@ fn pdf_zones(page: &Page, is_mark: &dyn Fn(&ImageRef, &Page) -> bool, z: &mut Zo
             let b = &blocks[k];
             let mut left = b.left - 60.0;
             // A bare title takes the marks under it only (a letterhead logo may stand on the
-            // right of a "Directeur" line).
-            let mut right = if b.label.class == LabelClass::Weak {
+            // right of a "Directeur" line); a name and title line is signed beside it too.
+            let mut right = if b.label.class == LabelClass::Weak && !signatory[k] {
                 b.right + 40.0
             } else {
                 b.right + 250.0
@@ -453,11 +475,13 @@ fn pdf_zones(page: &Page, is_mark: &dyn Fn(&ImageRef, &Page) -> bool, z: &mut Zo
                     left = left.max(o.right + 2.0);
                 }
             }
+            // A signatory's name line ("Isabelle Moreau, gérante") is signed above or below.
+            let above = if signatory[k] { 90.0 } else { 20.0 };
             Rect {
                 x: left,
                 y: bottom,
                 width: right - left,
-                height: b.top + 20.0 - bottom,
+                height: b.top + above - bottom,
             }
         })
         .collect();
@@ -542,6 +566,7 @@ struct CellZone {
     end_row: usize,
     right_end: usize,
     marks: Vec<String>,
+    methods: Vec<&'static str>,
 }
 
 fn table_zones(t: &Table) -> Vec<CellZone> {
@@ -570,6 +595,7 @@ fn table_zones(t: &Table) -> Vec<CellZone> {
                 end_row: t.rows.len().saturating_sub(1),
                 right_end: c,
                 marks: Vec::new(),
+                methods: Vec::new(),
             });
         }
     }
@@ -656,7 +682,10 @@ fn flow_zones(page: &Page, z: &mut Zones) {
                     })
                     .map(|(k, _)| k);
                 match k {
-                    Some(k) => zs[k].marks.push(what),
+                    Some(k) => {
+                        zs[k].marks.push(what);
+                        zs[k].methods.push(method);
+                    }
                     None => z.ignored.push((
                         format!("{what} in a table cell outside any signature zone"),
                         None,
@@ -709,7 +738,7 @@ fn flow_zones(page: &Page, z: &mut Zones) {
                 } else {
                     String::new()
                 },
-                methods: vec!["image_in_signature_zone"; cz.marks.len()],
+                methods: cz.methods,
                 marks: cz.marks,
             };
             if zone.marks.is_empty() {
@@ -815,6 +844,8 @@ mod tests {
             "L'employeur",
             "Signature du (de la) stagiaire",
             "Le·la formateur·trice",
+            "Le formateur / la formatrice Sophie Garnier",
+            "Le(s) stagiaire(s)",
         ] {
             assert_eq!(class(s), Some(Party), "{s}");
         }

@@ -7,8 +7,11 @@
 - python-docx: a label wrapped over two table cells, the signature image in the cell below.
 - pypdf: a Chromium PDF to which a tablet-style /Ink annotation is added in the signature zone.
 
-Run from anywhere: `python3 tests/data/signatures/make.py` (needs chromium, Pillow, python-docx,
-pypdf). The signature images are drawn here with a fixed seed, so a run gives the same pictures.
+- LibreOffice: a freeform line drawn in Writer under "Signature du stagiaire", saved as DOCX
+  (DrawingML freeform) and printed as PDF (vector paths).
+
+Run from anywhere: `python3 tests/data/signatures/make.py` (needs chromium, soffice, Pillow,
+python-docx, pypdf); `--libreoffice` makes only the LibreOffice files. The signature images are drawn here with a fixed seed, so a run gives the same pictures.
 """
 import base64, io, math, os, random, subprocess, sys, tempfile
 
@@ -218,5 +221,45 @@ def wrapped_cells_docx(dst):
     d.core_properties.created = __import__("datetime").datetime(2025, 3, 3)
     d.save(dst)
 
-if __name__ == "__main__":
+if __name__ == "__main__" and "--libreoffice" not in sys.argv:
     main()
+    libreoffice_drawing(HERE)
+
+
+def libreoffice_drawing(dst_dir):
+    """A freeform line drawn in LibreOffice Writer (draw:path) under the trainee's label, saved
+    by LibreOffice as DOCX (DrawingML freeform) and printed as PDF (vector paths)."""
+    rnd = random.Random(11)
+    d = "M 0 1000 " + " ".join(
+        f"C {x+100} {rnd.randint(0,2000)} {x+200} {rnd.randint(0,2000)} {x+300} {rnd.randint(500,1500)}"
+        for x in range(0, 4500, 300))
+    fodt = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:automatic-styles><style:style style:name="gr1" style:family="graphic">
+<style:graphic-properties draw:fill="none" svg:stroke-color="#1a237e" svg:stroke-width="0.05cm"/></style:style></office:automatic-styles>
+<office:body><office:text>
+<text:h text:outline-level="1">Attestation d'assiduité</text:h>
+<text:p>Forma Plus atteste que Jean Dupont a été présent à la formation « Gestion de projet » du 10/03/2025 au 12/03/2025, soit 21 heures sur 21 heures prévues.</text:p>
+<text:p>Fait à Lyon, le 12/03/2025</text:p>
+<text:p>Signature du stagiaire</text:p>
+<text:p><draw:path draw:style-name="gr1" text:anchor-type="as-char" svg:width="5cm" svg:height="2cm" svg:viewBox="0 0 5000 2000" svg:d="{d}"/></text:p>
+<text:p>Jean Dupont</text:p>
+</office:text></office:body></office:document>"""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "libreoffice_freeform_signed.fodt")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(fodt)
+        for fmt in ("pdf", "docx"):
+            subprocess.run(["soffice", "--headless", "--convert-to", fmt, "--outdir", dst_dir, src],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=dict(os.environ, HOME=tmp))
+
+
+if __name__ == "__main__" and "--libreoffice" in sys.argv:
+    libreoffice_drawing(HERE)
