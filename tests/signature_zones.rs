@@ -134,3 +134,27 @@ fn zones_borders_underlines_checkbox_and_header_logo_are_not_signatures() {
     let (s, ev) = status("borders_underlines_logo_unsigned.pdf");
     assert_eq!(s, SignatureStatus::Unsigned, "{ev:#?}");
 }
+
+#[test]
+fn zones_libreoffice_freeform_drawing_signs_pdf_and_docx() {
+    let ex = extract("libreoffice_freeform_signed.pdf");
+    assert!(
+        ex.pages[0]
+            .images
+            .iter()
+            .any(|i| i.encoding.as_deref() == Some("vector")),
+        "{:?}",
+        ex.pages[0].images
+    );
+    for name in [
+        "libreoffice_freeform_signed.pdf",
+        "libreoffice_freeform_signed.docx",
+    ] {
+        let (s, ev) = status(name);
+        assert_eq!(s, SignatureStatus::Signed, "{name}: {ev:#?}");
+        assert!(
+            ev.iter().any(|e| e.starts_with("drawing_in_signature_zone")),
+            "{name}: {ev:#?}"
+        );
+    }
+}
