@@ -78,8 +78,17 @@ fn zones_cachet_et_signature_de_l_organisme_signed() {
 
 #[test]
 fn zones_english_training_provider_and_trainee_signed() {
-    let (s, ev) = status("certificate_english_provider_signed.pdf");
-    assert_eq!(s, SignatureStatus::Signed, "{ev:#?}");
+    for name in [
+        "certificate_english_provider_signed.pdf",
+        "certificate_english_authorised_signatory_signed.pdf",
+    ] {
+        let (s, ev) = status(name);
+        assert_eq!(s, SignatureStatus::Signed, "{name}: {ev:#?}");
+        assert!(
+            ev.iter().any(|e| e.contains("2 of 2 signature zones signed")),
+            "{name}: {ev:#?}"
+        );
+    }
 }
 
 #[test]

@@ -366,6 +366,18 @@ struct Block {
     right: f32,
 }
 
+/// How far a mark's centre is from a block, for choosing between zones whose regions both
+/// hold it: below or beside the label is near; above it (a signatory's name line signed above)
+/// comes after any label the mark is under.
+fn distance(b: &Block, cx: f32, cy: f32) -> f32 {
+    let vertical = if cy > b.top {
+        cy - b.top + 300.0
+    } else {
+        (b.bottom - cy).max(0.0)
+    };
+    vertical + (b.left - cx).max(0.0) * 0.5
+}
+
 fn span_right(s: &TextSpan) -> f32 {
     s.x + s
         .width
@@ -502,11 +514,7 @@ fn pdf_zones(page: &Page, is_mark: &dyn Fn(&ImageRef, &Page) -> bool, z: &mut Zo
         let inside = |r: &Rect| cx >= r.x && cx <= r.right() && cy >= r.y && cy <= r.top();
         let best = (0..blocks.len())
             .filter(|&k| inside(&regions[k]))
-            .min_by(|&a, &b| {
-                let da = (blocks[a].bottom - cy).max(0.0) + (blocks[a].left - cx).max(0.0);
-                let db = (blocks[b].bottom - cy).max(0.0) + (blocks[b].left - cx).max(0.0);
-                da.total_cmp(&db)
-            });
+            .min_by(|&a, &b| distance(&blocks[a], cx, cy).total_cmp(&distance(&blocks[b], cx, cy)));
         let (what, method) = describe(img);
         match best {
             Some(k) => {
@@ -582,8 +590,9 @@ fn table_zones(t: &Table) -> Vec<CellZone> {
                 .find(|z| z.col == c && z.label_row + 1 == r)
             {
                 z.label_row = r;
-                if label.class == LabelClass::Party && z.label.class != LabelClass::Party {
-                    z.label = label;
+                z.label.text = format!("{} {}", z.label.text, label.text);
+                if label.class == LabelClass::Party {
+                    z.label.class = LabelClass::Party;
                 }
                 continue;
             }

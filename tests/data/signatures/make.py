@@ -90,32 +90,41 @@ def main():
 <td><div style='width:120pt'>Signature du représentant de l'organisme de formation</div>{sig_img(SIG1)}</td>
 <td><div style='width:120pt'>Pour l'entreprise bénéficiaire, cachet et signature</div>{sig_img(SIG2)}</td>
 </tr></table>"""), out("wrapped_label_two_lines_signed.pdf"))
-    # 2. Certificate of completion signed by the director under "Le/La responsable pédagogique".
+    # 2. Certificate of completion signed by the director under "Le/La responsable pédagogique"
+    #    (a template's inclusive label).
     chromium(page("Certificat de réalisation", """
 <p>Je soussignée, Claire Morel, représentante légale de l'organisme Forma Plus, atteste que
 Jean Dupont a suivi l'action « Gestion de projet » du 10/03/2025 au 12/03/2025 (21 heures).</p>
 <p>Fait à Lyon, le 12/03/2025</p>""" + f"""
-<div style='margin-left:300pt; margin-top:30pt'>La responsable pédagogique<br>{sig_img(SIG1)}<br>Claire Morel</div>"""),
+<div style='margin-left:300pt; margin-top:30pt'>Le/La responsable pédagogique<br>{sig_img(SIG1)}<br>Claire Morel</div>"""),
              out("certificate_la_responsable_signed.pdf"))
-    # 3. "Cachet et signature de l'organisme" with the signature image on the right of the label.
+    # 3. "Cachet et signature de l'organisme" wrapped over two lines, the scanned signature
+    #    pasted over the end of the label (it starts left of the label and overlaps its text).
     chromium(page("Attestation de fin de formation", """
 <p>L'organisme Forma Plus atteste que Léa Martin a suivi la formation « Excel avancé » du
 02/04/2025 au 03/04/2025, soit 14 heures.</p><p>Fait à Lyon, le 03/04/2025</p>""" + f"""
-<table style='margin-top:30pt'><tr><td style='width:180pt'>Cachet et signature de l'organisme :</td>
-<td>{sig_img(SIG2, 130)}</td></tr></table>"""), out("certificate_cachet_signature_organisme_signed.pdf"))
-    # 4. English certificate of completion: "For the training provider" / "Authorised signatory".
+<div style='margin-left:320pt; margin-top:30pt; width:110pt'>Cachet et signature de l'organisme :</div>
+<div style='margin-left:290pt; margin-top:-14pt'>{sig_img(SIG2, 170)}</div>"""),
+             out("certificate_cachet_signature_organisme_signed.pdf"))
+    # 4. English certificates of completion: "Authorised signatory" / "Trainee"; "For and on
+    #    behalf of the training provider" / "The participant".
     chromium(page("Certificate of completion", """
 <p>This is to certify that John Smith attended the training course "Project management" from
 10 March 2025 to 12 March 2025 (21 hours).</p><p>Issued in Lyon on 12 March 2025.</p>""" + f"""
-<table class='sig'><tr><td>For the training provider<br>Authorised signatory<br>{sig_img(SIG1)}</td>
-<td>Signature of the trainee<br>{sig_img(SIG2)}</td></tr></table>"""), out("certificate_english_provider_signed.pdf"))
+<table class='sig'><tr><td>Authorised signatory<br>{sig_img(SIG1)}<br>Claire Morel, Director</td>
+<td>Trainee<br>{sig_img(SIG2)}<br>John Smith</td></tr></table>"""), out("certificate_english_authorised_signatory_signed.pdf"))
+    chromium(page("Certificate of completion", """
+<p>This is to certify that John Smith attended the training course "Project management" from
+10 March 2025 to 12 March 2025 (21 hours).</p><p>Issued in Lyon on 12 March 2025.</p>""" + f"""
+<table class='sig'><tr><td>For and on behalf of the training provider<br>{sig_img(SIG1)}</td>
+<td>The participant<br>{sig_img(SIG2)}</td></tr></table>"""), out("certificate_english_provider_signed.pdf"))
     # 5. Quotes with a client acceptance zone: signed and unsigned.
     quote = lambda mark: page("Devis n° D-2025-014", """
 <p>Forma Plus – Devis établi le 15/02/2025 pour la société Dupont Industrie.</p>
 <table class='grid'><tr><th>Désignation</th><th>Quantité</th><th>Prix HT</th></tr>
 <tr><td>Formation « Gestion de projet » (3 jours)</td><td>1</td><td>2 100,00 €</td></tr></table>
 <p>Total HT : 2 100,00 € – TVA 20 % : 420,00 € – Total TTC : 2 520,00 €. Devis valable 30 jours.</p>""" + f"""
-<div style='margin-left:280pt; margin-top:30pt'>Bon pour accord<br>Date, signature et cachet du client :<br>{mark}</div>""")
+<div style='margin-left:250pt; margin-top:30pt'>Date :<br>Signature du client précédée de la mention « Bon pour accord » :<br>{mark}</div>""")
     chromium(quote(sig_img(SIG2)), out("quote_bon_pour_accord_signed.pdf"))
     chromium(quote("<div style='height:90pt'></div>"), out("quote_bon_pour_accord_unsigned.pdf"))
     # 6. A signature drawn as an inline SVG (vector paths), as e-signing web pages print it.
@@ -211,8 +220,8 @@ def wrapped_cells_docx(dst):
             d.add_paragraph(" ".join(p.split()))
     t = d.add_table(rows=3, cols=2)
     t.style = "Table Grid"
-    t.cell(0, 0).text = "Pour l'organisme de"
-    t.cell(1, 0).text = "formation"
+    t.cell(0, 0).text = "Signature du représentant de"
+    t.cell(1, 0).text = "l'organisme de formation"
     t.cell(0, 1).text = "Pour l'entreprise"
     t.cell(1, 1).text = "(cachet et signature)"
     for col, seed in ((0, 1), (1, 2)):
@@ -221,9 +230,6 @@ def wrapped_cells_docx(dst):
     d.core_properties.created = __import__("datetime").datetime(2025, 3, 3)
     d.save(dst)
 
-if __name__ == "__main__" and "--libreoffice" not in sys.argv:
-    main()
-    libreoffice_drawing(HERE)
 
 
 def libreoffice_drawing(dst_dir):
@@ -261,5 +267,7 @@ def libreoffice_drawing(dst_dir):
                            env=dict(os.environ, HOME=tmp))
 
 
-if __name__ == "__main__" and "--libreoffice" in sys.argv:
+if __name__ == "__main__":
+    if "--libreoffice" not in sys.argv:
+        main()
     libreoffice_drawing(HERE)
