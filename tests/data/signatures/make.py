@@ -104,7 +104,7 @@ Jean Dupont a suivi l'action « Gestion de projet » du 10/03/2025 au 12/03/2025
 <p>L'organisme Forma Plus atteste que Léa Martin a suivi la formation « Excel avancé » du
 02/04/2025 au 03/04/2025, soit 14 heures.</p><p>Fait à Lyon, le 03/04/2025</p>""" + f"""
 <div style='margin-left:320pt; margin-top:30pt; width:110pt'>Cachet et signature de l'organisme :</div>
-<div style='margin-left:290pt; margin-top:-14pt'>{sig_img(SIG2, 170)}</div>"""),
+<div style='margin-left:290pt; margin-top:-30pt'>{sig_img(SIG2, 170)}</div>"""),
              out("certificate_cachet_signature_organisme_signed.pdf"))
     # 4. English certificates of completion: "Authorised signatory" / "Trainee"; "For and on
     #    behalf of the training provider" / "The participant".
@@ -124,7 +124,7 @@ Jean Dupont a suivi l'action « Gestion de projet » du 10/03/2025 au 12/03/2025
 <table class='grid'><tr><th>Désignation</th><th>Quantité</th><th>Prix HT</th></tr>
 <tr><td>Formation « Gestion de projet » (3 jours)</td><td>1</td><td>2 100,00 €</td></tr></table>
 <p>Total HT : 2 100,00 € – TVA 20 % : 420,00 € – Total TTC : 2 520,00 €. Devis valable 30 jours.</p>""" + f"""
-<div style='margin-left:250pt; margin-top:30pt'>Date :<br>Signature du client précédée de la mention « Bon pour accord » :<br>{mark}</div>""")
+<div style='margin-left:120pt; margin-top:30pt'>Date :<br>Signature du client précédée de la mention « Bon pour accord »<br>{mark}</div>""")
     chromium(quote(sig_img(SIG2)), out("quote_bon_pour_accord_signed.pdf"))
     chromium(quote("<div style='height:90pt'></div>"), out("quote_bon_pour_accord_unsigned.pdf"))
     # 6. A signature drawn as an inline SVG (vector paths), as e-signing web pages print it.
