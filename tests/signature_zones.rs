@@ -167,3 +167,14 @@ fn zones_libreoffice_freeform_drawing_signs_pdf_and_docx() {
         );
     }
 }
+
+#[test]
+fn zones_svg_vector_signatures_count_in_attendance_grid_cells() {
+    let ex = extract("attendance_svg_cells_one_empty.pdf");
+    let u = understand("attendance_svg_cells_one_empty.pdf", Format::Pdf, &ex);
+    assert_eq!(u.signature.expected, Some(6), "{:?}", u.signature);
+    assert_eq!(u.signature.found, Some(5), "{:?}", u.signature);
+    assert_eq!(u.signature.status, SignatureStatus::Partial);
+    assert_eq!(u.signature.empty_cells.len(), 1);
+    assert_eq!(u.signature.empty_cells[0].trainee, "Paul Girard");
+}

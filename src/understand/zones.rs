@@ -884,3 +884,146 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+    use crate::model::Cell;
+
+    fn span(x: f32, y: f32, text: &str) -> TextSpan {
+        TextSpan {
+            x,
+            y,
+            width: text.chars().count() as f32 * 5.0,
+            font_size: 10.0,
+            text: text.into(),
+        }
+    }
+
+    fn mark(name: &str, encoding: &str, x: f32, y: f32, w: f32, h: f32) -> ImageRef {
+        ImageRef {
+            name: name.into(),
+            encoding: Some(encoding.into()),
+            width_px: None,
+            height_px: None,
+            anchor: Some(Anchor::Page {
+                rect: Rect {
+                    x,
+                    y,
+                    width: w,
+                    height: h,
+                },
+            }),
+        }
+    }
+
+    fn pdf(spans: Vec<TextSpan>, images: Vec<ImageRef>) -> Zones {
+        let page = Page {
+            number: 1,
+            spans,
+            images,
+            size: Some((595.0, 842.0)),
+            ..Page::default()
+        };
+        zones(&[page], true, &|_, _| true, &|_| false)
+    }
+
+    #[test]
+    fn zones_wrapped_label_lines_are_one_zone_signed_by_a_mark_under_them() {
+        // "Signature du représentant de" / "l'organisme de formation" (the second line alone
+        // reads as a party label), a client column beside it, a signature under each.
+        let z = pdf(
+            vec![
+                span(60.0, 300.0, "Signature du représentant de"),
+                span(60.0, 288.0, "l'organisme de formation"),
+                span(320.0, 300.0, "Pour le client"),
+            ],
+            vec![
+                mark("Im1", "png", 60.0, 220.0, 150.0, 50.0),
+                mark("vector drawing, 1 paths, 30 segments", "vector", 330.0, 230.0, 120.0, 40.0),
+            ],
+        );
+        assert!(z.empty.is_empty(), "{:?}", z.empty);
+        assert_eq!(z.signed.len(), 2, "{:?}", z.signed);
+        assert_eq!(
+            z.signed[0].label,
+            "signature du representant de l'organisme de formation"
+        );
+        assert_eq!(z.signed[1].methods, vec!["drawing_in_signature_zone"]);
+    }
+
+    #[test]
+    fn zones_mark_beside_the_other_party_does_not_sign_this_one() {
+        let z = pdf(
+            vec![
+                span(60.0, 300.0, "Pour l'organisme de formation"),
+                span(320.0, 300.0, "Pour le client"),
+            ],
+            vec![mark("Im1", "png", 330.0, 220.0, 150.0, 50.0)],
+        );
+        assert_eq!(z.signed.len(), 1);
+        assert_eq!(z.signed[0].label, "pour le client");
+        assert_eq!(z.empty.len(), 1);
+        assert!(
+            z.empty[0].looked.contains("no image, drawing or ink"),
+            "{}",
+            z.empty[0].looked
+        );
+    }
+
+    #[test]
+    fn zones_letterhead_logo_above_the_labels_signs_nothing() {
+        let z = pdf(
+            vec![
+                span(60.0, 760.0, "Forma Plus – 12 rue des Lilas"),
+                span(60.0, 300.0, "Le stagiaire"),
+            ],
+            vec![mark("Logo", "png", 60.0, 780.0, 120.0, 45.0)],
+        );
+        assert!(z.signed.is_empty());
+        assert_eq!(z.empty.len(), 1);
+        assert!(z.empty[0].looked.contains("nearest mark"), "{}", z.empty[0].looked);
+    }
+
+    #[test]
+    fn zones_label_wrapped_over_two_cells_is_one_zone() {
+        let t = Table {
+            rows: vec![
+                vec![Cell::text("Signature du représentant de"), Cell::text("Pour le client")],
+                vec![Cell::text("l'organisme de formation"), Cell::text("")],
+                vec![Cell::text(""), Cell::text("")],
+            ],
+            ..Table::default()
+        };
+        let img = |col| ImageRef {
+            name: format!("word/media/image{col}.png"),
+            encoding: Some("png".into()),
+            width_px: None,
+            height_px: None,
+            anchor: Some(Anchor::TableCell {
+                table: 0,
+                row: 2,
+                col,
+                header: String::new(),
+            }),
+        };
+        let page = Page {
+            number: 1,
+            text: "Signature du représentant de\tPour le client\nl'organisme de formation\t".into(),
+            tables: vec![t],
+            images: vec![img(0)],
+            ..Page::default()
+        };
+        let z = zones(std::slice::from_ref(&page), false, &|_, _| true, &|_| false);
+        assert_eq!(z.signed.len(), 1, "{:?}", z.signed);
+        assert_eq!(z.empty.len(), 1, "{:?}", z.empty);
+        assert_eq!(z.empty[0].label, "pour le client");
+        let page = Page {
+            images: vec![img(0), img(1)],
+            ..page
+        };
+        let z = zones(&[page], false, &|_, _| true, &|_| false);
+        assert_eq!(z.signed.len(), 2, "{:?}", z.signed);
+        assert!(z.empty.is_empty(), "{:?}", z.empty);
+    }
+}

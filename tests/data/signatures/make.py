@@ -157,6 +157,20 @@ l'action « Excel avancé » du 02/04/2025 au 03/04/2025 (14 heures).</p><p>Fait
 <div style='margin-left:280pt; margin-top:30pt'>Le directeur<div style='height:90pt'></div>Paul Girard</div>"""), tmp_pdf)
     add_ink(tmp_pdf, out("ink_annotation_signed.pdf"))
     os.remove(tmp_pdf)
+    # 10. An attendance sheet whose cells are signed with SVG drawings (an e-sign-in web page
+    #     printed by Chromium); one cell left empty.
+    def svg_sig(seed):
+        r = random.Random(seed)
+        p = "M 5 30 " + " ".join(
+            f"C {x+2} {r.randint(5,45)} {x+4} {r.randint(5,45)} {x+6} {r.randint(15,35)}" for x in range(5, 110, 6))
+        return f"<svg width='80pt' height='26pt' viewBox='0 0 120 50'><path d='{p}' fill='none' stroke='#0d47a1' stroke-width='2'/></svg>"
+    rows = "".join(
+        f"<tr><td>{name}</td><td style='height:34pt'>{svg_sig(i * 2) if i != 2 else ''}</td><td>{svg_sig(i * 2 + 1)}</td></tr>"
+        for i, name in enumerate(["Jean Dupont", "Léa Martin", "Paul Girard"]))
+    chromium(page("Feuille d'émargement", f"""
+<p>Formation « Gestion de projet » – Forma Plus – 10/03/2025 – Formateur : Marc Lenoir</p>
+<table class='grid'><tr><th>Nom et prénom</th><th>Matin</th><th>Après-midi</th></tr>{rows}</table>"""),
+             out("attendance_svg_cells_one_empty.pdf"))
     # 9. A label wrapped over two table cells (python-docx), signed below; the client too.
     wrapped_cells_docx(out("wrapped_label_two_cells_signed.docx"))
 
