@@ -16,6 +16,8 @@ fn extract(name: &str) -> Extracted {
     let bytes = std::fs::read(&path).expect("fixture present");
     let format = if name.ends_with(".pdf") {
         Format::Pdf
+    } else if name.ends_with(".odt") {
+        Format::Odt
     } else {
         Format::Docx
     };
@@ -35,6 +37,8 @@ fn status(name: &str) -> (SignatureStatus, Vec<String>) {
     let ex = extract(name);
     let format = if name.ends_with(".pdf") {
         Format::Pdf
+    } else if name.ends_with(".odt") {
+        Format::Odt
     } else {
         Format::Docx
     };
@@ -145,7 +149,7 @@ fn zones_borders_underlines_checkbox_and_header_logo_are_not_signatures() {
 }
 
 #[test]
-fn zones_libreoffice_freeform_drawing_signs_pdf_and_docx() {
+fn zones_libreoffice_freeform_drawing_signs_pdf_docx_and_odt() {
     let ex = extract("libreoffice_freeform_signed.pdf");
     assert!(
         ex.pages[0]
@@ -158,6 +162,7 @@ fn zones_libreoffice_freeform_drawing_signs_pdf_and_docx() {
     for name in [
         "libreoffice_freeform_signed.pdf",
         "libreoffice_freeform_signed.docx",
+        "libreoffice_freeform_signed.odt",
     ] {
         let (s, ev) = status(name);
         assert_eq!(s, SignatureStatus::Signed, "{name}: {ev:#?}");

@@ -8,7 +8,7 @@
 - pypdf: a Chromium PDF to which a tablet-style /Ink annotation is added in the signature zone.
 
 - LibreOffice: a freeform line drawn in Writer under "Signature du stagiaire", saved as DOCX
-  (DrawingML freeform) and printed as PDF (vector paths).
+  (DrawingML freeform), as ODT (draw:path) and printed as PDF (vector paths).
 
 Run from anywhere: `python3 tests/data/signatures/make.py` (needs chromium, soffice, Pillow,
 python-docx, pypdf); `--libreoffice` makes only the LibreOffice files. The signature images are drawn here with a fixed seed, so a run gives the same pictures.
@@ -248,7 +248,8 @@ def wrapped_cells_docx(dst):
 
 def libreoffice_drawing(dst_dir):
     """A freeform line drawn in LibreOffice Writer (draw:path) under the trainee's label, saved
-    by LibreOffice as DOCX (DrawingML freeform) and printed as PDF (vector paths)."""
+    by LibreOffice as ODT (draw:path), DOCX (DrawingML freeform) and printed as PDF (vector
+    paths)."""
     rnd = random.Random(11)
     d = "M 0 1000 " + " ".join(
         f"C {x+100} {rnd.randint(0,2000)} {x+200} {rnd.randint(0,2000)} {x+300} {rnd.randint(500,1500)}"
@@ -275,7 +276,7 @@ def libreoffice_drawing(dst_dir):
         src = os.path.join(tmp, "libreoffice_freeform_signed.fodt")
         with open(src, "w", encoding="utf-8") as f:
             f.write(fodt)
-        for fmt in ("pdf", "docx"):
+        for fmt in ("pdf", "docx", "odt"):
             subprocess.run(["soffice", "--headless", "--convert-to", fmt, "--outdir", dst_dir, src],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            env=dict(os.environ, HOME=tmp))
