@@ -49,7 +49,12 @@ fn status(name: &str) -> (SignatureStatus, Vec<String>) {
         .iter()
         .map(|e| format!("{}: {}", e.method, e.detail))
         .collect::<Vec<_>>();
-    eprintln!("{name}: {:?} {:?}\n  {}", u.kind, u.signature.status, ev.join("\n  "));
+    eprintln!(
+        "{name}: {:?} {:?}\n  {}",
+        u.kind,
+        u.signature.status,
+        ev.join("\n  ")
+    );
     (u.signature.status, ev)
 }
 
@@ -57,21 +62,31 @@ fn status(name: &str) -> (SignatureStatus, Vec<String>) {
 fn zones_wrapped_label_over_two_lines_is_one_signed_zone() {
     let (s, ev) = status("wrapped_label_two_lines_signed.pdf");
     assert_eq!(s, SignatureStatus::Signed, "{ev:#?}");
-    assert!(ev.iter().any(|e| e.contains("2 of 2 signature zones signed")), "{ev:#?}");
+    assert!(
+        ev.iter()
+            .any(|e| e.contains("2 of 2 signature zones signed")),
+        "{ev:#?}"
+    );
 }
 
 #[test]
 fn zones_wrapped_label_over_two_table_cells_is_one_signed_zone() {
     let (s, ev) = status("wrapped_label_two_cells_signed.docx");
     assert_eq!(s, SignatureStatus::Signed, "{ev:#?}");
-    assert!(!ev.iter().any(|e| e.starts_with("signature_zone_empty")), "{ev:#?}");
+    assert!(
+        !ev.iter().any(|e| e.starts_with("signature_zone_empty")),
+        "{ev:#?}"
+    );
 }
 
 #[test]
 fn zones_director_image_under_la_responsable_pedagogique_signs_certificate() {
     let (s, ev) = status("certificate_la_responsable_signed.pdf");
     assert_eq!(s, SignatureStatus::Signed, "{ev:#?}");
-    assert!(ev.iter().any(|e| e.starts_with("image_in_signature_zone")), "{ev:#?}");
+    assert!(
+        ev.iter().any(|e| e.starts_with("image_in_signature_zone")),
+        "{ev:#?}"
+    );
 }
 
 #[test]
@@ -89,7 +104,8 @@ fn zones_english_training_provider_and_trainee_signed() {
         let (s, ev) = status(name);
         assert_eq!(s, SignatureStatus::Signed, "{name}: {ev:#?}");
         assert!(
-            ev.iter().any(|e| e.contains("2 of 2 signature zones signed")),
+            ev.iter()
+                .any(|e| e.contains("2 of 2 signature zones signed")),
             "{name}: {ev:#?}"
         );
     }
@@ -101,7 +117,10 @@ fn zones_quote_bon_pour_accord_signed_or_unsigned_never_not_applicable() {
     assert_eq!(s, SignatureStatus::Signed, "{ev:#?}");
     let (s, ev) = status("quote_bon_pour_accord_unsigned.pdf");
     assert_eq!(s, SignatureStatus::Unsigned, "{ev:#?}");
-    assert!(ev.iter().any(|e| e.starts_with("signature_zone_empty")), "{ev:#?}");
+    assert!(
+        ev.iter().any(|e| e.starts_with("signature_zone_empty")),
+        "{ev:#?}"
+    );
 }
 
 #[test]
@@ -115,7 +134,11 @@ fn zones_svg_vector_signature_signs_its_zone() {
     assert_eq!(marks.len(), 1, "{:?}", ex.pages[0].images);
     let (s, ev) = status("vector_svg_signature_signed.pdf");
     assert_eq!(s, SignatureStatus::Signed, "{ev:#?}");
-    assert!(ev.iter().any(|e| e.starts_with("drawing_in_signature_zone")), "{ev:#?}");
+    assert!(
+        ev.iter()
+            .any(|e| e.starts_with("drawing_in_signature_zone")),
+        "{ev:#?}"
+    );
 }
 
 #[test]
@@ -130,7 +153,11 @@ fn zones_ink_annotation_signs_its_zone() {
     assert!(matches!(ink[0].anchor, Some(Anchor::Page { .. })));
     let (s, ev) = status("ink_annotation_signed.pdf");
     assert_eq!(s, SignatureStatus::Signed, "{ev:#?}");
-    assert!(ev.iter().any(|e| e.starts_with("ink_annotation_in_signature_zone")), "{ev:#?}");
+    assert!(
+        ev.iter()
+            .any(|e| e.starts_with("ink_annotation_in_signature_zone")),
+        "{ev:#?}"
+    );
 }
 
 #[test]
@@ -167,7 +194,8 @@ fn zones_libreoffice_freeform_drawing_signs_pdf_docx_and_odt() {
         let (s, ev) = status(name);
         assert_eq!(s, SignatureStatus::Signed, "{name}: {ev:#?}");
         assert!(
-            ev.iter().any(|e| e.starts_with("drawing_in_signature_zone")),
+            ev.iter()
+                .any(|e| e.starts_with("drawing_in_signature_zone")),
             "{name}: {ev:#?}"
         );
     }

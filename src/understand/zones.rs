@@ -163,7 +163,9 @@ static INCLUSIVE: LazyLock<[(Regex, &'static str); 4]> = LazyLock::new(|| {
 /// punctuation dropped.
 fn tokens(norm: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for w in norm.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '/' | '*')) {
+    for w in norm
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '/' | '*'))
+    {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-');
         let w = w.trim_matches('-');
         if w.is_empty() {
@@ -258,7 +260,10 @@ pub fn zone_label(norm: &str) -> Option<Label> {
     // "Signature :", "Date et signature", "Cachet de l'organisme et signature".
     if t.len() <= 6 && (0..t.len()).any(|k| longest(&t[k..], &v.generic).is_some()) {
         return Some(Label {
-            text: if t.iter().any(|w| w == "cachet" || w == "stamp" || w == "tampon") {
+            text: if t
+                .iter()
+                .any(|w| w == "cachet" || w == "stamp" || w == "tampon")
+            {
                 "cachet et signature"
             } else {
                 "signature"
@@ -429,17 +434,25 @@ fn pdf_zones(page: &Page, is_mark: &dyn Fn(&ImageRef, &Page) -> bool, z: &mut Zo
             right: r,
         });
     }
-    let signatory: Vec<bool> = blocks.iter().map(|b| b.label.text == "signataire").collect();
+    let signatory: Vec<bool> = blocks
+        .iter()
+        .map(|b| b.label.text == "signataire")
+        .collect();
     // The label's text: its first line and the lines that continue it directly below (a
     // wrapped label: "Signature du représentant de" / "l'organisme de" / "formation").
     for b in blocks.iter_mut() {
-        let Some(&first) = b.lines.first() else { continue };
+        let Some(&first) = b.lines.first() else {
+            continue;
+        };
         let mut cur = &spans[first];
         let mut text = normalize_line(&cur.text);
         for _ in 0..3 {
             let Some((k, next)) = spans.iter().enumerate().find(|(_, s)| {
                 let gap = cur.y - s.y;
-                gap > 0.0 && gap < cur.font_size * 1.6 && s.x < span_right(cur) && span_right(s) > cur.x
+                gap > 0.0
+                    && gap < cur.font_size * 1.6
+                    && s.x < span_right(cur)
+                    && span_right(s) > cur.x
             }) else {
                 break;
             };
@@ -497,7 +510,8 @@ fn pdf_zones(page: &Page, is_mark: &dyn Fn(&ImageRef, &Page) -> bool, z: &mut Zo
             }
         })
         .collect();
-    let mut marks: Vec<(Vec<String>, Vec<&'static str>)> = vec![(Vec::new(), Vec::new()); blocks.len()];
+    let mut marks: Vec<(Vec<String>, Vec<&'static str>)> =
+        vec![(Vec::new(), Vec::new()); blocks.len()];
     let mut free: Vec<(String, f32, f32)> = Vec::new();
     for img in &page.images {
         let Some(Anchor::Page { rect }) = &img.anchor else {
@@ -505,7 +519,10 @@ fn pdf_zones(page: &Page, is_mark: &dyn Fn(&ImageRef, &Page) -> bool, z: &mut Zo
         };
         if !is_mark(img, page) {
             z.ignored.push((
-                format!("image {} not a signature (logo, scan or uncertain ink)", img.name),
+                format!(
+                    "image {} not a signature (logo, scan or uncertain ink)",
+                    img.name
+                ),
                 Some(page.number),
             ));
             continue;
@@ -585,10 +602,7 @@ fn table_zones(t: &Table) -> Vec<CellZone> {
                 continue;
             };
             // A label cell right under a label cell of the same column continues it.
-            if let Some(z) = zs
-                .iter_mut()
-                .find(|z| z.col == c && z.label_row + 1 == r)
-            {
+            if let Some(z) = zs.iter_mut().find(|z| z.col == c && z.label_row + 1 == r) {
                 z.label_row = r;
                 z.label.text = format!("{} {}", z.label.text, label.text);
                 if label.class == LabelClass::Party {
@@ -635,9 +649,14 @@ fn table_zones(t: &Table) -> Vec<CellZone> {
         }
         // Beside: empty, unlabelled cells on the label's right.
         let mut c = col + 1;
-        while t.rows.get(first).and_then(|r| r.get(c)).is_some_and(|cell| {
-            cell.is_empty() && !zs.iter().any(|o| o.col == c && o.first_row == first)
-        }) {
+        while t
+            .rows
+            .get(first)
+            .and_then(|r| r.get(c))
+            .is_some_and(|cell| {
+                cell.is_empty() && !zs.iter().any(|o| o.col == c && o.first_row == first)
+            })
+        {
             c += 1;
         }
         zs[k].right_end = c.saturating_sub(1).max(col);
@@ -674,15 +693,15 @@ fn flow_zones(page: &Page, z: &mut Zones) {
             Some(Anchor::TableCell {
                 table, row, col, ..
             }) => {
-                let Some(zs) = tzs.get_mut(*table) else { continue };
+                let Some(zs) = tzs.get_mut(*table) else {
+                    continue;
+                };
                 // The zone of this column whose label is the nearest above, else a zone whose
                 // label is on the image's left in its row.
                 let k = zs
                     .iter()
                     .enumerate()
-                    .filter(|(_, zz)| {
-                        zz.col == *col && zz.first_row <= *row && *row <= zz.end_row
-                    })
+                    .filter(|(_, zz)| zz.col == *col && zz.first_row <= *row && *row <= zz.end_row)
                     .max_by_key(|(_, zz)| zz.first_row)
                     .or_else(|| {
                         zs.iter().enumerate().find(|(_, zz)| {
@@ -706,16 +725,23 @@ fn flow_zones(page: &Page, z: &mut Zones) {
                 // label wrapped over two paragraphs).
                 let cn = normalize_line(context);
                 let label = zone_label(&cn).or_else(|| {
-                    lines.iter().enumerate().filter(|(_, l)| **l == cn).find_map(|(i, _)| {
-                        (i.saturating_sub(2)..i)
-                            .rev()
-                            .find_map(|j| zone_label(&lines[j]))
-                    })
+                    lines
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| **l == cn)
+                        .find_map(|(i, _)| {
+                            (i.saturating_sub(2)..i)
+                                .rev()
+                                .find_map(|j| zone_label(&lines[j]))
+                        })
                 });
                 match label {
                     Some(l) => paragraph_signed.push((l, what, method)),
                     None => z.ignored.push((
-                        format!("{what} after «{}»: no signature label there", context.trim()),
+                        format!(
+                            "{what} after «{}»: no signature label there",
+                            context.trim()
+                        ),
                         None,
                     )),
                 }
@@ -759,7 +785,11 @@ fn flow_zones(page: &Page, z: &mut Zones) {
     }
     let mut seen: Vec<String> = Vec::new();
     for (l, what, method) in paragraph_signed {
-        match z.signed.iter_mut().find(|s| s.label == l.text && s.page.is_none()) {
+        match z
+            .signed
+            .iter_mut()
+            .find(|s| s.label == l.text && s.page.is_none())
+        {
             Some(s) => {
                 s.marks.push(what);
                 s.methods.push(method);
@@ -940,7 +970,14 @@ mod layout_tests {
             ],
             vec![
                 mark("Im1", "png", 60.0, 220.0, 150.0, 50.0),
-                mark("vector drawing, 1 paths, 30 segments", "vector", 330.0, 230.0, 120.0, 40.0),
+                mark(
+                    "vector drawing, 1 paths, 30 segments",
+                    "vector",
+                    330.0,
+                    230.0,
+                    120.0,
+                    40.0,
+                ),
             ],
         );
         assert!(z.empty.is_empty(), "{:?}", z.empty);
@@ -982,14 +1019,21 @@ mod layout_tests {
         );
         assert!(z.signed.is_empty());
         assert_eq!(z.empty.len(), 1);
-        assert!(z.empty[0].looked.contains("nearest mark"), "{}", z.empty[0].looked);
+        assert!(
+            z.empty[0].looked.contains("nearest mark"),
+            "{}",
+            z.empty[0].looked
+        );
     }
 
     #[test]
     fn zones_label_wrapped_over_two_cells_is_one_zone() {
         let t = Table {
             rows: vec![
-                vec![Cell::text("Signature du représentant de"), Cell::text("Pour le client")],
+                vec![
+                    Cell::text("Signature du représentant de"),
+                    Cell::text("Pour le client"),
+                ],
                 vec![Cell::text("l'organisme de formation"), Cell::text("")],
                 vec![Cell::text(""), Cell::text("")],
             ],

@@ -74,10 +74,7 @@ pub(super) fn marks(strokes: &[Stroke]) -> Vec<ImageRef> {
             s.annotation.clone(),
         );
         // Absorb every group this one touches (repeat: a merge can bridge two groups).
-        loop {
-            let Some(i) = groups.iter().position(|o| near(&o.0, &g.0)) else {
-                break;
-            };
+        while let Some(i) = groups.iter().position(|o| near(&o.0, &g.0)) {
             let o = groups.swap_remove(i);
             g = (
                 union(&o.0, &g.0),
@@ -90,13 +87,19 @@ pub(super) fn marks(strokes: &[Stroke]) -> Vec<ImageRef> {
         }
         groups.push(g);
     }
-    groups.sort_by(|a, b| b.0.top().total_cmp(&a.0.top()).then(a.0.x.total_cmp(&b.0.x)));
+    groups.sort_by(|a, b| {
+        b.0.top()
+            .total_cmp(&a.0.top())
+            .then(a.0.x.total_cmp(&b.0.x))
+    });
     groups
         .into_iter()
         .filter(|g| signature_like(g.2, g.3, g.4, &g.0))
         .map(|(rect, paths, segments, _, _, annot)| ImageRef {
             name: match annot {
-                Some(a) => format!("{a} annotation: vector drawing, {paths} paths, {segments} segments"),
+                Some(a) => {
+                    format!("{a} annotation: vector drawing, {paths} paths, {segments} segments")
+                }
                 None => format!("vector drawing, {paths} paths, {segments} segments"),
             },
             encoding: Some("vector".into()),
@@ -111,7 +114,17 @@ pub(super) fn marks(strokes: &[Stroke]) -> Vec<ImageRef> {
 mod tests {
     use super::*;
 
-    fn stroke(x: f32, y: f32, w: f32, h: f32, curves: u32, lines: u32, diag: u32, turns: u32) -> Stroke {
+    #[allow(clippy::too_many_arguments)]
+    fn stroke(
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        curves: u32,
+        lines: u32,
+        diag: u32,
+        turns: u32,
+    ) -> Stroke {
         Stroke {
             bbox: Rect {
                 x,

@@ -376,7 +376,11 @@ fn ink_annotation(interp: &mut Interp<'_, '_>, doc: &Document, d: &Dictionary, b
             .ok()
             .map(|o| deref(doc, o))
             .and_then(|o| o.as_array().ok())
-            .map(|a| a.iter().filter_map(|v| num(deref(doc, v))).collect::<Vec<f32>>())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| num(deref(doc, v)))
+                    .collect::<Vec<f32>>()
+            })
             .and_then(|v| <[f32; 4]>::try_from(v).ok())
             .map(|r| base.bbox(r[0], r[1], r[2], r[3]))
     };
