@@ -170,7 +170,15 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
     let zones = super::zones::zones(
         &ex.pages,
         view.format == Format::Pdf,
-        &|img, page| !is_logo_like(img, page) && !is_uncertain_ink(img),
+        &|img, page| {
+            if is_logo_like(img, page) {
+                Err("a full-page image (a scan) or a header image")
+            } else if is_uncertain_ink(img) {
+                Err("ink too faint to tell from noise")
+            } else {
+                Ok(())
+            }
+        },
         &laid_out_scan,
     );
     let typed = typed_approval(view);

@@ -326,13 +326,13 @@ fn describe(img: &ImageRef) -> (String, &'static str) {
     }
 }
 
-/// The zones of a document. `is_mark` says which images can be signatures (not a logo, not a
-/// scan's page image, not uncertain ink); `laid_out` which non-PDF pages are positioned like a
+/// The zones of a document. `is_mark` says which images can be signatures, or why one cannot
+/// (a scan's page image, a header image, ink too faint to tell from noise); `laid_out` which non-PDF pages are positioned like a
 /// PDF page (OCR output).
 pub fn zones(
     pages: &[Page],
     pdf: bool,
-    is_mark: &dyn Fn(&ImageRef, &Page) -> bool,
+    is_mark: &dyn Fn(&ImageRef, &Page) -> Result<(), &'static str>,
     laid_out: &dyn Fn(&Page) -> bool,
 ) -> Zones {
     let mut z = Zones::default();
@@ -390,7 +390,11 @@ fn span_right(s: &TextSpan) -> f32 {
 }
 
 /// PDF: label lines → blocks → regions; marks → the block whose region holds their centre.
-fn pdf_zones(page: &Page, is_mark: &dyn Fn(&ImageRef, &Page) -> bool, z: &mut Zones) {
+fn pdf_zones(
+    page: &Page,
+    is_mark: &dyn Fn(&ImageRef, &Page) -> Result<(), &'static str>,
+    z: &mut Zones,
+) {
     let spans = &page.spans;
     let labels: Vec<(usize, Label)> = spans
         .iter()
@@ -517,12 +521,9 @@ fn pdf_zones(page: &Page, is_mark: &dyn Fn(&ImageRef, &Page) -> bool, z: &mut Zo
         let Some(Anchor::Page { rect }) = &img.anchor else {
             continue;
         };
-        if !is_mark(img, page) {
+        if let Err(why) = is_mark(img, page) {
             z.ignored.push((
-                format!(
-                    "image {} not a signature (logo, scan or uncertain ink)",
-                    img.name
-                ),
+                format!("{} not a signature: {why}", describe(img).0),
                 Some(page.number),
             ));
             continue;
@@ -955,7 +956,7 @@ mod layout_tests {
             size: Some((595.0, 842.0)),
             ..Page::default()
         };
-        zones(&[page], true, &|_, _| true, &|_| false)
+        zones(&[page], true, &|_, _| Ok(()), &|_| false)
     }
 
     #[test]
@@ -1058,7 +1059,9 @@ mod layout_tests {
             images: vec![img(0)],
             ..Page::default()
         };
-        let z = zones(std::slice::from_ref(&page), false, &|_, _| true, &|_| false);
+        let z = zones(std::slice::from_ref(&page), false, &|_, _| Ok(()), &|_| {
+            false
+        });
         assert_eq!(z.signed.len(), 1, "{:?}", z.signed);
         assert_eq!(z.empty.len(), 1, "{:?}", z.empty);
         assert_eq!(z.empty[0].label, "pour le client");
@@ -1066,7 +1069,7 @@ mod layout_tests {
             images: vec![img(0), img(1)],
             ..page
         };
-        let z = zones(&[page], false, &|_, _| true, &|_| false);
+        let z = zones(&[page], false, &|_, _| Ok(()), &|_| false);
         assert_eq!(z.signed.len(), 2, "{:?}", z.signed);
         assert!(z.empty.is_empty(), "{:?}", z.empty);
     }
