@@ -336,9 +336,10 @@ pub fn zones(
     laid_out: &dyn Fn(&Page) -> bool,
 ) -> Zones {
     let mut z = Zones::default();
+    let repeated = repeated_marks(pages);
     for page in pages {
         if pdf || laid_out(page) {
-            pdf_zones(page, is_mark, &mut z);
+            pdf_zones(page, is_mark, &repeated, &mut z);
         } else {
             flow_zones(page, &mut z);
         }
@@ -390,9 +391,55 @@ fn span_right(s: &TextSpan) -> f32 {
 }
 
 /// PDF: label lines → blocks → regions; marks → the block whose region holds their centre.
+/// Where a placed mark sits, rounded to 2 pt, with what it is.
+type MarkKey = (Option<String>, [i32; 4]);
+
+fn mark_key(img: &ImageRef) -> Option<MarkKey> {
+    match &img.anchor {
+        Some(Anchor::Page { rect }) => Some((
+            img.encoding.clone(),
+            [rect.x, rect.y, rect.width, rect.height].map(|v| (v / 2.0).round() as i32),
+        )),
+        _ => None,
+    }
+}
+
+/// Marks found at the same place in the top or bottom margin of several pages (a letterhead
+/// logo, a footer logo): never a signature. (The same signature at the same place on every page
+/// of a PDF of certificates is a signature on each: only the margins are letterheads.)
+fn repeated_marks(pages: &[Page]) -> Vec<(MarkKey, usize)> {
+    let in_margin = |img: &ImageRef, page: &Page| match (&img.anchor, page.size) {
+        (Some(Anchor::Page { rect }), Some((_, h))) => rect.y >= h * 0.85 || rect.top() <= h * 0.08,
+        _ => false,
+    };
+    let mut count: Vec<(MarkKey, usize)> = Vec::new();
+    for page in pages.iter().take(200) {
+        let mut seen: Vec<MarkKey> = Vec::new();
+        for k in page
+            .images
+            .iter()
+            .take(200)
+            .filter(|i| in_margin(i, page))
+            .filter_map(mark_key)
+        {
+            if seen.contains(&k) {
+                continue;
+            }
+            seen.push(k.clone());
+            match count.iter_mut().find(|(c, _)| *c == k) {
+                Some(c) => c.1 += 1,
+                None => count.push((k, 1)),
+            }
+        }
+    }
+    count.retain(|(_, n)| *n >= 2);
+    count
+}
+
 fn pdf_zones(
     page: &Page,
     is_mark: &dyn Fn(&ImageRef, &Page) -> Result<(), &'static str>,
+    repeated: &[(MarkKey, usize)],
     z: &mut Zones,
 ) {
     let spans = &page.spans;
@@ -504,6 +551,23 @@ fn pdf_zones(
                     left = left.max(o.right + 2.0);
                 }
             }
+            // A paragraph or a footer line below the label closes the zone (a logo in the
+            // footer under it does not sign it). Short lines (a name, "(précédée de la mention
+            // Lu et approuvé)") do not.
+            let last = b.lines.last().map(|&i| &spans[i]);
+            for s in spans {
+                let below_label = last.is_some_and(|l| l.y - s.y > l.font_size * 1.6);
+                if below_label
+                    && s.y < b.bottom
+                    && s.y + s.font_size > bottom
+                    && s.text.split_whitespace().count() >= 8
+                    && !s.text.trim_start().starts_with('(')
+                    && s.x < b.right
+                    && span_right(s) > b.left
+                {
+                    bottom = s.y + s.font_size;
+                }
+            }
             // A signatory's name line ("Isabelle Moreau, gérante") is signed above or below.
             let above = if signatory[k] { 90.0 } else { 20.0 };
             Rect {
@@ -521,6 +585,16 @@ fn pdf_zones(
         let Some(Anchor::Page { rect }) = &img.anchor else {
             continue;
         };
+        if let Some((_, n)) = mark_key(img).and_then(|k| repeated.iter().find(|(r, _)| *r == k)) {
+            z.ignored.push((
+                format!(
+                    "{} not a signature: the same mark at the same place on {n} pages (letterhead, footer)",
+                    describe(img).0
+                ),
+                Some(page.number),
+            ));
+            continue;
+        }
         if let Err(why) = is_mark(img, page) {
             z.ignored.push((
                 format!("{} not a signature: {why}", describe(img).0),
@@ -1024,6 +1098,50 @@ mod layout_tests {
             z.empty[0].looked.contains("nearest mark"),
             "{}",
             z.empty[0].looked
+        );
+    }
+
+    #[test]
+    fn zones_footer_logo_under_a_footer_line_signs_nothing() {
+        let z = pdf(
+            vec![
+                span(60.0, 150.0, "Cachet et signature de l'organisme"),
+                span(
+                    40.0,
+                    60.0,
+                    "Forma Plus – 12 rue des Lilas 69003 Lyon – SIRET 812 345 678 00021",
+                ),
+            ],
+            vec![mark("Qualiopi", "png", 60.0, 10.0, 80.0, 40.0)],
+        );
+        assert!(z.signed.is_empty(), "{:?}", z.signed);
+        assert_eq!(z.empty.len(), 1);
+    }
+
+    #[test]
+    fn zones_margin_logo_repeated_on_pages_is_not_a_signature_but_a_repeated_signature_is() {
+        let page = |n| Page {
+            number: n,
+            spans: vec![span(300.0, 300.0, "Le directeur")],
+            images: vec![
+                // The same signature under the label on every certificate of the PDF.
+                mark("Im1", "png", 300.0, 220.0, 150.0, 50.0),
+                // A logo in the bottom margin, under a short label near the page bottom.
+                mark("Logo", "png", 60.0, 10.0, 80.0, 40.0),
+            ],
+            size: Some((595.0, 842.0)),
+            ..Page::default()
+        };
+        let mut p1 = page(1);
+        p1.spans.push(span(60.0, 80.0, "Le stagiaire"));
+        let z = zones(&[p1, page(2)], true, &|_, _| Ok(()), &|_| false);
+        assert_eq!(z.signed.len(), 2, "{:?}", z.signed);
+        assert_eq!(z.empty.len(), 1, "{:?}", z.empty);
+        assert_eq!(z.empty[0].label, "le stagiaire");
+        assert!(
+            z.ignored.iter().any(|(w, _)| w.contains("on 2 pages")),
+            "{:?}",
+            z.ignored
         );
     }
 
