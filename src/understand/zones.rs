@@ -779,9 +779,17 @@ fn flow_zones(page: &Page, z: &mut Zones) {
                     .filter(|(_, zz)| zz.col == *col && zz.first_row <= *row && *row <= zz.end_row)
                     .max_by_key(|(_, zz)| zz.first_row)
                     .or_else(|| {
-                        zs.iter().enumerate().find(|(_, zz)| {
-                            zz.first_row == *row && zz.col < *col && *col <= zz.right_end
-                        })
+                        // Beside the label: its row, or the rows of its zone (a label cell
+                        // merged over two rows, the image in the second).
+                        zs.iter()
+                            .enumerate()
+                            .filter(|(_, zz)| {
+                                zz.first_row <= *row
+                                    && *row <= zz.end_row.max(zz.label_row + 1)
+                                    && zz.col < *col
+                                    && *col <= zz.right_end
+                            })
+                            .max_by_key(|(_, zz)| zz.first_row)
                     })
                     .map(|(k, _)| k);
                 match k {
