@@ -956,13 +956,11 @@ fn vector_signatures_in_forms_stamp_and_ink_annotations_but_not_rules_or_boxes()
         "InkList" => vec![Object::Array(ink_points)],
     });
     // Table borders, an underline, a checkbox and a circle: never signatures.
-    let content = format!(
-        "q 1 0 0 1 300 200 cm /Sig Do Q\n\
+    let content = "q 1 0 0 1 300 200 cm /Sig Do Q\n\
          50 700 m 550 700 l 50 650 m 550 650 l 50 700 m 50 650 l 550 700 m 550 650 l S\n\
          60 600 m 200 600 l S\n\
          60 580 9 9 re S\n\
-         400 600 m 400 622 418 640 440 640 c 462 640 480 622 480 600 c 480 578 462 560 440 560 c 418 560 400 578 400 600 c h S\n"
-    );
+         400 600 m 400 622 418 640 440 640 c 462 640 480 622 480 600 c 480 578 462 560 440 560 c 418 560 400 578 400 600 c h S\n";
     b.page_with(
         content,
         dictionary! { "XObject" => dictionary! { "Sig" => form } },
