@@ -211,3 +211,25 @@ fn zones_svg_vector_signatures_count_in_attendance_grid_cells() {
     assert_eq!(u.signature.empty_cells.len(), 1);
     assert_eq!(u.signature.empty_cells[0].trainee, "Paul Girard");
 }
+
+#[test]
+fn zones_stamp_alone_is_not_a_signature_but_is_reported() {
+    let (s, ev) = status("certificate_stamp_only_unsigned.pdf");
+    assert_eq!(s, SignatureStatus::Unsigned, "{ev:#?}");
+    assert!(
+        ev.iter()
+            .any(|e| e.starts_with("signature_zone_empty") && e.contains("only a stamp")),
+        "{ev:#?}"
+    );
+    let (s, ev) = status("certificate_stamp_and_signature_signed.pdf");
+    assert_eq!(s, SignatureStatus::Signed, "{ev:#?}");
+    assert!(
+        ev.iter().any(|e| e.starts_with("stamp_in_signature_zone")),
+        "{ev:#?}"
+    );
+    assert!(
+        ev.iter()
+            .any(|e| e.starts_with("drawing_in_signature_zone")),
+        "{ev:#?}"
+    );
+}

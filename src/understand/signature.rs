@@ -241,6 +241,18 @@ fn zone_evidence(zones: &super::zones::Zones, out: &mut Vec<Evidence>) {
             });
         }
     }
+    for z in &zones.signed {
+        for st in &z.stamps {
+            out.push(Evidence {
+                method: "stamp_in_signature_zone".into(),
+                detail: format!(
+                    "{st} in zone «{}»: the organisation's stamp (the zone is signed by the mark above)",
+                    z.label
+                ),
+                page: z.page,
+            });
+        }
+    }
     for z in &zones.empty {
         out.push(Evidence {
             method: "signature_zone_empty".into(),
@@ -317,6 +329,10 @@ fn typed_approval(view: &DocView) -> Option<String> {
 }
 
 fn is_logo_like(img: &ImageRef, page: &Page) -> bool {
+    // A stamp's outline drawn as vector paths: the organisation's stamp, never a signature.
+    if img.encoding.as_deref() == Some("vector_stamp") {
+        return true;
+    }
     match (&img.anchor, page.size) {
         (Some(Anchor::Page { rect }), Some((w, h))) => {
             // A full-page image is a scan, not a signature. (Letterhead logos are excluded by

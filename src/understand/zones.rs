@@ -59,6 +59,8 @@ pub struct Zone {
     /// Where the zone was looked for, for an empty zone ("below and beside the label, x 300–550,
     /// y 180–372; nearest mark Im1, 120 pt away").
     pub looked: String,
+    /// Stamps found in it (evidence of the organisation's stamp, not a signature).
+    pub stamps: Vec<String>,
 }
 
 #[derive(Default, Debug)]
@@ -581,10 +583,28 @@ fn pdf_zones(
     let mut marks: Vec<(Vec<String>, Vec<&'static str>)> =
         vec![(Vec::new(), Vec::new()); blocks.len()];
     let mut free: Vec<(String, f32, f32)> = Vec::new();
+    let mut stamps: Vec<Vec<String>> = vec![Vec::new(); blocks.len()];
+    let zone_of = |rect: &Rect| {
+        let (cx, cy) = (rect.x + rect.width / 2.0, rect.y + rect.height / 2.0);
+        let inside = |r: &Rect| cx >= r.x && cx <= r.right() && cy >= r.y && cy <= r.top();
+        (0..blocks.len())
+            .filter(|&k| inside(&regions[k]))
+            .min_by(|&a, &b| distance(&blocks[a], cx, cy).total_cmp(&distance(&blocks[b], cx, cy)))
+    };
     for img in &page.images {
         let Some(Anchor::Page { rect }) = &img.anchor else {
             continue;
         };
+        if img.encoding.as_deref() == Some("vector_stamp") {
+            match zone_of(rect) {
+                Some(k) => stamps[k].push(img.name.clone()),
+                None => z.ignored.push((
+                    format!("{} outside any signature zone", img.name),
+                    Some(page.number),
+                )),
+            }
+            continue;
+        }
         if let Some((_, n)) = mark_key(img).and_then(|k| repeated.iter().find(|(r, _)| *r == k)) {
             z.ignored.push((
                 format!(
@@ -603,10 +623,7 @@ fn pdf_zones(
             continue;
         }
         let (cx, cy) = (rect.x + rect.width / 2.0, rect.y + rect.height / 2.0);
-        let inside = |r: &Rect| cx >= r.x && cx <= r.right() && cy >= r.y && cy <= r.top();
-        let best = (0..blocks.len())
-            .filter(|&k| inside(&regions[k]))
-            .min_by(|&a, &b| distance(&blocks[a], cx, cy).total_cmp(&distance(&blocks[b], cx, cy)));
+        let best = zone_of(rect);
         let (what, method) = describe(img);
         match best {
             Some(k) => {
@@ -618,6 +635,7 @@ fn pdf_zones(
     }
     for (k, b) in blocks.into_iter().enumerate() {
         let (m, methods) = std::mem::take(&mut marks[k]);
+        let st = std::mem::take(&mut stamps[k]);
         let r = &regions[k];
         let zone = Zone {
             label: b.label.text.clone(),
@@ -634,8 +652,16 @@ fn pdf_zones(
                     .min_by(|a, b| a.1.total_cmp(&b.1))
                     .map(|(w, d)| format!("; nearest mark outside any zone: {w}, {d:.0} pt away"))
                     .unwrap_or_default();
+                let stamp = if st.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; only a stamp there ({}): a stamp is not a signature",
+                        st.join(", ")
+                    )
+                };
                 format!(
-                    "no image, drawing or ink below or beside the label (x {:.0}–{:.0}, y {:.0}–{:.0}){nearest}",
+                    "no image, drawing or ink below or beside the label (x {:.0}–{:.0}, y {:.0}–{:.0}){stamp}{nearest}",
                     r.x.max(0.0),
                     r.right(),
                     r.y.max(0.0),
@@ -646,6 +672,7 @@ fn pdf_zones(
             },
             marks: m,
             methods,
+            stamps: st,
         };
         if zone.marks.is_empty() {
             z.empty.push(zone);
@@ -857,6 +884,7 @@ fn flow_zones(page: &Page, z: &mut Zones) {
                     String::new()
                 },
                 methods: cz.methods,
+                stamps: Vec::new(),
                 marks: cz.marks,
             };
             if zone.marks.is_empty() {
@@ -886,6 +914,7 @@ fn flow_zones(page: &Page, z: &mut Zones) {
                     marks: vec![what],
                     methods: vec![method],
                     looked: String::new(),
+                    stamps: Vec::new(),
                 });
             }
         }
@@ -916,6 +945,7 @@ fn flow_zones(page: &Page, z: &mut Zones) {
             marks: Vec::new(),
             methods: Vec::new(),
             looked: "no image anchored at or after this paragraph".into(),
+            stamps: Vec::new(),
         });
     }
 }

@@ -179,6 +179,9 @@ pub(super) struct Stroke {
     /// Every point (ends and control points) lies on the bounding box's edges and some subpath
     /// is closed: a box, a rounded box, a circle or an ellipse.
     pub(super) box_like: bool,
+    /// Closed, with every point on the ellipse inscribed in its box: a circle or an ellipse
+    /// however many curves draw it.
+    pub(super) round: bool,
     /// The annotation whose appearance drew it (`Stamp`, `Widget`…), if any.
     pub(super) annotation: Option<String>,
 }
@@ -283,6 +286,20 @@ impl PathBuild {
                     || (x - hx).abs() < tol
                     || (y - ly).abs() < tol
                     || (y - hy).abs() < tol
+            });
+        let (cx, cy, rx, ry) = (
+            (lx + hx) / 2.0,
+            (ly + hy) / 2.0,
+            (hx - lx) / 2.0,
+            (hy - ly) / 2.0,
+        );
+        s.round = b.closed
+            && b.points.len() >= 5
+            && rx > 1.0
+            && ry > 1.0
+            && b.points.iter().all(|(x, y)| {
+                let r = ((x - cx) / rx).powi(2) + ((y - cy) / ry).powi(2);
+                (0.8..=1.3).contains(&r)
             });
         Some(s)
     }

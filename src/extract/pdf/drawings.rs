@@ -7,7 +7,9 @@
 //! when it has many segments, mostly slanted, with direction changes, in a box of a plausible
 //! signature size. Marks are reported as [`ImageRef`]s with `encoding` `"vector"` (the name says
 //! how many paths and segments) so that every consumer of image placements (signature zones,
-//! attendance grids) sees them without a model change. It must not judge zones: that is
+//! attendance grids) sees them without a model change. Round stamp outlines (closed circles and
+//! ellipses of a stamp's size) are reported apart, as `"vector_stamp"`: evidence of the
+//! organisation's stamp, never a signature. It must not judge zones: that is
 //! `understand::signature`.
 
 use super::content::Stroke;
@@ -24,6 +26,7 @@ fn candidate(s: &Stroke) -> bool {
     let segments = s.curves + s.lines;
     s.rects == 0
         && !s.box_like
+        && !s.round
         && segments >= 1
         && s.diagonal * 3 >= segments
         && s.bbox.width.max(s.bbox.height) >= 3.0
@@ -55,8 +58,56 @@ fn near(a: &Rect, b: &Rect) -> bool {
     a.x - GAP <= b.right() && b.x - GAP <= a.right() && a.y - GAP <= b.top() && b.y - GAP <= a.top()
 }
 
-/// The signature-like marks among a page's painted paths.
+/// A stamp's outline: a closed circle or ellipse (curves only) of a stamp's size.
+fn stamp_outline(s: &Stroke) -> bool {
+    let (w, h) = (s.bbox.width, s.bbox.height);
+    (s.round || (s.box_like && s.lines == 0))
+        && s.curves >= 4
+        && s.rects == 0
+        && (35.0..=220.0).contains(&w)
+        && (35.0..=220.0).contains(&h)
+        && (0.4..=2.5).contains(&(w / h))
+}
+
+/// Stamp outlines (concentric circles are one stamp), reported with `encoding`
+/// `"vector_stamp"`: the organisation's stamp, never a signature by itself.
+fn stamps(strokes: &[Stroke]) -> Vec<ImageRef> {
+    let mut boxes: Vec<Rect> = Vec::new();
+    for s in strokes
+        .iter()
+        .filter(|s| stamp_outline(s))
+        .take(MAX_CANDIDATES)
+    {
+        match boxes.iter_mut().find(|b| near(b, &s.bbox)) {
+            Some(b) => *b = union(b, &s.bbox),
+            None => boxes.push(s.bbox),
+        }
+    }
+    boxes
+        .into_iter()
+        .take(50)
+        .map(|rect| ImageRef {
+            name: format!(
+                "stamp outline (vector, {:.0}×{:.0} pt)",
+                rect.width, rect.height
+            ),
+            encoding: Some("vector_stamp".into()),
+            width_px: None,
+            height_px: None,
+            anchor: Some(Anchor::Page { rect }),
+        })
+        .collect()
+}
+
+/// The signature-like marks among a page's painted paths, then the stamp outlines.
 pub(super) fn marks(strokes: &[Stroke]) -> Vec<ImageRef> {
+    let mut out = signatures(strokes);
+    out.extend(stamps(strokes));
+    out
+}
+
+/// Groups of signature-like paths.
+fn signatures(strokes: &[Stroke]) -> Vec<ImageRef> {
     let cands: Vec<&Stroke> = strokes
         .iter()
         .filter(|s| candidate(s))
@@ -170,6 +221,12 @@ mod tests {
             // A check mark: two slanted lines, one turn.
             stroke(60.0, 52.0, 7.0, 6.0, 0, 2, 2, 1),
         ];
-        assert!(marks(&strokes).is_empty());
+        let m = marks(&strokes);
+        assert!(
+            m.iter()
+                .all(|i| i.encoding.as_deref() == Some("vector_stamp")),
+            "{m:?}"
+        );
+        assert_eq!(m.len(), 1, "the circle is a stamp outline: {m:?}");
     }
 }

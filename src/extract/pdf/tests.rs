@@ -973,6 +973,14 @@ fn vector_signatures_in_forms_stamp_and_ink_annotations_but_not_rules_or_boxes()
         .filter(|i| i.encoding.as_deref() == Some("vector"))
         .collect();
     assert_eq!(vector.len(), 2, "{imgs:?}");
+    // The circle is reported as a stamp outline, apart.
+    assert_eq!(
+        imgs.iter()
+            .filter(|i| i.encoding.as_deref() == Some("vector_stamp"))
+            .count(),
+        1,
+        "{imgs:?}"
+    );
     let form_mark = vector
         .iter()
         .find(|i| !i.name.starts_with("Stamp"))

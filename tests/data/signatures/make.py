@@ -171,6 +171,19 @@ l'action « Excel avancé » du 02/04/2025 au 03/04/2025 (14 heures).</p><p>Fait
 <p>Formation « Gestion de projet » – Forma Plus – 10/03/2025 – Formateur : Marc Lenoir</p>
 <table class='grid'><tr><th>Nom et prénom</th><th>Matin</th><th>Après-midi</th></tr>{rows}</table>"""),
              out("attendance_svg_cells_one_empty.pdf"))
+    # 11. The organisation's stamp (SVG circles and text) over the zone: alone, and with a
+    #     drawn signature.
+    stamp = """<svg width='90pt' height='90pt' viewBox='0 0 120 120' style='position:absolute; margin-left:40pt'>
+<circle cx='60' cy='60' r='56' fill='none' stroke='#283593' stroke-width='3'/>
+<circle cx='60' cy='60' r='44' fill='none' stroke='#283593' stroke-width='1.5'/>
+<text x='60' y='56' text-anchor='middle' font-size='13' fill='#283593'>FORMA PLUS</text>
+<text x='60' y='74' text-anchor='middle' font-size='9' fill='#283593'>SIRET 812 345 678</text></svg>"""
+    for suffix, signature in (("stamp_only_unsigned", ""), ("stamp_and_signature_signed", svg)):
+        chromium(page("Certificat de réalisation", """
+<p>Forma Plus atteste que Jean Dupont a suivi l'action « Gestion de projet » du 10/03/2025
+au 12/03/2025 (21 heures).</p><p>Fait à Lyon, le 12/03/2025</p>""" + f"""
+<div style='margin-left:280pt; margin-top:30pt'>Cachet et signature de l'organisme<br>{stamp}{signature}
+<div style='height:95pt'></div></div>"""), out(f"certificate_{suffix}.pdf"))
     # 9. A label wrapped over two table cells (python-docx), signed below; the client too.
     wrapped_cells_docx(out("wrapped_label_two_cells_signed.docx"))
 
