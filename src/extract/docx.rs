@@ -31,7 +31,7 @@ impl Extractor for DocxExtractor {
         "docx-xml"
     }
     fn version(&self) -> u32 {
-        1
+        2
     }
     fn formats(&self) -> &'static [crate::model::Format] {
         &[crate::model::Format::Docx]

@@ -43,7 +43,7 @@ impl Extractor for OdtExtractor {
         "odt-xml"
     }
     fn version(&self) -> u32 {
-        1
+        2
     }
     fn formats(&self) -> &'static [crate::model::Format] {
         &[crate::model::Format::Odt]

@@ -130,7 +130,7 @@ static VOCAB: LazyLock<Vocab> = LazyLock::new(|| {
     }
 });
 
-/// Version of the zone vocabulary (part of the understanding's version).
+/// Version of the zone vocabulary (`signature_zones.toml`), for reports that name it.
 pub fn vocabulary_version() -> u32 {
     toml::from_str::<Vocabulary>(include_str!("signature_zones.toml"))
         .map(|v| v.version)

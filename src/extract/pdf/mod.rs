@@ -32,7 +32,7 @@ impl Extractor for PdfExtractor {
         "pdf-lopdf"
     }
     fn version(&self) -> u32 {
-        2
+        3
     }
     fn formats(&self) -> &'static [Format] {
         &[Format::Pdf]
