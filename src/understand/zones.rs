@@ -782,13 +782,19 @@ fn flow_zones(page: &Page, z: &mut Zones) {
             )
         })
         .collect();
-    let lines: Vec<String> = page
+    let raw_lines: Vec<&str> = page
         .text
         .lines()
-        .map(normalize_line)
-        .filter(|l| !l.is_empty() && !table_lines.contains(l))
+        .filter(|l| {
+            let n = normalize_line(l);
+            !n.is_empty() && !table_lines.contains(&n)
+        })
         .collect();
+    let lines: Vec<String> = raw_lines.iter().map(|l| normalize_line(l)).collect();
     let mut paragraph_signed: Vec<(Label, String, &'static str)> = Vec::new();
+    // Images seen so far per paragraph context (the n-th image of a paragraph goes to the n-th
+    // label of a tab-separated label line).
+    let mut per_context: Vec<(String, usize)> = Vec::new();
     for img in &page.images {
         let (what, method) = describe(img);
         match &img.anchor {
@@ -834,17 +840,34 @@ fn flow_zones(page: &Page, z: &mut Zones) {
                 // The label at the image's paragraph, or within the two lines before it (a
                 // label wrapped over two paragraphs).
                 let cn = normalize_line(context);
-                let label = zone_label(&cn).or_else(|| {
-                    lines
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, l)| **l == cn)
-                        .find_map(|(i, _)| {
-                            (i.saturating_sub(2)..i)
-                                .rev()
-                                .find_map(|j| zone_label(&lines[j]))
-                        })
-                });
+                let labels = {
+                    let own = line_labels(context);
+                    if own.is_empty() {
+                        lines
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, l)| **l == cn)
+                            .find_map(|(i, _)| {
+                                (i.saturating_sub(2)..i).rev().find_map(|j| {
+                                    Some(line_labels(raw_lines[j])).filter(|v| !v.is_empty())
+                                })
+                            })
+                            .unwrap_or_default()
+                    } else {
+                        own
+                    }
+                };
+                let nth = match per_context.iter_mut().find(|(c, _)| *c == cn) {
+                    Some(c) => {
+                        c.1 += 1;
+                        c.1
+                    }
+                    None => {
+                        per_context.push((cn.clone(), 0));
+                        0
+                    }
+                };
+                let label = labels.get(nth.min(labels.len().saturating_sub(1))).cloned();
                 match label {
                     Some(l) => paragraph_signed.push((l, what, method)),
                     None => z.ignored.push((
@@ -921,32 +944,71 @@ fn flow_zones(page: &Page, z: &mut Zones) {
     }
     // Paragraph labels that received no image (wrapped labels: the second line of a label is
     // not a zone of its own).
-    let mut prev_label = false;
-    for l in &lines {
-        let Some(label) = zone_label(l) else {
-            prev_label = false;
-            continue;
-        };
-        let continuation = prev_label;
-        prev_label = true;
-        if continuation
-            || seen.contains(&label.text)
-            || (label.class == LabelClass::Generic && !z.signed.is_empty())
-            || z.signed.iter().any(|s| s.label == label.text)
-            || z.empty.iter().any(|s| s.label == label.text)
-        {
-            continue;
+    let mut prev_dangling = false;
+    for raw in &raw_lines {
+        let labels = line_labels(raw);
+        // A label line right under a label line that ends mid-phrase ("Signature du représentant
+        // de" / "l'organisme de formation") continues it; stacked labels ("Le stagiaire" / "Le
+        // formateur") do not.
+        let continuation = prev_dangling && labels.len() == 1;
+        prev_dangling = !labels.is_empty() && ends_mid_phrase(&normalize_line(raw));
+        for label in labels {
+            if continuation
+                || seen.contains(&label.text)
+                || (label.class == LabelClass::Generic && !z.signed.is_empty())
+                || z.signed.iter().any(|s| s.label == label.text)
+                || z.empty.iter().any(|s| s.label == label.text)
+            {
+                continue;
+            }
+            seen.push(label.text.clone());
+            z.empty.push(Zone {
+                label: label.text,
+                class: label.class,
+                page: None,
+                marks: Vec::new(),
+                methods: Vec::new(),
+                looked: "no image anchored at or after this paragraph".into(),
+                stamps: Vec::new(),
+            });
         }
-        seen.push(label.text.clone());
-        z.empty.push(Zone {
-            label: label.text,
-            class: label.class,
-            page: None,
-            marks: Vec::new(),
-            methods: Vec::new(),
-            looked: "no image anchored at or after this paragraph".into(),
-            stamps: Vec::new(),
-        });
+    }
+}
+
+/// A label line cut before its end ("… de", "pour l'", "on behalf of the").
+fn ends_mid_phrase(norm: &str) -> bool {
+    tokens(norm).last().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "de" | "du"
+                | "des"
+                | "d'"
+                | "la"
+                | "le"
+                | "les"
+                | "l'"
+                | "et"
+                | "pour"
+                | "of"
+                | "the"
+                | "for"
+                | "and"
+                | "by"
+        )
+    })
+}
+
+/// The labels of one paragraph line: each tab-separated part when several are labels
+/// ("Pour l'organisme de formation⇥⇥Pour le client"), else the line as a whole.
+fn line_labels(raw: &str) -> Vec<Label> {
+    let parts: Vec<Label> = raw
+        .split('\t')
+        .filter_map(|p| zone_label(&normalize_line(p)))
+        .collect();
+    if parts.len() >= 2 {
+        parts
+    } else {
+        zone_label(&normalize_line(raw)).into_iter().collect()
     }
 }
 
@@ -1181,6 +1243,49 @@ mod layout_tests {
             "{:?}",
             z.ignored
         );
+    }
+
+    #[test]
+    fn zones_tab_separated_labels_in_a_paragraph_are_two_zones() {
+        let img = |name: &str| ImageRef {
+            name: name.into(),
+            encoding: Some("png".into()),
+            width_px: None,
+            height_px: None,
+            anchor: Some(Anchor::Paragraph {
+                index: 3,
+                context: "Pour l'organisme de formation\t\tPour le client".into(),
+            }),
+        };
+        let page = Page {
+            number: 1,
+            text: "Convention\nPour l'organisme de formation\t\tPour le client\n".into(),
+            images: vec![img("word/media/image1.png")],
+            ..Page::default()
+        };
+        let z = zones(std::slice::from_ref(&page), false, &|_, _| Ok(()), &|_| {
+            false
+        });
+        assert_eq!(z.signed.len(), 1, "{:?}", z.signed);
+        assert_eq!(z.signed[0].label, "pour l'organisme de formation");
+        assert_eq!(z.empty.len(), 1, "{:?}", z.empty);
+        assert_eq!(z.empty[0].label, "pour le client");
+        // Stacked labels, the second left unsigned: two zones, one empty.
+        let page = Page {
+            text: "Le stagiaire\nLe formateur\n".into(),
+            images: vec![ImageRef {
+                anchor: Some(Anchor::Paragraph {
+                    index: 1,
+                    context: "Le stagiaire".into(),
+                }),
+                ..img("word/media/image1.png")
+            }],
+            ..page
+        };
+        let z = zones(&[page], false, &|_, _| Ok(()), &|_| false);
+        assert_eq!(z.signed.len(), 1, "{:?}", z.signed);
+        assert_eq!(z.empty.len(), 1, "{:?}", z.empty);
+        assert_eq!(z.empty[0].label, "le formateur");
     }
 
     #[test]
