@@ -3,15 +3,16 @@
 
 - HTML printed by headless Chromium (`chromium --headless --print-to-pdf`): labels wrapped over
   two lines, party labels in French and English, quotes with "Bon pour accord", an inline SVG
-  signature (vector paths), table borders / underlines / checkboxes only, a header logo only.
+  signature (vector paths), table borders / underlines / checkboxes only, a header logo only,
+  a stamp drawn as SVG circles alone and with a signature, an attendance grid signed with SVG.
 - python-docx: a label wrapped over two table cells, the signature image in the cell below.
 - pypdf: a Chromium PDF to which a tablet-style /Ink annotation is added in the signature zone.
-
 - LibreOffice: a freeform line drawn in Writer under "Signature du stagiaire", saved as DOCX
   (DrawingML freeform), as ODT (draw:path) and printed as PDF (vector paths).
 
 Run from anywhere: `python3 tests/data/signatures/make.py` (needs chromium, soffice, Pillow,
-python-docx, pypdf); `--libreoffice` makes only the LibreOffice files. The signature images are drawn here with a fixed seed, so a run gives the same pictures.
+python-docx, pypdf); `--libreoffice` makes only the LibreOffice files. The signature images
+are drawn here with a fixed seed, so a run gives the same pictures.
 """
 import base64, io, math, os, random, subprocess, sys, tempfile
 
