@@ -186,12 +186,16 @@ pub enum Anchor {
     HeaderFooter { part: String },
 }
 
-/// An image embedded in a document.
+/// An image embedded in a document, or a mark placed like one: besides real images, PDF pages
+/// report a signature drawn as vector paths (`encoding` `"vector"`, `name` "vector drawing, N
+/// paths, M segments") and an ink annotation (`"ink_annotation"`, tablet signing); OCR reports
+/// the ink it found on a scan (`"ink"`, `"ink-uncertain"`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImageRef {
     /// The XObject name (`Im4`), the media path (`word/media/image1.png`), ...
     pub name: String,
-    /// `jpeg`, `png`, `tiff`, `jbig2`, `ccitt`, `jpx`, `raw`, `gif`, `bmp`, `emf`, `wmf`...
+    /// `jpeg`, `png`, `tiff`, `jbig2`, `ccitt`, `jpx`, `raw`, `gif`, `bmp`, `emf`, `wmf`...;
+    /// `vector`, `ink_annotation`, `ink`, `ink-uncertain` for marks that are not image files.
     pub encoding: Option<String>,
     pub width_px: Option<u32>,
     pub height_px: Option<u32>,

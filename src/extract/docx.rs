@@ -22,12 +22,28 @@ use std::collections::HashMap;
 
 pub struct DocxExtractor;
 
+/// Segments a freeform shape needs to be reported as a drawing (a box, an arrow or a callout
+/// has a handful).
+const FREEFORM_MIN_SEGMENTS: u32 = 8;
+
+/// Segments of a VML path (`m 0,0 l 10,5 c …`) or point list: its coordinate pairs, less the
+/// starting one, over the pairs a curve command takes when there are curves.
+fn vml_segments(d: &str) -> u32 {
+    let numbers = d
+        .replace('-', " -")
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter(|t| t.chars().any(|c| c.is_ascii_digit()))
+        .count() as u32;
+    let pairs = (numbers / 2).saturating_sub(1);
+    if d.contains('c') { pairs / 3 } else { pairs }
+}
+
 impl Extractor for DocxExtractor {
     fn name(&self) -> &'static str {
         "docx-xml"
     }
     fn version(&self) -> u32 {
-        1
+        2
     }
     fn formats(&self) -> &'static [crate::model::Format] {
         &[crate::model::Format::Docx]
@@ -293,6 +309,9 @@ struct Walker<'r> {
     sdts: Vec<SdtFrame>,
     out_fields: Vec<FormField>,
     unresolved: usize,
+    /// Segments of the DrawingML freeform (`a:custGeom`) being read: a shape drawn by hand
+    /// (a signature drawn with Word's draw tools) is reported as an image placement.
+    freeform: Option<u32>,
 }
 
 fn parse_part(
@@ -315,6 +334,7 @@ fn parse_part(
         sdts: Vec::new(),
         out_fields: Vec::new(),
         unresolved: 0,
+        freeform: None,
     };
     let mut ev = Events::new(xml, part);
     while let Some(e) = ev.next(input)? {
@@ -486,6 +506,26 @@ impl Walker<'_> {
                 }
                 _ => {}
             }
+        } else if prefix == ns.a && local == "custGeom" {
+            self.freeform = Some(0);
+        } else if prefix == ns.a && matches!(local, "lnTo" | "cubicBezTo" | "quadBezTo" | "arcTo") {
+            if let Some(n) = self.freeform.as_mut() {
+                *n += 1;
+            }
+        } else if local == "contentPart" && (prefix == ns.w || prefix == ns.w14) {
+            // Ink (pen or touch drawing, `w:contentPart` → an InkML part): a handwritten mark.
+            if let Some(id) = attr_ns(e, &ns.r, "id") {
+                self.image(&id);
+            }
+        } else if prefix == ns.v && matches!(local, "shape" | "polyline" | "curve") {
+            // VML freeform (older Word, pen drawings): its `path` or `points`.
+            let n = attr(e, "path")
+                .or_else(|| attr(e, "points"))
+                .map(|d| vml_segments(&d))
+                .unwrap_or(0);
+            if n >= FREEFORM_MIN_SEGMENTS {
+                self.flow.image(format!("freeform drawing, {n} segments"));
+            }
         } else if prefix == ns.a && local == "blip" {
             match attr_ns(e, &ns.r, "embed").or_else(|| attr_ns(e, &ns.r, "link")) {
                 Some(id) => self.image(&id),
@@ -514,6 +554,12 @@ impl Walker<'_> {
 
     fn end(&mut self, prefix: &str, local: &str) {
         let Some(ns) = &self.ns else { return };
+        if prefix == ns.a && local == "custGeom" {
+            if let Some(n) = self.freeform.take().filter(|n| *n >= FREEFORM_MIN_SEGMENTS) {
+                self.flow.image(format!("freeform drawing, {n} segments"));
+            }
+            return;
+        }
         if prefix == ns.w {
             match local {
                 "p" => self.flow.end_paragraph(),
@@ -743,6 +789,37 @@ mod tests {
         ];
         members.extend_from_slice(extra);
         zip_of(&members)
+    }
+
+    #[test]
+    fn drawings_freeform_shapes_and_ink_are_placements() {
+        let beziers: String = (0..12)
+            .map(|i| {
+                format!(
+                    r#"<a:cubicBezTo><a:pt x="{}" y="0"/><a:pt x="{}" y="50"/><a:pt x="{}" y="20"/></a:cubicBezTo>"#,
+                    i * 30,
+                    i * 30 + 10,
+                    i * 30 + 20
+                )
+            })
+            .collect();
+        let body = format!(
+            r#"{}<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><a:graphic><a:graphicData><wps:wsp><wps:spPr><a:custGeom><a:pathLst><a:path><a:moveTo><a:pt x="0" y="0"/></a:moveTo>{beziers}</a:path></a:pathLst></a:custGeom></wps:spPr></wps:wsp></a:graphicData></a:graphic></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape path="m0,0 l10,10 e"/></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>{}<w:p><w:r><w:pict><v:shape path="m 0,0 l 10,5, 20,0, 30,7, 40,1, 50,9, 60,2, 70,8, 80,0, 90,6 e"/></w:pict></w:r></w:p>{}<w:p><w:r><w:pict><v:rect style="width:100pt"/><v:shape path="m0,0 l100,0 100,50 0,50 x e"/></w:pict></w:r></w:p>"#,
+            p("Signature du stagiaire"),
+            p("Signature du formateur"),
+            p("Cachet")
+        );
+        let x = run(&docx_with(&body, &[])).expect("reads");
+        let names: Vec<&str> = x.pages[0].images.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "freeform drawing, 12 segments",
+                "freeform drawing, 9 segments"
+            ],
+            "{:?}",
+            x.pages[0].images
+        );
     }
 
     fn run(bytes: &[u8]) -> Result<Extracted> {

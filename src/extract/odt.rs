@@ -19,12 +19,31 @@ use quick_xml::events::{BytesStart, Event};
 
 pub struct OdtExtractor;
 
+/// Segments a freeform shape needs to be reported as a drawing (a box or an arrow has a
+/// handful).
+const FREEFORM_MIN_SEGMENTS: usize = 8;
+
+/// Segments of an SVG path (`svg:d`) or a point list (`draw:points`): the drawing commands, or
+/// the coordinate pairs when commands repeat implicitly.
+fn path_segments(d: &str) -> usize {
+    let commands = d
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic() && !matches!(c, 'M' | 'm' | 'Z' | 'z' | 'e' | 'E'))
+        .count();
+    let numbers = d
+        .replace('-', " -")
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter(|t| t.chars().any(|c| c.is_ascii_digit()))
+        .count();
+    commands.max((numbers / 2).saturating_sub(1) / 3)
+}
+
 impl Extractor for OdtExtractor {
     fn name(&self) -> &'static str {
         "odt-xml"
     }
     fn version(&self) -> u32 {
-        1
+        2
     }
     fn formats(&self) -> &'static [crate::model::Format] {
         &[crate::model::Format::Odt]
@@ -374,6 +393,20 @@ impl Walker {
                     None
                 }
                 "object" | "object-ole" | "applet" | "plugin" => None,
+                "path" | "polyline" => {
+                    // A freeform line drawn in the document (a signature drawn with the draw
+                    // tools): reported as an image placement when it has many segments.
+                    let n = attr_ns(e, &ns.svg, "d")
+                        .map(|d| path_segments(&d))
+                        .or_else(|| attr_ns(e, &ns.draw, "points").map(|p| path_segments(&p)))
+                        .unwrap_or(0);
+                    if n >= FREEFORM_MIN_SEGMENTS
+                        && let Some(f) = self.flow()
+                    {
+                        f.image(format!("freeform drawing, {n} segments"));
+                    }
+                    Some(Open::Other)
+                }
                 _ => Some(Open::Other),
             };
         }

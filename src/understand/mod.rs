@@ -11,6 +11,7 @@ pub mod normalize;
 pub mod signature;
 pub mod view;
 pub mod vocab;
+pub mod zones;
 
 use crate::document::{DateFact, DateRole, DocFacts, Kind, Signature};
 use crate::model::{Extracted, Format};

@@ -13,7 +13,7 @@ use super::normalize::{contains_phrase, normalize_line};
 use super::view::DocView;
 use super::vocab::{is_date_header, is_half_day, is_person_header};
 use crate::document::{EmptyCell, Evidence, Kind, Signature, SignatureStatus};
-use crate::model::{Anchor, Format, ImageRef, Page, Rect, Table, TextSpan};
+use crate::model::{Anchor, Format, ImageRef, Page, Table, TextSpan};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -44,58 +44,6 @@ fn applies(kind: Kind) -> Applies {
         _ => Applies::Never,
     }
 }
-
-/// Labels that open a signature zone when a line starts with them (normalised).
-const ZONE_LABELS: [&str; 48] = [
-    "signature du stagiaire",
-    "signature du participant",
-    "signature de l'apprenant",
-    "signature du beneficiaire",
-    "signature du formateur",
-    "signature de la formatrice",
-    "signature de l'intervenant",
-    "signature du representant",
-    "signature et cachet",
-    "cachet et signature",
-    "cachet de l'organisme",
-    "cachet de l'entreprise",
-    "bon pour accord",
-    "lu et approuve",
-    "le stagiaire",
-    "la stagiaire",
-    "le participant",
-    "la participante",
-    "le beneficiaire",
-    "la beneficiaire",
-    "le formateur",
-    "la formatrice",
-    "l'intervenant",
-    "l'intervenante",
-    "le representant",
-    "la representante",
-    "le directeur",
-    "la directrice",
-    "le gerant",
-    "la gerante",
-    "le president",
-    "la presidente",
-    "le responsable",
-    "la responsable",
-    "le service formation",
-    "la direction",
-    "le donneur d'ordre",
-    "le sous-traitant",
-    "le prestataire",
-    "le client",
-    "l'entreprise",
-    "l'organisme",
-    "l'employeur",
-    "le commanditaire",
-    "le salarie",
-    "la salariee",
-    "the trainee",
-    "the trainer",
-];
 
 static ABSENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(absente?s?|abs\.?|excus[ée]e?s?|absence justifi[ée]e|malade|retard|cong[ée])\s*$")
@@ -206,8 +154,21 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
         return sig;
     }
 
-    // 4. Signature zones and the images placed in them.
-    let zones = zones(view);
+    // 4. Signature zones and the marks placed in them (images, vector drawings, ink).
+    let zones = super::zones::zones(
+        &ex.pages,
+        view.format == Format::Pdf,
+        &|img, page| {
+            if is_logo_like(img, page) {
+                Err("a full-page image (a scan) or a header image")
+            } else if is_uncertain_ink(img) {
+                Err("ink too faint to tell from noise")
+            } else {
+                Ok(())
+            }
+        },
+        &laid_out_scan,
+    );
     let typed = typed_approval(view);
     if let Some(t) = &typed {
         sig.evidence.push(Evidence {
@@ -216,21 +177,7 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
             page: None,
         });
     }
-    for z in &zones.signed {
-        sig.evidence.push(Evidence {
-            method: "image_in_signature_zone".into(),
-            detail: format!("image {} in zone «{}»", z.image, z.label),
-            page: z.page,
-        });
-    }
-    for z in &zones.empty {
-        sig.evidence.push(Evidence {
-            method: "signature_zone_empty".into(),
-            detail: format!("zone «{}» has no signature image", z.label),
-            page: z.page,
-        });
-    }
-
+    zone_evidence(&zones, &mut sig.evidence);
     // Scanned and not read by OCR (OCR fills `text` and `spans`).
     let scanned = ex.is_scanned() && ex.pages.iter().all(|p| p.text.trim().is_empty());
     sig.status = if let Some(t) = trail.as_ref().filter(|_| applies == Applies::Never) {
@@ -258,22 +205,102 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
             page: None,
         });
         SignatureStatus::Unknown
-    } else if !zones.signed.is_empty() {
-        if zones.empty.is_empty() || applies == Applies::Optional {
-            SignatureStatus::Signed
-        } else {
-            SignatureStatus::Partial
-        }
     } else {
-        match applies {
-            Applies::Never | Applies::Optional => SignatureStatus::NotApplicable,
-            Applies::IfZone if zones.empty.is_empty() && digital_empty == 0 => {
-                SignatureStatus::NotApplicable
+        let status = if !zones.signed.is_empty() {
+            if zones.empty.is_empty() || applies == Applies::Optional {
+                SignatureStatus::Signed
+            } else {
+                SignatureStatus::Partial
             }
-            _ => SignatureStatus::Unsigned,
-        }
+        } else {
+            match applies {
+                Applies::Never | Applies::Optional => SignatureStatus::NotApplicable,
+                Applies::IfZone if zones.empty.is_empty() && digital_empty == 0 => {
+                    SignatureStatus::NotApplicable
+                }
+                _ => SignatureStatus::Unsigned,
+            }
+        };
+        sig.evidence.push(zone_rule(&zones, applies, status));
+        status
     };
     sig
+}
+
+/// One evidence line per zone: the marks that sign it, or where it was looked for in vain;
+/// then the marks that were set aside (logos, scans, images outside every zone).
+fn zone_evidence(zones: &super::zones::Zones, out: &mut Vec<Evidence>) {
+    for z in &zones.signed {
+        for (what, method) in z.marks.iter().zip(&z.methods) {
+            out.push(Evidence {
+                method: (*method).into(),
+                detail: format!("{what} in zone «{}»", z.label),
+                page: z.page,
+            });
+        }
+    }
+    for z in &zones.signed {
+        for st in &z.stamps {
+            out.push(Evidence {
+                method: "stamp_in_signature_zone".into(),
+                detail: format!(
+                    "{st} in zone «{}»: the organisation's stamp (the zone is signed by the mark above)",
+                    z.label
+                ),
+                page: z.page,
+            });
+        }
+    }
+    for z in &zones.empty {
+        out.push(Evidence {
+            method: "signature_zone_empty".into(),
+            detail: format!("zone «{}» is empty: {}", z.label, z.looked),
+            page: z.page,
+        });
+    }
+    for (what, page) in zones.ignored.iter().take(5) {
+        out.push(Evidence {
+            method: "mark_not_a_signature".into(),
+            detail: what.clone(),
+            page: *page,
+        });
+    }
+}
+
+/// The rule that turned the zones into a status, said in words.
+fn zone_rule(zones: &super::zones::Zones, applies: Applies, status: SignatureStatus) -> Evidence {
+    let (signed, empty) = (zones.signed.len(), zones.empty.len());
+    let total = signed + empty;
+    let detail = match (status, applies) {
+        (SignatureStatus::Signed, Applies::Optional) if empty > 0 => format!(
+            "{signed} of {total} signature zones signed (signing is optional for this kind: one mark is enough)"
+        ),
+        (SignatureStatus::Signed, _) => format!("{signed} of {total} signature zones signed"),
+        (SignatureStatus::Partial, _) => format!(
+            "{signed} of {total} signature zones signed: {} left empty",
+            zones
+                .empty
+                .iter()
+                .map(|z| format!("«{}»", z.label))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (SignatureStatus::NotApplicable, Applies::IfZone) => {
+            "no signature zone for this kind of document (a quote is signed only where it asks for the client's acceptance)".into()
+        }
+        (SignatureStatus::NotApplicable, _) => {
+            "no signature mark and signing is optional for this kind of document".into()
+        }
+        _ if total == 0 => {
+            "no signature zone found and no image, drawing or ink in one: unsigned".into()
+        }
+        _ => format!("0 of {total} signature zones signed"),
+    };
+    Evidence {
+        method: "signature_zones_rule".into(),
+        detail,
+        page: None,
+    }
 }
 
 /// "Lu et approuvé" followed by a typed name (on the same line or the next one).
@@ -299,107 +326,11 @@ fn typed_approval(view: &DocView) -> Option<String> {
     })
 }
 
-struct ZoneHit {
-    label: String,
-    image: String,
-    page: Option<u32>,
-}
-
-#[derive(Default)]
-struct Zones {
-    signed: Vec<ZoneHit>,
-    empty: Vec<ZoneHit>,
-}
-
-/// Lines that name a signatory without opening a zone of their own ("Responsable qualité",
-/// "Isabelle Moreau, gérante"): evidence when an image is under them, never an expected zone.
-const WEAK_LABELS: [&str; 10] = [
-    "responsable qualite",
-    "responsable pedagogique",
-    "responsable de formation",
-    "responsable formation",
-    "gerant",
-    "gerante",
-    "directeur",
-    "directrice",
-    "president",
-    "presidente",
-];
-
-fn is_weak(label: &str) -> bool {
-    label == "signataire" || WEAK_LABELS.contains(&label)
-}
-
-/// Titles that make "<Name>, <title>" a signatory line.
-const SIGNATORY_TITLES: [&str; 12] = [
-    "gerant",
-    "gerante",
-    "directeur",
-    "directrice",
-    "president",
-    "presidente",
-    "responsable",
-    "formateur",
-    "formatrice",
-    "representant legal",
-    "representante legale",
-    "dirigeant",
-];
-
-fn zone_label(norm: &str) -> Option<String> {
-    let n = norm.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
-    let words = n
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count();
-    if words == 0 || words > 10 {
-        return None;
-    }
-    if let Some(l) = ZONE_LABELS
-        .iter()
-        .chain(WEAK_LABELS.iter())
-        .find(|l| n.starts_with(*l))
-    {
-        return Some(l.to_string());
-    }
-    if words <= 6
-        && [
-            "signature",
-            "signatures",
-            "cachet",
-            "visa",
-            "signed",
-            "sign here",
-        ]
-        .iter()
-        .any(|w| contains_phrase(n, w))
-    {
-        return Some(
-            if contains_phrase(n, "cachet") {
-                "cachet et signature"
-            } else {
-                "signature"
-            }
-            .to_string(),
-        );
-    }
-    // "Isabelle Moreau, gérante": a signatory's name and title.
-    if words <= 6
-        && let Some((_, title)) = n.split_once(", ")
-        && SIGNATORY_TITLES.iter().any(|t| title.starts_with(t))
-    {
-        return Some("signataire".to_string());
-    }
-    let party = ["pour l'", "pour le ", "pour la ", "pour les ", "for the "]
-        .iter()
-        .any(|p| n.starts_with(p));
-    if words <= 6 && (party || (words == 2 && n.starts_with("pour "))) {
-        return Some(n.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
-    }
-    None
-}
-
 fn is_logo_like(img: &ImageRef, page: &Page) -> bool {
+    // A stamp's outline drawn as vector paths: the organisation's stamp, never a signature.
+    if img.encoding.as_deref() == Some("vector_stamp") {
+        return true;
+    }
     match (&img.anchor, page.size) {
         (Some(Anchor::Page { rect }), Some((w, h))) => {
             // A full-page image is a scan, not a signature. (Letterhead logos are excluded by
@@ -419,188 +350,6 @@ fn laid_out_scan(page: &Page) -> bool {
 /// Ink that the OCR stage could not tell from noise (`crate::ocr`).
 fn is_uncertain_ink(img: &ImageRef) -> bool {
     img.encoding.as_deref() == Some("ink-uncertain")
-}
-
-fn is_generic(label: &str) -> bool {
-    matches!(label, "signature" | "cachet et signature")
-}
-
-fn zones(view: &DocView) -> Zones {
-    let mut z = Zones::default();
-    for page in &view.ex.pages {
-        match view.format {
-            Format::Pdf => pdf_zones(page, &mut z),
-            _ if laid_out_scan(page) => pdf_zones(page, &mut z),
-            _ => flow_zones(page, &mut z),
-        }
-    }
-    // A bare "Signature" / "Cachet" line under a named party ("Pour le client", "Le
-    // stagiaire") belongs to that party's zone: it is not a zone of its own.
-    let named_pages: Vec<Option<u32>> = z
-        .signed
-        .iter()
-        .chain(&z.empty)
-        .filter(|h| !is_generic(&h.label))
-        .map(|h| h.page)
-        .collect();
-    z.empty.retain(|h| {
-        !is_weak(&h.label) && (!is_generic(&h.label) || !named_pages.contains(&h.page))
-    });
-    z
-}
-
-/// PDF: a label span opens a zone; an image whose box lies below it (within ~140 pt) or on its
-/// right on the same band signs it.
-fn pdf_zones(page: &Page, z: &mut Zones) {
-    let labels: Vec<(&TextSpan, String)> = page
-        .spans
-        .iter()
-        .filter_map(|s| {
-            let n = normalize_line(&s.text);
-            // A zone label is a short line, not a sentence that mentions signatures
-            // (zone_label checks the length).
-            zone_label(&n).map(|l| (s, l))
-        })
-        .collect();
-    // Labels of one signature block ("Pour le client" / name / "Cachet et signature") are one
-    // zone: keep the first label of each block.
-    let mut blocks: Vec<&TextSpan> = Vec::new();
-    let labels: Vec<(&TextSpan, String)> = labels
-        .into_iter()
-        .filter(|(s, _)| {
-            let same_block = blocks
-                .iter()
-                .any(|b| (b.x - s.x).abs() < 30.0 && b.y > s.y && b.y - s.y < 45.0);
-            blocks.push(s);
-            !same_block
-        })
-        .collect();
-    let images: Vec<(&ImageRef, Rect)> = page
-        .images
-        .iter()
-        .filter(|i| !is_logo_like(i, page) && !is_uncertain_ink(i))
-        .filter_map(|i| match &i.anchor {
-            Some(Anchor::Page { rect }) => Some((i, *rect)),
-            _ => None,
-        })
-        .collect();
-    let mut used = vec![false; images.len()];
-    for (span, label) in &labels {
-        let span_right = span.x
-            + span
-                .width
-                .max(span.font_size * span.text.chars().count() as f32 * 0.45);
-        let hit = images.iter().enumerate().find(|(i, (_, r))| {
-            if used[*i] {
-                return false;
-            }
-            let below = r.top() <= span.y + span.font_size && r.top() >= span.y - 150.0;
-            let h_overlap = r.x < span_right + 120.0 && r.right() > span.x - 60.0;
-            let beside = r.x >= span.x
-                && r.x < span_right + 250.0
-                && (r.y - span.y).abs() < r.height.max(20.0);
-            (below && h_overlap) || beside
-        });
-        match hit {
-            Some((i, (img, _))) => {
-                used[i] = true;
-                z.signed.push(ZoneHit {
-                    label: label.to_string(),
-                    image: img.name.clone(),
-                    page: Some(page.number),
-                });
-            }
-            None => z.empty.push(ZoneHit {
-                label: label.to_string(),
-                image: String::new(),
-                page: Some(page.number),
-            }),
-        }
-    }
-}
-
-/// Word, ODT, spreadsheets: an image anchored in a table cell under a signature header, or in /
-/// right after a paragraph that names a signature zone.
-fn flow_zones(page: &Page, z: &mut Zones) {
-    let mut labelled_paragraphs: Vec<(usize, String)> = Vec::new();
-    for (i, line) in page.text.lines().enumerate() {
-        let n = normalize_line(line);
-        if n.split_whitespace().count() <= 10
-            && let Some(l) = zone_label(&n)
-        {
-            labelled_paragraphs.push((i, l));
-        }
-    }
-    let mut signed_labels: Vec<String> = Vec::new();
-    for img in &page.images {
-        let label = match &img.anchor {
-            Some(Anchor::TableCell {
-                table,
-                row,
-                col,
-                header,
-            }) => {
-                // The zone is named by the cells on the image's left in its row (a label
-                // column), else the cell above, else the column header.
-                page.tables
-                    .get(*table)
-                    .and_then(|t| {
-                        let left = t
-                            .rows
-                            .get(*row)
-                            .map(|r| r.iter().take(*col).rev().collect::<Vec<_>>())
-                            .unwrap_or_default();
-                        let above = row
-                            .checked_sub(1)
-                            .and_then(|r| t.rows.get(r))
-                            .and_then(|r| r.get(*col));
-                        left.into_iter()
-                            .chain(above)
-                            .find_map(|c| zone_label(&normalize_line(&c.text)))
-                    })
-                    .or_else(|| zone_label(&normalize_line(header)))
-            }
-            Some(Anchor::Paragraph { context, .. }) => zone_label(&normalize_line(context)),
-            Some(Anchor::SheetCell { row, col }) => sheet_cell_label(page, *row, *col),
-            _ => None,
-        };
-        if let Some(l) = label {
-            signed_labels.push(l.clone());
-            z.signed.push(ZoneHit {
-                label: l.to_string(),
-                image: img.name.clone(),
-                page: None,
-            });
-        }
-    }
-    // Zones named in the text that received no image.
-    let mut seen: Vec<String> = Vec::new();
-    for (_, l) in labelled_paragraphs {
-        if l == "signature" && !signed_labels.is_empty() {
-            continue;
-        }
-        if !signed_labels.contains(&l) && !seen.contains(&l) {
-            seen.push(l.clone());
-            z.empty.push(ZoneHit {
-                label: l.to_string(),
-                image: String::new(),
-                page: None,
-            });
-        }
-    }
-}
-
-fn sheet_cell_label(page: &Page, row: u32, col: u32) -> Option<String> {
-    let t = page.tables.first()?;
-    let (r0, c0) = t.origin;
-    let c = col.checked_sub(c0)? as usize;
-    let r = row.checked_sub(r0)? as usize;
-    (0..r).rev().take(12).find_map(|rr| {
-        t.rows
-            .get(rr)
-            .and_then(|x| x.get(c))
-            .and_then(|cell| zone_label(&normalize_line(&cell.text)))
-    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-//! A PDF content-stream interpreter reduced to what extraction needs: positioned glyphs and
-//! image placements.
+//! A PDF content-stream interpreter reduced to what extraction needs: positioned glyphs, image
+//! placements and the shape of painted paths (for signatures drawn as vector paths, see
+//! `drawings`).
 //!
 //! Owns the graphics/text state machine (`q/Q/cm`, `BT/ET`, `Tm/Td/TD/T*/TL`, `Tf/Tc/Tw/Tz/Ts`,
 //! `Tj/TJ/'/"`), `Do` into image XObjects and Form XObjects (their `/Matrix` and `/Resources`,
-//! cycle- and depth-guarded) and inline images. Everything is expressed in the page's displayed
+//! cycle- and depth-guarded), inline images, and path construction / painting (`m l c v y h re`,
+//! `S s f F f* B B* b b* n`: each painted path summarised as a [`Stroke`]). Everything is expressed in the page's displayed
 //! space (the caller's base matrix carries the MediaBox origin and `/Rotate`). It must not group
 //! glyphs into lines (see `layout`) nor paint anything; and it bounds its own work (operations,
 //! glyphs, images, nesting) because content streams come from untrusted files.
@@ -142,6 +144,8 @@ pub(super) struct PageSink {
     pub(super) glyphs: Vec<Glyph>,
     pub(super) arena: String,
     pub(super) images: Vec<ImageRef>,
+    /// Painted paths, summarised (clipping-only paths are not kept).
+    pub(super) strokes: Vec<Stroke>,
     /// Some limit stopped the interpretation early.
     pub(super) truncated: bool,
     /// A content stream had a syntax error (what came before it was kept).
@@ -155,6 +159,149 @@ impl PageSink {
         self.arena
             .get(g.start as usize..g.end as usize)
             .unwrap_or("")
+    }
+}
+
+/// One painted path in displayed page space, summarised by the features that tell a drawn
+/// signature from table borders, underlines, boxes and checkboxes.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Stroke {
+    pub(super) bbox: Rect,
+    /// Curve segments (`c v y`) and straight segments (`l`, closing `h` not counted).
+    pub(super) curves: u32,
+    pub(super) lines: u32,
+    /// Segments whose chord is neither horizontal nor vertical.
+    pub(super) diagonal: u32,
+    /// Direction changes of more than 25° between consecutive chords of a subpath.
+    pub(super) turns: u32,
+    /// Rectangles (`re`).
+    pub(super) rects: u32,
+    /// Every point (ends and control points) lies on the bounding box's edges and some subpath
+    /// is closed: a box, a rounded box, a circle or an ellipse.
+    pub(super) box_like: bool,
+    /// Closed, with every point on the ellipse inscribed in its box: a circle or an ellipse
+    /// however many curves draw it.
+    pub(super) round: bool,
+    /// The annotation whose appearance drew it (`Stamp`, `Widget`…), if any.
+    pub(super) annotation: Option<String>,
+}
+
+/// The path being built (between the first construction operator and the painting one).
+#[derive(Default)]
+struct PathBuild {
+    points: Vec<(f32, f32)>,
+    /// Start of the current subpath and the last chord direction in it.
+    start: Option<(f32, f32)>,
+    current: Option<(f32, f32)>,
+    last_dir: Option<f32>,
+    closed: bool,
+    s: Stroke,
+}
+
+const MAX_PATH_POINTS: usize = 4_096;
+const MAX_STROKES: usize = 50_000;
+
+impl PathBuild {
+    fn point(&mut self, p: (f32, f32)) {
+        if self.points.len() < MAX_PATH_POINTS && p.0.is_finite() && p.1.is_finite() {
+            self.points.push(p);
+        }
+    }
+
+    fn move_to(&mut self, p: (f32, f32)) {
+        self.point(p);
+        self.start = Some(p);
+        self.current = Some(p);
+        self.last_dir = None;
+    }
+
+    /// A segment from the current point to `end` (`ctrl`: a curve's control points).
+    fn segment(&mut self, ctrl: &[(f32, f32)], end: (f32, f32), curve: bool) {
+        let Some(from) = self.current else {
+            self.move_to(end);
+            return;
+        };
+        for c in ctrl {
+            self.point(*c);
+        }
+        self.point(end);
+        if curve {
+            self.s.curves += 1;
+        } else {
+            self.s.lines += 1;
+        }
+        let (dx, dy) = (end.0 - from.0, end.1 - from.1);
+        if dx.abs() + dy.abs() > 0.2 {
+            let a = dy.atan2(dx);
+            let deg = a.to_degrees().rem_euclid(90.0);
+            if deg > 5.0 && deg < 85.0 {
+                self.s.diagonal += 1;
+            }
+            if let Some(last) = self.last_dir {
+                let mut d = (a - last).abs();
+                if d > std::f32::consts::PI {
+                    d = 2.0 * std::f32::consts::PI - d;
+                }
+                if d > 25f32.to_radians() {
+                    self.s.turns += 1;
+                }
+            }
+            self.last_dir = Some(a);
+        }
+        self.current = Some(end);
+    }
+
+    fn close(&mut self) {
+        self.closed = true;
+        if let Some(s) = self.start {
+            self.current = Some(s);
+        }
+        self.last_dir = None;
+    }
+
+    /// The summary of the finished path, if it drew anything.
+    fn finish(&mut self) -> Option<Stroke> {
+        let b = std::mem::take(self);
+        if b.points.len() < 2 {
+            return None;
+        }
+        let (mut lx, mut ly, mut hx, mut hy) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for (x, y) in &b.points {
+            lx = lx.min(*x);
+            ly = ly.min(*y);
+            hx = hx.max(*x);
+            hy = hy.max(*y);
+        }
+        let mut s = b.s;
+        s.bbox = Rect {
+            x: lx,
+            y: ly,
+            width: hx - lx,
+            height: hy - ly,
+        };
+        let tol = 1.0f32.max((hx - lx).min(hy - ly) * 0.02);
+        s.box_like = b.closed
+            && b.points.iter().all(|(x, y)| {
+                (x - lx).abs() < tol
+                    || (x - hx).abs() < tol
+                    || (y - ly).abs() < tol
+                    || (y - hy).abs() < tol
+            });
+        let (cx, cy, rx, ry) = (
+            (lx + hx) / 2.0,
+            (ly + hy) / 2.0,
+            (hx - lx) / 2.0,
+            (hy - ly) / 2.0,
+        );
+        s.round = b.closed
+            && b.points.len() >= 5
+            && rx > 1.0
+            && ry > 1.0
+            && b.points.iter().all(|(x, y)| {
+                let r = ((x - cx) / rx).powi(2) + ((y - cy) / ry).powi(2);
+                (0.8..=1.3).contains(&r)
+            });
+        Some(s)
     }
 }
 
@@ -247,6 +394,9 @@ pub(super) struct Interp<'d, 'c> {
     forms: Vec<ObjectId>,
     ops: u64,
     buf: String,
+    path: PathBuild,
+    /// The annotation subtype whose appearance is being drawn.
+    pub(super) annotation: Option<String>,
 }
 
 fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
@@ -327,6 +477,8 @@ impl<'d, 'c> Interp<'d, 'c> {
             forms: Vec::new(),
             ops: 0,
             buf: String::new(),
+            path: PathBuild::default(),
+            annotation: None,
         }
     }
 
@@ -472,6 +624,52 @@ impl<'d, 'c> Interp<'d, 'c> {
                         }
                     }
                 }
+                "m" => {
+                    if let (Some(x), Some(y)) = (n(0), n(1)) {
+                        self.path.move_to(gs.ctm.apply(x, y));
+                    }
+                }
+                "l" => {
+                    if let (Some(x), Some(y)) = (n(0), n(1)) {
+                        self.path.segment(&[], gs.ctm.apply(x, y), false);
+                    }
+                }
+                "c" | "v" | "y" => {
+                    let v: Vec<f32> = o.iter().filter_map(num).collect();
+                    let pts: Vec<(f32, f32)> = v
+                        .chunks_exact(2)
+                        .map(|p| gs.ctm.apply(p[0], p[1]))
+                        .collect();
+                    if let Some((end, ctrl)) = pts.split_last()
+                        && pts.len() == if op.operator == "c" { 3 } else { 2 }
+                    {
+                        self.path.segment(ctrl, *end, true);
+                    }
+                }
+                "h" => self.path.close(),
+                "re" => {
+                    if let (Some(x), Some(y), Some(w), Some(h)) = (n(0), n(1), n(2), n(3)) {
+                        let r = gs.ctm.bbox(x, y, x + w, y + h);
+                        self.path.move_to((r.x, r.y));
+                        self.path.point((r.right(), r.top()));
+                        self.path.s.rects += 1;
+                        self.path.close();
+                    }
+                }
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
+                    if op.operator == "s" || op.operator.starts_with('b') {
+                        self.path.close();
+                    }
+                    if let Some(mut st) = self.path.finish() {
+                        if self.sink.strokes.len() < MAX_STROKES {
+                            st.annotation = self.annotation.clone();
+                            self.sink.strokes.push(st);
+                        } else {
+                            self.sink.truncated = true;
+                        }
+                    }
+                }
+                "n" => self.path = PathBuild::default(),
                 "BI" => {
                     let dict = match o.first() {
                         Some(Object::Stream(s)) => Some(&s.dict),

@@ -5,11 +5,14 @@
 //! page-tree detection), page geometry (MediaBox, `/Rotate`: every coordinate it reports is in
 //! the page as displayed, origin bottom-left), and the assembly of the [`Extracted`] model from
 //! its submodules: `fonts` (codes → Unicode, widths), `content` (the content-stream
-//! interpreter), `layout` (glyphs → lines and spans), `quality` (garbage text detection) and
-//! `forms` (fields and signatures). It must not classify, OCR, or validate signatures, and it
+//! interpreter), `layout` (glyphs → lines and spans), `quality` (garbage text detection),
+//! `drawings` (signatures drawn as vector paths) and `forms` (fields and signatures). Ink
+//! annotations (tablet signing) are reported as image placements with `encoding`
+//! `"ink_annotation"`, vector signatures with `"vector"` (see `model::ImageRef`). It must not classify, OCR, or validate signatures, and it
 //! reads only the bytes it is given.
 
 mod content;
+mod drawings;
 mod fonts;
 mod forms;
 mod layout;
@@ -29,7 +32,7 @@ impl Extractor for PdfExtractor {
         "pdf-lopdf"
     }
     fn version(&self) -> u32 {
-        2
+        3
     }
     fn formats(&self) -> &'static [Format] {
         &[Format::Pdf]
@@ -46,6 +49,8 @@ const SCAN_COVERAGE: f32 = 0.5;
 const SCAN_MAX_LETTERS: usize = 40;
 /// Annotations drawn per page (appearance streams).
 const MAX_ANNOTS: usize = 1_000;
+/// Strokes read from one ink annotation.
+const MAX_INK_STROKES: usize = 1_000;
 /// Parent links followed for inherited page attributes.
 const MAX_PARENTS: usize = 64;
 
@@ -213,6 +218,7 @@ fn extract_page(
     let assessment = quality::assess(&laid.text);
     let coverage = image_coverage(&sink.images, size);
     page.images = sink.images;
+    page.images.extend(drawings::marks(&sink.strokes));
     if assessment.verdict == Verdict::Garbage {
         warnings.push(format!(
             "page {number}: the text layer does not decode to readable text (fonts without Unicode mapping); treated as scanned"
@@ -254,6 +260,15 @@ fn draw_annotation<'d>(
     let flags = d.get(b"F").ok().and_then(|o| o.as_i64().ok()).unwrap_or(0);
     if flags & (2 | 32) != 0 {
         return Ok(()); // Hidden or NoView
+    }
+    let subtype = d
+        .get(b"Subtype")
+        .ok()
+        .and_then(|o| o.as_name().ok())
+        .map(|n| String::from_utf8_lossy(n).into_owned());
+    if subtype.as_deref() == Some("Ink") {
+        ink_annotation(interp, doc, d, base);
+        return Ok(());
     }
     let Some(normal) = d
         .get(b"AP")
@@ -315,7 +330,74 @@ fn draw_annotation<'d>(
             0.0,
         ))
         .then(&Matrix::translate(rx, ry));
-    interp.run_form(stream, id, None, &GState::new(fit.then(base)), 0)
+    interp.annotation = subtype;
+    let r = interp.run_form(stream, id, None, &GState::new(fit.then(base)), 0);
+    interp.annotation = None;
+    r
+}
+
+/// An `/Ink` annotation (freehand drawing, tablet signing): one mark over its strokes
+/// (`/InkList`, else its `/Rect`), whatever its appearance stream draws.
+fn ink_annotation(interp: &mut Interp<'_, '_>, doc: &Document, d: &Dictionary, base: &Matrix) {
+    let strokes: Vec<Vec<f32>> = d
+        .get(b"InkList")
+        .ok()
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_array().ok())
+        .map(|a| {
+            a.iter()
+                .take(MAX_INK_STROKES)
+                .filter_map(|s| deref(doc, s).as_array().ok())
+                .map(|s| s.iter().filter_map(|v| num(deref(doc, v))).collect())
+                .collect()
+        })
+        .unwrap_or_default();
+    let points: Vec<(f32, f32)> = strokes
+        .iter()
+        .flat_map(|s| s.chunks_exact(2).map(|p| base.apply(p[0], p[1])))
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
+    let rect = if points.len() >= 2 {
+        let (mut lx, mut ly, mut hx, mut hy) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for (x, y) in &points {
+            lx = lx.min(*x);
+            ly = ly.min(*y);
+            hx = hx.max(*x);
+            hy = hy.max(*y);
+        }
+        Some(crate::model::Rect {
+            x: lx,
+            y: ly,
+            width: hx - lx,
+            height: hy - ly,
+        })
+    } else {
+        d.get(b"Rect")
+            .ok()
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_array().ok())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| num(deref(doc, v)))
+                    .collect::<Vec<f32>>()
+            })
+            .and_then(|v| <[f32; 4]>::try_from(v).ok())
+            .map(|r| base.bbox(r[0], r[1], r[2], r[3]))
+    };
+    let Some(rect) = rect.filter(|r| r.width > 0.0 || r.height > 0.0) else {
+        return;
+    };
+    interp.sink.images.push(crate::model::ImageRef {
+        name: format!(
+            "ink annotation, {} strokes, {} points",
+            strokes.len(),
+            points.len()
+        ),
+        encoding: Some("ink_annotation".into()),
+        width_px: None,
+        height_px: None,
+        anchor: Some(Anchor::Page { rect }),
+    });
 }
 
 fn metadata(doc: &Document) -> Metadata {

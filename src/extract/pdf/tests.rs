@@ -907,3 +907,102 @@ fn type3_font_matrix_scales_widths_and_size() {
     assert!(close(p.spans[0].font_size, 12.0), "{:?}", p.spans[0]);
     assert!(close(p.spans[0].width, 27.0), "{:?}", p.spans[0]);
 }
+
+/// A wavy polyline of `n` slanted segments starting at (x, y), as content-stream operators.
+fn scribble(x: f32, y: f32, n: usize) -> String {
+    let mut s = format!("{x} {y} m\n");
+    for i in 1..=n {
+        let dy = if i % 2 == 0 {
+            0.0
+        } else {
+            14.0 + (i % 3) as f32 * 3.0
+        };
+        s.push_str(&format!("{} {} l\n", x + i as f32 * 6.0, y + dy));
+    }
+    s.push_str("S\n");
+    s
+}
+
+#[test]
+fn vector_signatures_in_forms_stamp_and_ink_annotations_but_not_rules_or_boxes() {
+    let mut b = Builder::new();
+    // A Form XObject holding a drawn signature, placed at (300, 200) by `cm`.
+    let form = b.doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 200.into(), 60.into()] },
+        scribble(0.0, 10.0, 20).into_bytes(),
+    ));
+    // A stamp annotation whose appearance is a drawn signature.
+    let ap = b.doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 150.into(), 40.into()] },
+        scribble(0.0, 5.0, 16).into_bytes(),
+    ));
+    let stamp = b.doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Stamp",
+        "Rect" => vec![50.into(), 100.into(), 200.into(), 140.into()],
+        "AP" => dictionary! { "N" => ap },
+    });
+    // A tablet's ink annotation without appearance: its /InkList.
+    let ink_points: Vec<Object> = (0..20)
+        .flat_map(|i| {
+            [
+                Object::Real(350.0 + i as f32 * 5.0),
+                Object::Real(420.0 + (i % 4) as f32 * 6.0),
+            ]
+        })
+        .collect();
+    let ink = b.doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Ink",
+        "Rect" => vec![340.into(), 410.into(), 460.into(), 450.into()],
+        "InkList" => vec![Object::Array(ink_points)],
+    });
+    // Table borders, an underline, a checkbox and a circle: never signatures.
+    let content = "q 1 0 0 1 300 200 cm /Sig Do Q\n\
+         50 700 m 550 700 l 50 650 m 550 650 l 50 700 m 50 650 l 550 700 m 550 650 l S\n\
+         60 600 m 200 600 l S\n\
+         60 580 9 9 re S\n\
+         400 600 m 400 622 418 640 440 640 c 462 640 480 622 480 600 c 480 578 462 560 440 560 c 418 560 400 578 400 600 c h S\n";
+    b.page_with(
+        content,
+        dictionary! { "XObject" => dictionary! { "Sig" => form } },
+        dictionary! { "Annots" => vec![stamp.into(), ink.into()] },
+    );
+    let x = run(&b.finish()).expect("reads");
+    let imgs = &x.pages[0].images;
+    let vector: Vec<&ImageRef> = imgs
+        .iter()
+        .filter(|i| i.encoding.as_deref() == Some("vector"))
+        .collect();
+    assert_eq!(vector.len(), 2, "{imgs:?}");
+    // The circle is reported as a stamp outline, apart.
+    assert_eq!(
+        imgs.iter()
+            .filter(|i| i.encoding.as_deref() == Some("vector_stamp"))
+            .count(),
+        1,
+        "{imgs:?}"
+    );
+    let form_mark = vector
+        .iter()
+        .find(|i| !i.name.starts_with("Stamp"))
+        .expect("form mark");
+    let r = page_rect(form_mark);
+    assert!(close(r.x, 300.0) && close(r.y, 210.0), "{r:?}");
+    assert!(
+        vector
+            .iter()
+            .any(|i| i.name.starts_with("Stamp annotation: vector drawing")),
+        "{imgs:?}"
+    );
+    let inks: Vec<&ImageRef> = imgs
+        .iter()
+        .filter(|i| i.encoding.as_deref() == Some("ink_annotation"))
+        .collect();
+    assert_eq!(inks.len(), 1, "{imgs:?}");
+    assert!(
+        inks[0].name.contains("1 strokes, 20 points"),
+        "{}",
+        inks[0].name
+    );
+    let r = page_rect(inks[0]);
+    assert!(close(r.x, 350.0) && close(r.width, 95.0), "{r:?}");
+}
