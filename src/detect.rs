@@ -208,17 +208,23 @@ fn sniff_zip(bytes: &[u8], claimed: Option<Format>) -> Detection {
     if has(&archive, "content.xml") && matches!(claimed, Some(Format::Odt | Format::Ods)) {
         return Detection::ok(claimed.unwrap_or(Format::Zip));
     }
-    if has(&archive, "[Content_Types].xml") && claimed.is_some_and(|c| c != Format::Zip) {
-        // An OOXML package without its main part: a damaged .docx/.xlsx, or a .pptx.
-        if let Some(f @ (Format::Docx | Format::Xlsx)) = claimed {
-            return Detection {
-                format: f,
-                note: None,
-                error: Some(Error::corrupt(
-                    "OOXML package without its main document part",
-                )),
-            };
-        }
+    // A .docx/.xlsx/.odt/.ods whose container lacks its main part is a damaged document, not
+    // a zip of attachments: reporting it readable (kind `other`) would hide the damage.
+    let main_part = match claimed {
+        Some(Format::Docx) => Some("word/document.xml"),
+        Some(Format::Xlsx) => Some("xl/workbook.xml"),
+        Some(Format::Odt | Format::Ods) => Some("content.xml"),
+        _ => None,
+    };
+    if let (Some(f), Some(part)) = (claimed, main_part) {
+        return Detection {
+            format: f,
+            note: None,
+            error: Some(Error::corrupt(format!(
+                "{} without its main part ({part} is missing)",
+                describe(f)
+            ))),
+        };
     }
     Detection::ok(Format::Zip)
 }

@@ -498,3 +498,60 @@ fn monthly_review_says_what_changed_since_the_last_scan() {
         .assert()
         .code(2);
 }
+
+/// A zip with the given members.
+fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in members {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn container_without_main_part_is_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    fs::create_dir_all(&root).unwrap();
+    // A .docx without word/document.xml (and without [Content_Types].xml), an .odt whose
+    // mimetype says text but has no content.xml, an .xlsx package without its workbook.
+    fs::write(
+        root.join("Convention.docx"),
+        zip_of(&[
+            ("word/styles.xml", b"<w:styles/>"),
+            ("docProps/app.xml", b"<x/>"),
+        ]),
+    )
+    .unwrap();
+    fs::write(
+        root.join("Programme.odt"),
+        zip_of(&[
+            ("mimetype", b"application/vnd.oasis.opendocument.text"),
+            ("styles.xml", b"<x/>"),
+        ]),
+    )
+    .unwrap();
+    fs::write(
+        root.join("Emargement.xlsx"),
+        zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("xl/styles.xml", b"<x/>"),
+        ]),
+    )
+    .unwrap();
+    // A real zip of attachments stays a zip.
+    fs::write(root.join("Pièces.zip"), zip_of(&[("note.txt", b"bonjour")])).unwrap();
+    let report = scan(&root, &dir.path().join("out"), &["--no-ocr"]);
+    for (path, format) in [
+        ("Convention.docx", "docx"),
+        ("Programme.odt", "odt"),
+        ("Emargement.xlsx", "xlsx"),
+    ] {
+        assert_eq!(first_error(&report, path), "corrupt", "{path}");
+        assert_eq!(doc(&report, path)["format"], format, "{path}");
+    }
+    assert_eq!(first_error(&report, "Pièces.zip"), "none");
+}
