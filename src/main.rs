@@ -454,10 +454,31 @@ struct OneFile {
 }
 
 fn load_one(file: &Path) -> Result<OneFile, ExitCode> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        eprintln!("preuves: cannot read {}: {e}", file.display());
-        ExitCode::from(2)
-    })?;
+    // The same size limit as a scan: a huge file is refused, never read whole into memory.
+    let limits = Limits::default();
+    let bytes = {
+        use std::io::Read;
+        let f = std::fs::File::open(file).map_err(|e| {
+            eprintln!("preuves: cannot read {}: {e}", file.display());
+            ExitCode::from(2)
+        })?;
+        let mut bytes = Vec::new();
+        f.take(limits.max_file_bytes + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                eprintln!("preuves: cannot read {}: {e}", file.display());
+                ExitCode::from(2)
+            })?;
+        if bytes.len() as u64 > limits.max_file_bytes {
+            eprintln!(
+                "preuves: {} is larger than {} MiB (too_large)",
+                file.display(),
+                limits.max_file_bytes / (1024 * 1024)
+            );
+            return Err(ExitCode::from(2));
+        }
+        bytes
+    };
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -465,9 +486,7 @@ fn load_one(file: &Path) -> Result<OneFile, ExitCode> {
     let detection = preuves::detect::detect(&bytes, &name);
     let extracted = match &detection.error {
         Some(e) => Err(e.clone()),
-        None => {
-            preuves::process::extract_one(detection.format, &bytes, &name, 0, &Limits::default())
-        }
+        None => preuves::process::extract_one(detection.format, &bytes, &name, 0, &limits),
     };
     Ok(OneFile {
         name,
