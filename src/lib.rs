@@ -23,6 +23,7 @@
 //! assert!(d.note.unwrap().contains("named .docx"));
 //! ```
 
+pub mod clients;
 pub mod detect;
 pub mod document;
 pub mod error;

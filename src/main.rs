@@ -187,6 +187,11 @@ struct ScanArgs {
     /// (what changed since then).
     #[arg(long)]
     compare: Option<PathBuf>,
+    /// A consultant's folder of clients: each top-level folder or zip file of ROOT is one
+    /// client organisation, with its reports in OUT/<client>/ and an index comparing them
+    /// (OUT/index.html, OUT/index.csv).
+    #[arg(long)]
+    clients: bool,
 }
 
 #[derive(clap::Args)]
@@ -326,11 +331,13 @@ fn scan(args: ScanArgs) -> ExitCode {
         rules_reason: Some(rules_reason),
         sessions: preuves::sessions::SessionOptions {
             session_depth: args.session_depth,
+            zip_as_folder: false,
         },
         jobs: args.jobs,
         walk: preuves::walk::WalkOptions {
             follow_symlinks: args.follow_symlinks,
             exclude: Vec::new(),
+            only: Vec::new(),
         },
         limits: Limits {
             max_file_bytes: args.max_file_mib * 1024 * 1024,
@@ -355,6 +362,50 @@ fn scan(args: ScanArgs) -> ExitCode {
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let bar = Bar(bar);
+    if args.clients {
+        let html_options = preuves::report::html::HtmlOptions {
+            lang: args.lang.into(),
+            link_base: None,
+        };
+        let rows = match preuves::clients::scan_all(
+            &args.root,
+            &args.out,
+            &options,
+            &html_options,
+            &bar,
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                bar.0.finish_and_clear();
+                eprintln!("preuves: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        bar.0.finish_and_clear();
+        if !args.quiet {
+            for r in &rows {
+                eprintln!(
+                    "{}: {} sessions ({} complete, {} at risk, {} incomplete){}",
+                    r.client,
+                    r.sessions,
+                    r.complete,
+                    r.at_risk,
+                    r.incomplete,
+                    r.error
+                        .as_deref()
+                        .map(|e| format!(" — {e}"))
+                        .unwrap_or_default()
+                );
+            }
+            eprintln!(
+                "{} clients in {:.1} s; index: {}",
+                rows.len(),
+                started.elapsed().as_secs_f64(),
+                args.out.join("index.html").display()
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
     let report = match preuves::scan(&args.root, &options, &bar) {
         Ok(r) => r,
         Err(e) => {

@@ -19,6 +19,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct SessionOptions {
     /// Force session folders at this depth below the root (1 = the root's sub-folders).
     pub session_depth: Option<usize>,
+    /// Folders inside zip files are folders like the others (a client's whole archive sent as
+    /// one zip); by default a zip's members belong to the folder holding the zip.
+    pub zip_as_folder: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -191,15 +194,17 @@ fn is_year_folder(name: &str) -> bool {
 
 /// The outermost file of a nested path (`a/b.zip/c/d.pdf` → `a/b.zip`), for documents inside
 /// containers.
-fn disk_path<'a>(d: &'a Document, all: &'a [Document]) -> &'a str {
+/// With `zip_as_folder`, the walk up stops at a zip: its members keep their inner folders.
+fn disk_path<'a>(d: &'a Document, all: &'a [Document], zip_as_folder: bool) -> &'a str {
     let mut path = d.path.as_str();
     let mut container = d.container.as_deref();
     while let Some(c) = container {
+        let parent = all.iter().find(|x| x.path == c);
+        if zip_as_folder && parent.is_some_and(|p| p.format == crate::model::Format::Zip) {
+            break;
+        }
         path = c;
-        container = all
-            .iter()
-            .find(|x| x.path == c)
-            .and_then(|x| x.container.as_deref());
+        container = parent.and_then(|x| x.container.as_deref());
     }
     path
 }
@@ -209,7 +214,7 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
     // 1. The effective folder of each document: family sub-folders lifted to their parent.
     let disk: Vec<String> = documents
         .iter()
-        .map(|d| disk_path(d, documents).to_string())
+        .map(|d| disk_path(d, documents, options.zip_as_folder).to_string())
         .collect();
     let mut effective: Vec<Option<String>> = Vec::with_capacity(documents.len());
     for (i, _) in documents.iter().enumerate() {

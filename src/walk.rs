@@ -43,6 +43,9 @@ pub struct WalkOptions {
     pub follow_symlinks: bool,
     /// Folders never entered (absolute paths), e.g. an output folder.
     pub exclude: Vec<PathBuf>,
+    /// When not empty, only these entries of the root are walked (paths as `root.join(name)`),
+    /// e.g. one client's zip file in a consultant's folder of clients.
+    pub only: Vec<PathBuf>,
 }
 
 /// Why a file name is a system or lock file, if it is one.
@@ -100,6 +103,13 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<Walk> {
             continue;
         }
         let path = entry.path();
+        if entry.depth() == 1 && !options.only.is_empty() && !options.only.iter().any(|x| x == path)
+        {
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
         if entry.file_type().is_dir() {
             if options.exclude.iter().any(|x| x == path) {
                 it.skip_current_dir();

@@ -555,3 +555,115 @@ fn container_without_main_part_is_corrupt() {
     }
     assert_eq!(first_error(&report, "Pièces.zip"), "none");
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn zip_dir(dir: &Path, prefix: &str, out: &Path) {
+    use std::io::Write;
+    fn add(w: &mut zip::ZipWriter<fs::File>, dir: &Path, name: &str) {
+        let mut entries: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let n = format!("{name}/{}", e.file_name().to_string_lossy());
+            if e.file_type().unwrap().is_dir() {
+                add(w, &e.path(), &n);
+            } else {
+                w.start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                w.write_all(&fs::read(e.path()).unwrap()).unwrap();
+            }
+        }
+    }
+    let mut w = zip::ZipWriter::new(fs::File::create(out).unwrap());
+    add(&mut w, dir, prefix);
+    w.finish().unwrap();
+}
+
+#[test]
+fn clients_mode_one_report_per_client_folder_or_zip_and_an_index() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/archive");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("clients");
+    copy_dir(
+        &fixtures.join("Formacoeur Lyon"),
+        &root.join("Formacoeur Lyon"),
+    );
+    zip_dir(
+        &fixtures.join("Atelier Nord Formation"),
+        "Atelier Nord Formation",
+        &root.join("Atelier Nord Formation.zip"),
+    );
+    let before: Vec<_> = walk_names(&root);
+    let out = dir.path().join("out");
+    preuves()
+        .arg("scan")
+        .arg(&root)
+        .args(["--clients", "--no-ocr", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        walk_names(&root),
+        before,
+        "nothing written or unpacked in the archive"
+    );
+    let index = fs::read_to_string(out.join("index.csv")).unwrap();
+    let rows: Vec<&str> = index.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{index}");
+    assert!(rows[0].starts_with("Atelier Nord Formation;Atelier Nord Formation/report.html;6;"));
+    assert!(rows[1].starts_with("Formacoeur Lyon;Formacoeur Lyon/report.html;6;"));
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("href=\"Formacoeur Lyon/report.html\""));
+    // The zipped client is judged as the same organisation scanned as a folder.
+    let zipped: Value = serde_json::from_str(
+        &fs::read_to_string(out.join("Atelier Nord Formation/report.json")).unwrap(),
+    )
+    .unwrap();
+    let folder = scan(
+        &fixtures.join("Atelier Nord Formation"),
+        &dir.path().join("folder"),
+        &["--no-ocr"],
+    );
+    let statuses = |r: &Value| -> Vec<String> {
+        let mut v: Vec<String> = r["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let p = s["path"].as_str().unwrap();
+                let tail = p.rsplit('/').next().unwrap();
+                format!("{tail}: {}", s["status"])
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(statuses(&zipped), statuses(&folder));
+}
+
+fn walk_names(root: &Path) -> Vec<String> {
+    let mut v = Vec::new();
+    fn rec(p: &Path, v: &mut Vec<String>) {
+        for e in fs::read_dir(p).unwrap() {
+            let e = e.unwrap();
+            v.push(e.path().to_string_lossy().into_owned());
+            if e.file_type().unwrap().is_dir() {
+                rec(&e.path(), v);
+            }
+        }
+    }
+    rec(root, &mut v);
+    v.sort();
+    v
+}
