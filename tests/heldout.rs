@@ -18,21 +18,22 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-// Floors on the held-out archive (current code minus a margin; targets in the table).
-const FLOOR_KIND_ALL: f64 = 0.0;
-const FLOOR_SIG_BORN: f64 = 0.0;
-const FLOOR_SIG_SCANS: f64 = 0.0;
-const FLOOR_CELLS_PRECISION: f64 = 0.0;
-const FLOOR_CELLS_RECALL: f64 = 0.0;
-const CEIL_CELLS_UNCERTAIN: f64 = 1.0;
+// Floors on the held-out archive: what main achieved on 2026-12-02 (seed 20251202) minus a
+// margin, printed beside the issue's targets. Raise them as the fixes of issue 8 land.
+const FLOOR_KIND_ALL: f64 = 0.65;
+const FLOOR_SIG_BORN: f64 = 0.60;
+const FLOOR_SIG_SCANS: f64 = 0.10;
+const FLOOR_CELLS_PRECISION: f64 = 0.90;
+const FLOOR_CELLS_RECALL: f64 = 0.03;
+const CEIL_CELLS_UNCERTAIN: f64 = 0.03;
 const FLOOR_CELLS_EXACT: f64 = 0.0;
 const FLOOR_ANSWER_DAY_ROLE: f64 = 0.0;
-const FLOOR_DATE_RECALL: f64 = 0.0;
-const FLOOR_SESSIONS_FOUND: f64 = 0.0;
-const FLOOR_DOCS_GROUPED: f64 = 0.0;
-const FLOOR_STATUS: f64 = 0.0;
+const FLOOR_DATE_RECALL: f64 = 0.77;
+const FLOOR_SESSIONS_FOUND: f64 = 0.95;
+const FLOOR_DOCS_GROUPED: f64 = 0.95;
+const FLOOR_STATUS: f64 = 0.20;
 const CEIL_CLEAN_FALSE_ALARM: f64 = 1.0;
-const FLOOR_INJECTED: f64 = 0.0;
+const FLOOR_INJECTED: f64 = 0.55;
 
 fn heldout_root() -> PathBuf {
     common::fixtures().join("heldout")
@@ -121,12 +122,6 @@ fn table(train: &Eval, held: &Eval) -> String {
         train.sig_scans.show(),
         held.sig_scans.show(),
         "≥ 0.92",
-    );
-    row(
-        "signature confusions",
-        train.confusion(),
-        held.confusion(),
-        "",
     );
     for (label, a, b) in [
         ("cells (scans)", &train.cells_scans, &held.cells_scans),
@@ -226,6 +221,14 @@ fn heldout_figures_beside_training_figures() {
     let truth = heldout_truth();
     let held = evaluate(&truth, heldout_report());
     println!("\n{}", table(&train, &held));
+    println!(
+        "signature confusions (truth→report), train: {}",
+        train.confusion()
+    );
+    println!(
+        "signature confusions (truth→report), held-out: {}\n",
+        held.confusion()
+    );
     if std::env::var("PREUVES_EVAL_VERBOSE").is_ok_and(|v| v == "1") {
         for (name, e) in [("train", &train), ("held-out", &held)] {
             for (measure, lines) in &e.wrong {

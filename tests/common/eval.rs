@@ -30,6 +30,9 @@ impl Ratio {
         }
     }
     pub fn show(&self) -> String {
+        if self.n == 0 {
+            return "n/a (0/0)".into();
+        }
         format!("{:.3} ({}/{})", self.value(), self.ok, self.n)
     }
 }
@@ -386,28 +389,60 @@ fn slot_has_day(slot: &str, iso: &str) -> bool {
     words.iter().any(|w| low.contains(w.as_str()))
 }
 
-/// am / pm / unknown from a slot label.
+/// am / pm / unknown from a slot label: half-day words first, else the first time printed
+/// ("9h00 – 12h30", "13:30", a sign-in timestamp "2025-06-03 09:18:21").
 fn slot_half(slot: &str) -> Option<&'static str> {
-    let t = tokens(slot).join(" ");
-    let pm = [
-        "apres midi",
-        "afternoon",
-        " pm",
-        "13h",
-        "14h",
-        "13 30",
-        "1 30",
-        "13h30",
-    ];
-    let am = ["matin", "morning", " am", "9h", "8h", "9 00", "8 30", "09h"];
-    let padded = format!(" {t} ");
-    let is_pm = pm.iter().any(|w| padded.contains(w));
-    let is_am = am.iter().any(|w| padded.contains(w));
+    let padded = format!(" {} ", tokens(slot).join(" "));
+    let is_pm = [" apres midi ", " afternoon ", " pm "]
+        .iter()
+        .any(|w| padded.contains(w));
+    let is_am = [" matin ", " morning ", " am "]
+        .iter()
+        .any(|w| padded.contains(w));
     match (is_am, is_pm) {
-        (true, false) => Some("am"),
-        (false, true) => Some("pm"),
-        _ => None,
+        (true, false) => return Some("am"),
+        (false, true) => return Some("pm"),
+        (true, true) => return None,
+        _ => {}
     }
+    first_hour(slot).map(|h| if h < 12 { "am" } else { "pm" })
+}
+
+/// The hour of the first "9h00", "9h", "13:30" or "09:18:21" in a text.
+fn first_hour(text: &str) -> Option<u32> {
+    let chars: Vec<char> = text.chars().collect();
+    for i in 0..chars.len() {
+        if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_digit()) {
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        let sep = chars.get(j).copied();
+        let before_ok = i == 0 || !matches!(chars[i - 1], '/' | '-' | '.' | ':');
+        if j - i <= 2 && before_ok && matches!(sep, Some(':') | Some('h') | Some('H')) {
+            let digits: String = chars[i..j].iter().collect();
+            if let Ok(h) = digits.parse::<u32>()
+                && h < 24
+            {
+                return Some(h);
+            }
+        }
+    }
+    None
+}
+
+/// Whether a slot label prints any date (a year, or digits around '/', '-', '.').
+fn slot_has_any_date(slot: &str) -> bool {
+    let chars: Vec<char> = slot.chars().collect();
+    let year = tokens(slot)
+        .iter()
+        .any(|t| t.len() == 4 && t.parse::<u32>().is_ok_and(|y| (1990..2100).contains(&y)));
+    let numeric = chars
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && matches!(w[1], '/' | '-' | '.') && w[2].is_ascii_digit());
+    year || numeric
 }
 
 /// Indices of the truth cells that the report's non-signed cells designate, or None when one
@@ -416,11 +451,17 @@ fn match_cells(truth: &[&Value], empty: &[&Value]) -> Option<BTreeSet<usize>> {
     if truth.is_empty() {
         return None;
     }
+    let days: BTreeSet<&str> = truth
+        .iter()
+        .map(|t| s(&t["slot"]).split(' ').next().unwrap_or(""))
+        .collect();
     let mut used = BTreeSet::new();
     for cell in empty {
         let who = tokens(s(&cell["trainee"]));
         let slot = s(&cell["slot"]);
         let half = slot_half(slot);
+        // a slot without a date ("Matin" on a one-day sheet) names the sheet's only day
+        let any_day = days.len() == 1 && !slot_has_any_date(slot);
         let candidates: Vec<usize> = truth
             .iter()
             .enumerate()
@@ -438,7 +479,7 @@ fn match_cells(truth: &[&Value], empty: &[&Value]) -> Option<BTreeSet<usize>> {
                 }
                 let tslot = s(&t["slot"]);
                 let (day, th) = tslot.split_once(' ').unwrap_or((tslot, ""));
-                (half.is_none() || half == Some(th)) && slot_has_day(slot, day)
+                (half.is_none() || half == Some(th)) && (any_day || slot_has_day(slot, day))
             })
             .map(|(i, _)| i)
             .collect();
