@@ -1,6 +1,8 @@
 //! Shared helpers for the tests that run on the fixture archive and its ground truth.
 #![allow(dead_code)]
 
+pub mod eval;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
