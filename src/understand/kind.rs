@@ -86,6 +86,8 @@ struct Score {
     reasons: Vec<String>,
     /// Position of the earliest title-zone match (lower is earlier).
     title_pos: Option<usize>,
+    /// The title-zone match: (phrase, line, points).
+    title: Option<(String, usize, f32)>,
 }
 
 impl Score {
@@ -124,6 +126,7 @@ pub fn classify(view: &DocView) -> Classification {
         if let Some((pts, t, pos)) = best_title {
             score.add(pts, format!("title «{t}»"));
             score.title_pos = Some(pos);
+            score.title = Some((t.to_string(), pos, pts));
         } else if let Some(t) = w
             .titles
             .iter()
@@ -180,7 +183,16 @@ pub fn classify(view: &DocView) -> Classification {
             .iter()
             .find(|t| contains_phrase(&view.file_name, t))
         {
-            score.add(FILE_NAME, format!("file name «{t}»"));
+            if structure.survey.is_some() {
+                // A survey export's file name is its form's name ("Froid.xlsx", "Suivi à 3
+                // mois.csv"): more than a file name, less than a full title.
+                score.add(
+                    TITLE * 0.5,
+                    format!("form name «{t}» (file name of a survey export)"),
+                );
+            } else {
+                score.add(FILE_NAME, format!("file name «{t}»"));
+            }
         } else if let Some(t) = w
             .filename
             .iter()
@@ -231,6 +243,28 @@ pub fn classify(view: &DocView) -> Classification {
         // A survey is not a grid of people to sign, nor a log.
         if let Some((_, s)) = scores.iter_mut().find(|(k, _)| *k == Kind::AttendanceSheet) {
             s.total *= 0.5;
+        }
+    }
+    // A title that is only part of a longer title of another kind on the same line is not the
+    // document's name: "contrat de prestation" inside "contrat de prestation de formation",
+    // "evaluation" inside "evaluation a froid". The longer, more specific name wins.
+    let titles: Vec<(Kind, String, usize)> = scores
+        .iter()
+        .filter_map(|(k, s)| s.title.as_ref().map(|(t, pos, _)| (*k, t.clone(), *pos)))
+        .collect();
+    for (k, s) in scores.iter_mut() {
+        let Some((t, pos, pts)) = s.title.clone() else {
+            continue;
+        };
+        if let Some((other, longer, _)) = titles.iter().find(|(o, longer, p)| {
+            o != k && *p == pos && longer.len() > t.len() && find_phrase(longer, &t).is_some()
+        }) {
+            s.add(
+                -pts,
+                format!("title «{t}» is part of «{longer}» ({other}): not this kind's name"),
+            );
+            s.title_pos = None;
+            s.title = None;
         }
     }
     // The earliest self-naming wins ties between documents that mention each other (a
@@ -501,6 +535,23 @@ mod tests {
             c.reasons
         );
         assert!(c.confidence > 0.6);
+    }
+
+    #[test]
+    fn kind_title_part_of_a_longer_title_of_another_kind() {
+        // "contrat de prestation" (a trainer's contract) is only part of "contrat de prestation
+        // de formation" (the client's training contract): the longer name wins.
+        let ex = doc(
+            "Organisme Exemple\nContrat de prestation de formation professionnelle\nEntre les soussignés\nArticle 1 - Objet\nLe prestataire s'engage à organiser l'action de formation.",
+        );
+        let c = kind_of("2025/x/contrat.pdf", &ex);
+        assert_eq!(c.kind, Kind::Convention, "{:?}", c.reasons);
+        // A trainer's contract keeps its own name.
+        let ex = doc(
+            "Organisme Exemple\nContrat de prestation\nEntre l'organisme et le formateur intervenant, sous-traitant.\nHonoraires : tarif journalier 450 €.",
+        );
+        let c = kind_of("2025/x/contrat.pdf", &ex);
+        assert_eq!(c.kind, Kind::TrainerContract, "{:?}", c.reasons);
     }
 
     #[test]
