@@ -47,7 +47,20 @@ pub fn is_person_header(n: &str) -> bool {
 
 /// A cell that is a half-day header: "Matin", "Après-midi (13h30-17h)".
 pub fn is_half_day(n: &str) -> bool {
-    HALF_DAYS.iter().any(|p| starts_with_word(n, p))
+    HALF_DAYS.iter().any(|p| starts_with_word(n, p)) || is_time_slot(n)
+}
+
+/// A slot headed by its hours: "9:00 – 12:30", "13h30-17h00", "de 9h à 12h30", "1:30 – 5:00 pm".
+static TIME_SLOT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^(?:de\s+|from\s+)?\d{1,2}\s*(?:[:h.]\s*\d{2}|h)\s*(?:am|pm)?\s*(?:-|–|—|à|a|to)\s*\d{1,2}\s*(?:[:h.]\s*\d{2}|h)?\s*(?:am|pm)?\s*$",
+    )
+    .expect("valid regex")
+});
+
+/// A header cell that is a time range (a half-day slot given by its hours).
+pub fn is_time_slot(n: &str) -> bool {
+    n.len() <= 40 && TIME_SLOT.is_match(n.trim())
 }
 
 /// A cell that mentions a half-day anywhere ("12/03 Matin").
@@ -76,5 +89,12 @@ mod tests {
         assert!(!is_half_day("amenagement"));
         assert!(mentions_half_day("12/03/2025 matin"));
         assert!(is_date_header("mercredi 12 mars 2025"));
+        // Slots headed by their hours.
+        assert!(is_half_day("9:00 – 12:30"));
+        assert!(is_half_day("13h30-17h00"));
+        assert!(is_half_day("de 9h a 12h30"));
+        assert!(is_half_day("1:30 - 5:00 pm"));
+        assert!(!is_half_day("12/03/2025"));
+        assert!(!is_half_day("9:00"));
     }
 }
