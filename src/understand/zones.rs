@@ -1053,6 +1053,8 @@ mod tests {
             "Signature of the participant",
             "The trainer",
             "Bon pour accord",
+            "Accepted by the Client – “Good for approval”",
+            "Bon pour acceptation",
             "Date, signature et cachet du client :",
             "Le client",
             "L'employeur",
