@@ -183,9 +183,44 @@ fn is_org_folder(name: &str) -> bool {
         .any(|o| k == *o || k.starts_with(&format!("{o} ")))
 }
 
+/// Words that make a sub-folder a family of session documents wherever they stand in its name
+/// ("Évaluations finales", "Final assessment", "Sign-in sheets", "Attestations signées").
+const FAMILY_WORDS: [&str; 28] = [
+    "emargement",
+    "emargements",
+    "presences",
+    "evaluations",
+    "attestations",
+    "certificats",
+    "factures",
+    "convocations",
+    "questionnaires",
+    "positionnement",
+    "assessment",
+    "assessments",
+    "evaluation",
+    "attendance",
+    "sign-in",
+    "certificates",
+    "invoices",
+    "feedback",
+    "surveys",
+    "survey",
+    "quizzes",
+    "tests",
+    "contracts",
+    "agreements",
+    "signed",
+    "signees",
+    "signes",
+    "scans",
+];
+
 fn is_family_folder(name: &str) -> bool {
     let k = folder_key(name);
     FAMILY_FOLDERS.iter().any(|f| k == *f)
+        || (k.split_whitespace().count() <= 3
+            && k.split_whitespace().any(|w| FAMILY_WORDS.contains(&w)))
 }
 
 fn is_year_folder(name: &str) -> bool {
@@ -561,6 +596,26 @@ fn title_from_folder(folder: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn family_folders_by_their_words_in_french_and_english() {
+        for f in [
+            "Final assessment",
+            "Évaluations finales",
+            "Sign-in sheets",
+            "Attestations signées",
+            "03 - Feedback",
+        ] {
+            assert!(is_family_folder(f), "{f}");
+        }
+        for f in [
+            "2025-03 Excel - Client",
+            "Gestion des conflits",
+            "Formateurs",
+        ] {
+            assert!(!is_family_folder(f), "{f}");
+        }
+    }
 
     #[test]
     fn session_folder_non_ascii_prefix_no_panic() {
