@@ -1676,6 +1676,8 @@ fn form_answer_date_cues() {
         ),
         ("Complété le 14 mars 2025", "2025-03-14"),
         ("Completed on March 14, 2025", "2025-03-14"),
+        // A colon set off by spaces after the cue (French typography in English forms).
+        ("Completed on : March 14, 2025", "2025-03-14"),
         ("Submitted: 2025-03-14 10:12", "2025-03-14"),
         ("Date de passation : 14/03/2025", "2025-03-14"),
         (

@@ -1579,7 +1579,7 @@ const RULES: &[(&str, Cue, &str)] = &[
         "after 'Signé …' / 'Signed'",
     ),
     (
-        r"\bcompleted\s*(?::|at|on|le)?\s*$",
+        r"\bcompleted\s*(?:at|on|le)?\s*:?\s*$",
         Cue::Signature,
         "after 'Completed' (e-signature audit)",
     ),
@@ -1771,7 +1771,7 @@ const ANSWER_RULES: &[(&str, &str)] = &[
         "answer: after 'Évaluation réalisée le' (when the form was taken)",
     ),
     (
-        r"\bcompleted\s*(?::|at|on)?\s*$|date\s+completed|\bsubmi(?:tted|ssion|t)\b|filled\s+(?:in|out)(?:\s+on)?",
+        r"\bcompleted\s*(?:at|on)?\s*:?\s*$|date\s+completed|\bsubmi(?:tted|ssion|t)\b|filled\s+(?:in|out)(?:\s+on)?",
         "answer: after 'Completed on' / 'Submitted'",
     ),
     (
