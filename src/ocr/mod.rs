@@ -8,8 +8,9 @@
 //! ([`engine`]), and fills the page as a born-digital page would be: `text` in reading order,
 //! `spans` positioned in page units (PDF points; for image files, points of the sheet at the
 //! image's resolution, `size` set), and one [`ImageRef`] per cluster of handwriting or stamp
-//! found on the page ([`ink`]): `name: "ink"`, `encoding: "ink"` or `"ink-uncertain"`, anchored
-//! by its box on the page. The signature analysis then reads scans as it reads PDFs. Pages stay
+//! found on the page ([`ink`]): `name: "ink:<stroke length in letter heights>"`, `encoding:
+//! "ink"`, `"ink-uncertain"` or `"ink-trace"` (a little ink inside a grid cell, never a signature
+//! by itself), anchored by its box on the page. The signature analysis then reads scans as it reads PDFs. Pages stay
 //! `scanned = true`; `metadata.other["ocr"]` says how the text was obtained.
 //!
 //! When tesseract is missing, disabled (`Limits::ocr`), too slow for a page, or the page image
@@ -17,6 +18,7 @@
 //! naming the pages not read and why (`metadata.other["ocr_pages_not_read"]` counts them). It
 //! must not classify, date or judge signatures, and it never writes files.
 
+pub mod bilevel;
 pub mod engine;
 pub mod ink;
 pub mod layout;
@@ -39,6 +41,24 @@ const MAX_PIXELS: usize = 80_000_000;
 const MAX_SIDE: usize = 3600;
 /// A4, in points: the size given to a photographed sheet.
 const A4_LONG: f32 = 842.0;
+
+/// Local binarisation of the ink: window (inches), Sauvola's k, and the grey level above which
+/// a pixel is paper whatever its neighbourhood (pages are light-normalised: paper ≈ 255).
+const SAUVOLA_WINDOW: f32 = 0.25;
+const SAUVOLA_K: f32 = 0.2;
+const PAPER: u8 = 232;
+
+/// Name of the ink placements: the prefix, then the stroke length in printed-letter heights
+/// (`ink:3.42`), which the attendance grid compares between cells ([`ink_measure`]).
+pub const INK_NAME_PREFIX: &str = "ink:";
+
+/// The stroke length carried by an ink placement's name, if it is one.
+pub fn ink_measure(img: &ImageRef) -> Option<f32> {
+    img.name
+        .strip_prefix(INK_NAME_PREFIX)
+        .and_then(|v| v.parse::<f32>().ok())
+        .filter(|v| v.is_finite())
+}
 
 /// Key of `Extracted.metadata.other` that says how scanned pages were read.
 pub const META_OCR: &str = "ocr";
@@ -276,10 +296,11 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
             let top = map.y(b.y0 as f32);
             let bottom = map.y(b.y1 as f32);
             ImageRef {
-                name: "ink".into(),
+                name: format!("{INK_NAME_PREFIX}{:.2}", b.measure),
                 encoding: Some(match b.verdict {
                     ink::Verdict::Ink => "ink".into(),
                     ink::Verdict::Uncertain => "ink-uncertain".into(),
+                    ink::Verdict::Trace => "ink-trace".into(),
                 }),
                 width_px: Some((b.x1 - b.x0).max(0) as u32),
                 height_px: Some((b.y1 - b.y0).max(0) as u32),
@@ -327,6 +348,9 @@ pub struct Prepared {
     /// them.
     pub clean: Gray,
     pub size: (usize, usize),
+    /// The page binarised by a local (Sauvola) threshold, its ruling lines removed: faint and
+    /// thin pen strokes that the global threshold loses are in it. Handwriting is measured on it.
+    pub local: ink::Bitmap,
 }
 
 /// Removes rules, labels components, and makes the image given to OCR.
@@ -334,6 +358,8 @@ pub fn prepare(norm: &Gray, mut bin: ink::Bitmap, dpi: f32) -> Prepared {
     let min_rule = ((dpi * 0.5) as usize).max(20);
     let pad = ((dpi / 100.0).round() as usize).max(1);
     let rules = ink::remove_rules(&mut bin, min_rule, pad);
+    let mut local = ink::sauvola(norm, ((dpi * SAUVOLA_WINDOW) as usize).max(8), SAUVOLA_K, PAPER);
+    ink::remove_rules(&mut local, min_rule, pad + 1);
     let labelled = ink::components(&bin, 50_000);
     let letter_h = ink::letter_height(&labelled.comps, dpi);
     // Pixels to whiten: every component shaped unlike print, grown by a few pixels so that its
@@ -368,6 +394,7 @@ pub fn prepare(norm: &Gray, mut bin: ink::Bitmap, dpi: f32) -> Prepared {
         letter_h,
         clean,
         size: (norm.w, norm.h),
+        local,
     }
 }
 
@@ -411,6 +438,8 @@ pub fn analyse(prepared: Prepared, words: &[Word], dpi: f32) -> Analysis {
         rules,
         labelled,
         size,
+        letter_h,
+        mut local,
         ..
     } = prepared;
     let comps = labelled.comps;
@@ -424,17 +453,43 @@ pub fn analyse(prepared: Prepared, words: &[Word], dpi: f32) -> Analysis {
             is_print[i] = true;
         }
     }
-    let residual: Vec<ink::Component> = comps
+    // Handwriting is what the local binarisation shows once rules and print (grown by a few
+    // pixels: the local threshold draws letters a little fatter) are gone.
+    let (w, h) = size;
+    let mut print_mask = vec![false; w * h];
+    for &(y, x0, x1, c) in &labelled.runs {
+        if is_print.get(c as usize).copied().unwrap_or(false) {
+            let row = y as usize * w;
+            print_mask[row + x0 as usize..row + x1 as usize]
+                .iter_mut()
+                .for_each(|m| *m = true);
+        }
+    }
+    let grow = ((dpi / 75.0).round() as usize).max(2);
+    let print_mask = dilate(&print_mask, w, h, grow);
+    for (v, m) in local.px.iter_mut().zip(&print_mask) {
+        if *m {
+            *v = 0;
+        }
+    }
+    drop(print_mask);
+    let residual_labelled = ink::components(&local, 50_000);
+    let residual: Vec<ink::Component> = residual_labelled
+        .comps
         .iter()
-        .zip(&is_print)
-        .filter(|(_, p)| !**p)
-        .map(|(c, _)| *c)
+        .filter(|c| !ink::is_margin_or_residue(c, &rules, dpi, w, h))
+        .copied()
         .collect();
-    let blobs = ink::blobs(&residual, &rules, dpi, (size.0 * size.1) as f32);
+    let blobs = ink::blobs(&residual, &rules, dpi, (w * h) as f32, &local, letter_h);
+    let seen: Vec<ink::Blob> = blobs
+        .iter()
+        .filter(|b| b.verdict != ink::Verdict::Trace)
+        .cloned()
+        .collect();
     let keep = words
         .iter()
         .zip(&printed)
-        .map(|(w, &p)| !layout::is_junk(w, p, &blobs, median_h))
+        .map(|(w, &p)| !layout::is_junk(w, p, &seen, median_h))
         .collect();
     Analysis { rules, keep, blobs }
 }
