@@ -630,14 +630,30 @@ pub fn stroke_length(bin: &Bitmap, x0: i32, y0: i32, x1: i32, y1: i32) -> f32 {
     runs as f32 / 1.27
 }
 
+/// Whether a component is a punched hole (a filled, round disc a few millimetres wide) or a
+/// shadow touching the image's border: whitened before OCR (tesseract turns them into junk
+/// letters and loses the words next to them) and never handwriting.
+pub fn is_hole_or_border(c: &Component, dpi: f32, w: usize, h: usize) -> bool {
+    let (cw, ch) = ((c.x1 - c.x0) as f32, (c.y1 - c.y0) as f32);
+    let density = c.mass as f32 / (cw * ch).max(1.0);
+    // A filled disc covers π/4 of its box; bold letters, even run together, much less.
+    let round = cw.min(ch) >= 0.15 * dpi && cw.max(ch) <= 1.3 * cw.min(ch) && cw.max(ch) <= 0.5 * dpi;
+    if round && density > 0.68 {
+        return true;
+    }
+    let touches = c.x0 <= 1 || c.y0 <= 1 || c.x1 as usize >= w - 1 || c.y1 as usize >= h - 1;
+    let edge = (0.3 * dpi) as i32;
+    let (cx, cy) = (c.cx(), c.cy());
+    touches
+        && (cx < edge || cy < edge || cx > w as i32 - edge || cy > h as i32 - edge)
+}
+
 /// Whether a residual component is not handwriting whatever its size: a punched hole (a filled,
 /// round disc), something at the very edge of the image (scanner shadow, the sheet's border), or
 /// residue of a ruling line (a thin sliver along a rule).
 pub fn is_margin_or_residue(c: &Component, rules: &Rules, dpi: f32, w: usize, h: usize) -> bool {
     let (cw, ch) = ((c.x1 - c.x0) as f32, (c.y1 - c.y0) as f32);
-    let density = c.mass as f32 / (cw * ch).max(1.0);
-    let round = cw.min(ch) >= 0.08 * dpi && cw.max(ch) <= 1.6 * cw.min(ch);
-    if round && density > 0.55 {
+    if is_hole_or_border(c, dpi, w, h) {
         return true;
     }
     let edge = (0.2 * dpi) as i32;
@@ -869,7 +885,7 @@ pub fn judge_cells(measures: &[f32]) -> (CellLevels, Vec<(CellInk, f32)>) {
             let margin = (x - t) / gap;
             let d = if margin >= UNCERTAIN_BAND && x >= floor {
                 CellInk::Signed
-            } else if margin <= -UNCERTAIN_BAND {
+            } else if margin <= -UNCERTAIN_BAND || x <= floor {
                 CellInk::Empty
             } else {
                 CellInk::Uncertain

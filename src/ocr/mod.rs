@@ -45,7 +45,7 @@ const A4_LONG: f32 = 842.0;
 /// Local binarisation of the ink: window (inches), Sauvola's k, and the grey level above which
 /// a pixel is paper whatever its neighbourhood (pages are light-normalised: paper ≈ 255).
 const SAUVOLA_WINDOW: f32 = 0.25;
-const SAUVOLA_K: f32 = 0.2;
+const SAUVOLA_K: f32 = 0.12;
 const PAPER: u8 = 232;
 
 /// Name of the ink placements: the prefix, then the stroke length in printed-letter heights
@@ -261,6 +261,11 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
     let dpi = dpi.clamp(50.0, 1200.0);
     let (norm, bin0) = straighten(&img, dpi);
     let prepared = prepare(&norm, bin0, dpi);
+    if let Ok(p) = std::env::var("TMP_DEBUG_CLEAN") {
+        let _ = std::fs::write(format!("{p}.clean.pgm"), prepared.clean.to_pgm());
+        let g = Gray { w: prepared.local.w, h: prepared.local.h, px: prepared.local.px.iter().map(|&v| if v != 0 { 0 } else { 255 }).collect() };
+        let _ = std::fs::write(format!("{p}.local.pgm"), g.to_pgm());
+    }
     let words = engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?;
     let analysis = analyse(prepared, &words, dpi);
     let (w, h) = (norm.w as f32, norm.h as f32);
@@ -370,7 +375,7 @@ pub fn prepare(norm: &Gray, mut bin: ink::Bitmap, dpi: f32) -> Prepared {
     let unprinted: Vec<bool> = labelled
         .comps
         .iter()
-        .map(|c| ink::is_unprinted_shape(c, letter_h))
+        .map(|c| ink::is_unprinted_shape(c, letter_h) || ink::is_hole_or_border(c, dpi, w, h))
         .collect();
     for &(y, x0, x1, c) in &labelled.runs {
         if unprinted.get(c as usize).copied().unwrap_or(false) {
@@ -446,6 +451,11 @@ pub fn analyse(prepared: Prepared, words: &[Word], dpi: f32) -> Analysis {
     let median_h = ink::median_text_height(words);
     let (pieces, inside) = ink::pieces_of(words, &comps);
     let printed = ink::printed_words(words, median_h, &pieces);
+    if std::env::var("TMP_DEBUG_CLEAN").is_ok() {
+        for ((w, p), pc) in words.iter().zip(&printed).zip(&pieces) {
+            eprintln!("WORD {:?} conf {:.0} x {} y {} w {} h {} printed {p} pieces {pc:?} median_h {median_h}", w.text, w.conf, w.x, w.y, w.w, w.h);
+        }
+    }
     // The components of printed words are not handwriting.
     let mut is_print = vec![false; comps.len()];
     for (list, _) in inside.iter().zip(&printed).filter(|(_, p)| **p) {

@@ -881,6 +881,9 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
     (g.expected + g.cells.len() as u32 > 0).then_some(g)
 }
 
+/// Stroke length of one letter read by OCR in a signature cell, in letter heights.
+const LETTER_INK: f32 = 2.5;
+
 /// The cells of a grid on a scanned page judged against each other (`crate::ocr::ink::judge_cells`),
 /// and what to say about it.
 struct InkJudgement {
@@ -933,7 +936,7 @@ fn ink_judgement(
     for (ri, row) in ink.iter().enumerate() {
         for (ci, &m) in row.iter().enumerate() {
             // Cells marked absent hold print, not a signature: they say nothing of the ink.
-            if m > 0.0 || !absent(ri, ci) {
+            if !absent(ri, ci) {
                 index.push((ri, ci));
                 measures.push(m);
             }
@@ -1165,6 +1168,19 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
                 .join(" ")
         };
         // A scanned page: each cell is judged against the page's own cells (ink_judgement).
+        // Words that OCR read inside a signature cell are handwriting shaped like print
+        // (initials, a name in block letters): they count as ink, about the stroke length of
+        // their letters.
+        if measured_page {
+            for (ri, row) in ink.iter_mut().enumerate() {
+                for (ci, m) in row.iter_mut().enumerate() {
+                    let text = cell_text(rows[ri].2, cols[ci].0);
+                    if !ABSENT.is_match(&text) {
+                        *m += LETTER_INK * text.chars().filter(|c| c.is_alphanumeric()).count() as f32;
+                    }
+                }
+            }
+        }
         let judged = measured_page.then(|| {
             ink_judgement(&rows, &cols, &ink, |ri, ci| {
                 ABSENT.is_match(&cell_text(rows[ri].2, cols[ci].0))

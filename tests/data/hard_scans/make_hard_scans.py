@@ -198,7 +198,8 @@ def make_sheet(name, *, days, trainees, trainer, course, place, absents, empty, 
     if out_kind == "jpeg_pdf":
         ms.save_jpeg_pdf(out_pages, out, dpi, quality)
     elif out_kind in ("g4_pdf", "g4_tiff"):
-        bw = [p.point(lambda v: 255 if v > 165 else 0).convert("1", dither=Image.Dither.NONE) for p in out_pages]
+        # a copier set to "darker": pale ballpoint still comes out black
+        bw = [p.point(lambda v: 255 if v > 200 else 0).convert("1", dither=Image.Dither.NONE) for p in out_pages]
         tif = out if out_kind == "g4_tiff" else ms.WORK / (Path(name).stem + ".tif")
         bw[0].save(tif, compression="group4", dpi=(dpi, dpi), save_all=True, append_images=bw[1:])
         if out_kind == "g4_pdf":
@@ -227,7 +228,7 @@ def ballpoint(faint_share: float, initials_share: float, seed: str):
         else:
             kind = "strokes"
         # faint blue ballpoint: luma of blue ink ~ 110-165 once scanned grey; felt pen ~ 30-60
-        ink = pr.randint(115, 150) if faint else pr.randint(30, 70)
+        ink = pr.randint(110, 145) if faint else pr.randint(30, 70)
         return {"kind": kind, "font": font, "ink": ink, "faint": faint,
                 "width": pr.uniform(0.45, 0.7) if faint else pr.uniform(0.8, 1.2)}
 
