@@ -583,6 +583,11 @@ pub fn sauvola(g: &Gray, window: usize, k: f32, paper: u8) -> Bitmap {
         let i1 = (i0 + 1).min(len - 1);
         (i0, i1, (f - i0 as f32).clamp(0.0, 1.0))
     };
+    // Pixels a little lighter than the threshold (up to `LOOSE` grey levels) count when they
+    // touch dark ones (hysteresis, a few steps): a faint stroke stays one stroke instead of
+    // breaking into specks.
+    const LOOSE: f32 = 10.0;
+    let mut loose = vec![false; g.w * g.h];
     for y in 0..g.h {
         let (y0, y1, ty) = centre(y, bh);
         for x in 0..g.w {
@@ -593,9 +598,35 @@ pub fn sauvola(g: &Gray, window: usize, k: f32, paper: u8) -> Bitmap {
             let (x0, x1, tx) = centre(x, bw);
             let top = t[y0 * bw + x0] * (1.0 - tx) + t[y0 * bw + x1] * tx;
             let bot = t[y1 * bw + x0] * (1.0 - tx) + t[y1 * bw + x1] * tx;
-            if (v as f32) < top * (1.0 - ty) + bot * ty {
+            let th = top * (1.0 - ty) + bot * ty;
+            if (v as f32) < th {
                 out.px[y * g.w + x] = 1;
+            } else if (v as f32) < th + LOOSE {
+                loose[y * g.w + x] = true;
             }
+        }
+    }
+    for _ in 0..3 {
+        let mut grown = Vec::new();
+        for y in 0..g.h {
+            for x in 0..g.w {
+                if !loose[y * g.w + x] {
+                    continue;
+                }
+                let touches = (y.saturating_sub(1)..(y + 2).min(g.h)).any(|yy| {
+                    (x.saturating_sub(1)..(x + 2).min(g.w)).any(|xx| out.px[yy * g.w + xx] != 0)
+                });
+                if touches {
+                    grown.push(y * g.w + x);
+                }
+            }
+        }
+        if grown.is_empty() {
+            break;
+        }
+        for i in grown {
+            out.px[i] = 1;
+            loose[i] = false;
         }
     }
     out
@@ -708,7 +739,7 @@ pub fn blobs(
     let noise_density = speck_mass / page_area.max(1.0);
     let kept: Vec<&Component> = comps
         .iter()
-        .filter(|c| (c.mass as f32) >= SPECK_MASS * area_k * 0.5)
+        .filter(|c| (c.mass as f32) >= (SPECK_MASS * area_k * 0.1).max(4.0))
         .collect();
     let (gx, gy) = ((0.22 * dpi) as i32, (0.12 * dpi) as i32);
     let tol = (0.05 * dpi) as i32;

@@ -262,6 +262,8 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
     let (norm, bin0) = straighten(&img, dpi);
     let prepared = prepare(&norm, bin0, dpi);
     if let Ok(p) = std::env::var("TMP_DEBUG_CLEAN") {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let p = format!("{p}{}", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
         let _ = std::fs::write(format!("{p}.clean.pgm"), prepared.clean.to_pgm());
         let g = Gray { w: prepared.local.w, h: prepared.local.h, px: prepared.local.px.iter().map(|&v| if v != 0 { 0 } else { 255 }).collect() };
         let _ = std::fs::write(format!("{p}.local.pgm"), g.to_pgm());

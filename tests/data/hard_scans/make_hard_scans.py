@@ -55,7 +55,8 @@ def sheet_html(days, people, course, place, trainer, absents, row_mm, page_rows=
         rows.append(f"<tr style='height:{row_mm}mm'><td class=name>{html.escape(t)}</td>{cells}</tr>")
     period = f"du {d_fmt(days[0])} au {d_fmt(days[-1])}" if len(days) > 1 else f"le {d_fmt(days[0])}"
     return (
-        ms.org_header() + "<h1>Feuille d'émargement</h1>"
+        "<style>tr { break-inside: avoid; }</style>"
+        + ms.org_header() + "<h1>Feuille d'émargement</h1>"
         + f"<p><b>Formation :</b> {html.escape(course)}<br><b>Dates :</b> {period} — 9h00-12h30 / 13h30-17h00"
         + f"<br><b>Lieu :</b> {html.escape(place)} &nbsp;&nbsp; <b>Formateur :</b> {html.escape(trainer)}</p>"
         + "<table class=grid><thead><tr><th rowspan=2 style='width:30%'>Nom et prénom</th>" + head1 + "</tr>"
@@ -83,6 +84,13 @@ def table_lines(img: Image.Image, first_page: bool):
     if first_page:
         ys = ys[1:]  # the letterhead's rule
     xs = centres(a[ys[0]:ys[-1]].sum(axis=0), 0.8 * (ys[-1] - ys[0]))
+    # A row cut by the page break has no bottom rule: the vertical rules end lower.
+    col = a[:, xs[0] - 1:xs[0] + 2].any(axis=1)
+    bottom = ys[0]
+    while bottom + 1 < h and col[bottom + 1]:
+        bottom += 1
+    if bottom - ys[-1] > 0.5 * (ys[-1] - ys[-2]):
+        ys.append(bottom)
     return ys, xs
 
 
@@ -147,8 +155,8 @@ def draw_cells(page, name, people, trainees_all, days, ys, xs, absents, empty, s
                     how = style(person, r)
                     ink = how["ink"]
                     if how["kind"] == "initials":
-                        w = int((x1 - x0) * r.uniform(0.18, 0.3))
-                        h = int((y1 - y0) * r.uniform(0.35, 0.5))
+                        w = int((x1 - x0) * r.uniform(0.3, 0.45))
+                        h = int((y1 - y0) * r.uniform(0.5, 0.75))
                         mask = font_mark(initials_of(person), how["font"], w, h, f"{name}|{person}|{ci}")
                     elif how["kind"] == "font":
                         w = int((x1 - x0) * r.uniform(0.55, 0.8))
