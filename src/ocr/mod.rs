@@ -268,7 +268,15 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
         let g = Gray { w: prepared.local.w, h: prepared.local.h, px: prepared.local.px.iter().map(|&v| if v != 0 { 0 } else { 255 }).collect() };
         let _ = std::fs::write(format!("{p}.local.pgm"), g.to_pgm());
     }
-    let words = engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?;
+    let started = Instant::now();
+    let mut words = engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?;
+    second_look(
+        engine,
+        &prepared.local,
+        &mut words,
+        dpi,
+        timeout.saturating_sub(started.elapsed()),
+    );
     let analysis = analyse(prepared, &words, dpi);
     let (w, h) = (norm.w as f32, norm.h as f32);
     let (map, size) = match placement {
@@ -328,6 +336,70 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
         ink,
         size,
     })
+}
+
+/// Most words read again on their own per page.
+const SECOND_LOOKS: usize = 12;
+
+/// Printed words that sparse-text OCR misread (a header squeezed between two ruling lines comes
+/// out as "Apcesnidl", confidence 0) are read again alone, as one line, from the page without
+/// its rules (the local binarisation): a word read back with a good confidence replaces the
+/// misread one. Only long, text-sized, barely legible words, a few per page.
+fn second_look(engine: &Engine, local: &ink::Bitmap, words: &mut Vec<Word>, dpi: f32, budget: Duration) {
+    let median_h = ink::median_text_height(words);
+    let started = Instant::now();
+    let candidates: Vec<usize> = (0..words.len())
+        .filter(|&i| {
+            let w = &words[i];
+            let alnum = w.text.chars().filter(|c| c.is_alphanumeric()).count();
+            w.conf < 40.0 && alnum >= 4 && (w.h as f32) <= 2.5 * median_h && w.w > 0 && w.h > 0
+        })
+        .take(SECOND_LOOKS)
+        .collect();
+    let mut replaced: Vec<(usize, Vec<Word>)> = Vec::new();
+    for i in candidates {
+        let remaining = budget.saturating_sub(started.elapsed());
+        if remaining < Duration::from_secs(2) {
+            break;
+        }
+        let w = &words[i];
+        let pad = (median_h * 0.4) as i32;
+        let (x0, y0) = ((w.x - pad).max(0) as usize, (w.y - pad).max(0) as usize);
+        let x1 = ((w.right() + pad).max(0) as usize).min(local.w);
+        let y1 = ((w.bottom() + pad).max(0) as usize).min(local.h);
+        if x0 >= x1 || y0 >= y1 {
+            continue;
+        }
+        let mut crop = Gray::new(x1 - x0, y1 - y0, 255);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                if local.px[y * local.w + x] != 0 {
+                    crop.px[(y - y0) * crop.w + (x - x0)] = 0;
+                }
+            }
+        }
+        let Ok(again) = engine.recognise_with(&crop, dpi.round() as u32, remaining, "7") else {
+            continue;
+        };
+        let good: Vec<Word> = again
+            .into_iter()
+            .filter(|a| a.conf >= 80.0 && a.text.chars().any(char::is_alphanumeric))
+            .map(|a| Word {
+                x: a.x + x0 as i32,
+                y: a.y + y0 as i32,
+                block: w.block,
+                par: w.par,
+                line: w.line,
+                ..a
+            })
+            .collect();
+        if !good.is_empty() {
+            replaced.push((i, good));
+        }
+    }
+    for (i, good) in replaced.into_iter().rev() {
+        words.splice(i..=i, good);
+    }
 }
 
 /// Light normalisation and deskew; returns the straight grey page and its binarisation.

@@ -125,7 +125,7 @@ def holes_and_shadow(img: Image.Image, dpi: int, seed: int) -> Image.Image:
     out = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
     dr = ImageDraw.Draw(out)
     r = int(0.12 * dpi)
-    cx = int(0.45 * dpi) + int(rng.integers(-5, 5))
+    cx = int(0.3 * dpi) + int(rng.integers(-5, 5))
     for fy in (0.35, 0.65):
         cy = int(fy * h)
         dr.ellipse([cx - r, cy - r, cx + r, cy + r], fill=int(rng.integers(40, 70)))
