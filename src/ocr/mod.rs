@@ -348,25 +348,55 @@ const SECOND_LOOKS: usize = 12;
 fn second_look(engine: &Engine, local: &ink::Bitmap, words: &mut Vec<Word>, dpi: f32, budget: Duration) {
     let median_h = ink::median_text_height(words);
     let started = Instant::now();
-    let candidates: Vec<usize> = (0..words.len())
-        .filter(|&i| {
-            let w = &words[i];
-            let alnum = w.text.chars().filter(|c| c.is_alphanumeric()).count();
-            w.conf < 40.0 && alnum >= 4 && (w.h as f32) <= 2.5 * median_h && w.w > 0 && w.h > 0
-        })
-        .take(SECOND_LOOKS)
-        .collect();
-    let mut replaced: Vec<(usize, Vec<Word>)> = Vec::new();
-    for i in candidates {
+    // Runs of barely legible words side by side (a word misread as two pieces is one run).
+    let weak = |w: &Word| {
+        w.conf < 40.0 && (w.h as f32) <= 2.5 * median_h && w.w > 0 && w.h > 0
+    };
+    let mut runs: Vec<(usize, usize)> = Vec::new(); // [start, end)
+    let mut i = 0;
+    while i < words.len() {
+        if !weak(&words[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < words.len()
+            && weak(&words[j])
+            && words[j].y < words[j - 1].bottom()
+            && words[j - 1].y < words[j].bottom()
+            && ((words[j].x - words[j - 1].right()) as f32) <= 2.0 * median_h
+        {
+            j += 1;
+        }
+        let alnum: usize = words[i..j]
+            .iter()
+            .map(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count())
+            .sum();
+        if alnum >= 3 {
+            runs.push((i, j));
+        }
+        i = j;
+    }
+    let mut replaced: Vec<((usize, usize), Vec<Word>)> = Vec::new();
+    for (a, b) in runs.into_iter().take(SECOND_LOOKS) {
         let remaining = budget.saturating_sub(started.elapsed());
         if remaining < Duration::from_secs(2) {
             break;
         }
-        let w = &words[i];
+        let run = &words[a..b];
+        let (bx0, by0) = (
+            run.iter().map(|w| w.x).min().unwrap_or(0),
+            run.iter().map(|w| w.y).min().unwrap_or(0),
+        );
+        let (bx1, by1) = (
+            run.iter().map(Word::right).max().unwrap_or(0),
+            run.iter().map(Word::bottom).max().unwrap_or(0),
+        );
+        let first = &run[0];
         let pad = (median_h * 0.4) as i32;
-        let (x0, y0) = ((w.x - pad).max(0) as usize, (w.y - pad).max(0) as usize);
-        let x1 = ((w.right() + pad).max(0) as usize).min(local.w);
-        let y1 = ((w.bottom() + pad).max(0) as usize).min(local.h);
+        let (x0, y0) = ((bx0 - pad).max(0) as usize, (by0 - pad).max(0) as usize);
+        let x1 = ((bx1 + pad).max(0) as usize).min(local.w);
+        let y1 = ((by1 + pad).max(0) as usize).min(local.h);
         if x0 >= x1 || y0 >= y1 {
             continue;
         }
@@ -383,22 +413,22 @@ fn second_look(engine: &Engine, local: &ink::Bitmap, words: &mut Vec<Word>, dpi:
         };
         let good: Vec<Word> = again
             .into_iter()
-            .filter(|a| a.conf >= 80.0 && a.text.chars().any(char::is_alphanumeric))
-            .map(|a| Word {
-                x: a.x + x0 as i32,
-                y: a.y + y0 as i32,
-                block: w.block,
-                par: w.par,
-                line: w.line,
-                ..a
+            .filter(|w| w.conf >= 80.0 && w.text.chars().any(char::is_alphanumeric))
+            .map(|w| Word {
+                x: w.x + x0 as i32,
+                y: w.y + y0 as i32,
+                block: first.block,
+                par: first.par,
+                line: first.line,
+                ..w
             })
             .collect();
         if !good.is_empty() {
-            replaced.push((i, good));
+            replaced.push(((a, b), good));
         }
     }
-    for (i, good) in replaced.into_iter().rev() {
-        words.splice(i..=i, good);
+    for ((a, b), good) in replaced.into_iter().rev() {
+        words.splice(a..b, good);
     }
 }
 
