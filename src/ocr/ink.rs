@@ -957,6 +957,94 @@ mod tests {
     }
 
     #[test]
+    fn sauvola_finds_a_faint_stroke_that_a_global_threshold_misses() {
+        // Paper at 250 with light noise, a bold printed bar (40) and a faint pen line (215).
+        let (w, h) = (200, 100);
+        let mut g = Gray::new(w, h, 250);
+        for (i, v) in g.px.iter_mut().enumerate() {
+            *v = 250 - (i * 7 % 5) as u8;
+        }
+        for x in 20..60 {
+            for y in 20..30 {
+                g.px[y * w + x] = 40;
+            }
+        }
+        for x in 100..180 {
+            g.px[60 * w + x] = 215;
+            g.px[61 * w + x] = 222;
+        }
+        let otsu = Bitmap::threshold(&g, threshold_of(&g));
+        assert_eq!(otsu.px[60 * w + 140], 0, "the global threshold loses the faint line");
+        let b = sauvola(&g, 50, 0.12, 236);
+        assert_eq!(b.px[60 * w + 140], 1);
+        assert_eq!(b.px[25 * w + 40], 1);
+        // Paper noise stays paper.
+        let dark_paper = (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .filter(|&(x, y)| !(18..32).contains(&y) && !(58..64).contains(&y) && b.px[y * w + x] != 0)
+            .count();
+        assert_eq!(dark_paper, 0);
+    }
+
+    #[test]
+    fn stroke_length_ignores_stroke_width() {
+        let mut thin = bitmap(200, 60);
+        let mut thick = bitmap(200, 60);
+        line(&mut thin, (20, 30), (139, 30));
+        line(&mut thick, (20, 28), (139, 33));
+        let (a, b) = (
+            stroke_length(&thin, 0, 0, 200, 60),
+            stroke_length(&thick, 0, 0, 200, 60),
+        );
+        // A horizontal stroke: 120 columns crossed, plus one run per row.
+        assert!((a - 121.0 / 1.27).abs() < 1.0, "{a}");
+        assert!((b - a).abs() / a < 0.06, "{a} {b}");
+        assert_eq!(stroke_length(&thin, 300, 0, 400, 60), 0.0);
+    }
+
+    #[test]
+    fn holes_and_border_shadows_are_not_ink() {
+        let c = |x0, y0, x1, y1, mass| Component {
+            x0,
+            y0,
+            x1,
+            y1,
+            mass,
+        };
+        // A 6 mm hole at 200 dpi: a filled disc of 48 px.
+        assert!(is_hole_or_border(&c(60, 500, 108, 548, 1800), 200.0, 1654, 2339));
+        // A bold letter of the same size is not filled like a disc.
+        assert!(!is_hole_or_border(&c(600, 500, 640, 548, 900), 200.0, 1654, 2339));
+        // A shadow along the left edge.
+        assert!(is_hole_or_border(&c(0, 10, 20, 2300, 30000), 200.0, 1654, 2339));
+        // A signature in the middle of the page.
+        assert!(!is_hole_or_border(&c(700, 900, 900, 960, 1500), 200.0, 1654, 2339));
+    }
+
+    #[test]
+    fn cells_are_judged_against_each_other() {
+        // Empty cells with a little noise, signed cells from initials to full signatures.
+        let m = [0.0, 0.2, 0.1, 0.0, 0.3, 5.5, 12.0, 8.0, 20.0, 6.5, 9.0, 15.0];
+        let (levels, d) = judge_cells(&m);
+        assert!(levels.measured, "{levels:?}");
+        assert!(levels.empty < 0.3 && levels.signed > 8.0, "{levels:?}");
+        let signed = d.iter().filter(|(c, _)| *c == CellInk::Signed).count();
+        let empty = d.iter().filter(|(c, _)| *c == CellInk::Empty).count();
+        assert_eq!((signed, empty), (7, 5), "{d:?}");
+        // Every cell signed: no empty cluster, the empty level is the default.
+        let (levels, d) = judge_cells(&[6.0, 9.0, 14.0, 7.5, 22.0]);
+        assert!(!levels.measured);
+        assert!(d.iter().all(|(c, _)| *c == CellInk::Signed), "{d:?}");
+        // Nothing signed: noise alone is never a signature.
+        let (_, d) = judge_cells(&[0.0, 0.4, 0.2, 0.0, 0.6, 0.1]);
+        assert!(d.iter().all(|(c, _)| *c == CellInk::Empty), "{d:?}");
+        // A cell halfway between the page's levels is uncertain, not guessed.
+        let (_, d) = judge_cells(&[0.0, 0.1, 0.0, 0.2, 12.0, 10.0, 14.0, 11.0, 1.45]);
+        assert_eq!(d[8].0, CellInk::Uncertain, "{d:?}");
+        assert!(judge_cells(&[]).1.is_empty());
+    }
+
+    #[test]
     fn skew_is_measured() {
         let mut b = bitmap(600, 400);
         for row in 0..8 {

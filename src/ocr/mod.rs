@@ -261,13 +261,6 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
     let dpi = dpi.clamp(50.0, 1200.0);
     let (norm, bin0) = straighten(&img, dpi);
     let prepared = prepare(&norm, bin0, dpi);
-    if let Ok(p) = std::env::var("TMP_DEBUG_CLEAN") {
-        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let p = format!("{p}{}", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-        let _ = std::fs::write(format!("{p}.clean.pgm"), prepared.clean.to_pgm());
-        let g = Gray { w: prepared.local.w, h: prepared.local.h, px: prepared.local.px.iter().map(|&v| if v != 0 { 0 } else { 255 }).collect() };
-        let _ = std::fs::write(format!("{p}.local.pgm"), g.to_pgm());
-    }
     let started = Instant::now();
     let mut words = engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?;
     second_look(
@@ -555,11 +548,6 @@ pub fn analyse(prepared: Prepared, words: &[Word], dpi: f32) -> Analysis {
     let median_h = ink::median_text_height(words);
     let (pieces, inside) = ink::pieces_of(words, &comps);
     let printed = ink::printed_words(words, median_h, &pieces);
-    if std::env::var("TMP_DEBUG_CLEAN").is_ok() {
-        for ((w, p), pc) in words.iter().zip(&printed).zip(&pieces) {
-            eprintln!("WORD {:?} conf {:.0} x {} y {} w {} h {} printed {p} pieces {pc:?} median_h {median_h}", w.text, w.conf, w.x, w.y, w.w, w.h);
-        }
-    }
     // The components of printed words are not handwriting.
     let mut is_print = vec![false; comps.len()];
     for (list, _) in inside.iter().zip(&printed).filter(|(_, p)| **p) {
