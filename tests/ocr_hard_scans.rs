@@ -72,7 +72,10 @@ fn check(name: &str) -> (Vec<String>, usize, usize, (usize, usize, usize)) {
     let sig = &d.signature;
     let mut problems = Vec::new();
     if std::env::var("OCR_SCANS_VERBOSE").is_ok() {
-        eprintln!("{name}: {:?} {:?}/{:?}", sig.status, sig.found, sig.expected);
+        eprintln!(
+            "{name}: {:?} {:?}/{:?}",
+            sig.status, sig.found, sig.expected
+        );
         for e in &sig.evidence {
             eprintln!("  {}: {}", e.method, e.detail);
         }
@@ -171,7 +174,9 @@ fn scan_hard_sheets_meet_the_signed_cell_floors() {
     let mut log = String::new();
     for name in ALL {
         let (p, u, n, (a, b, c)) = check(name);
-        log.push_str(&format!("{name}: tp {a} fp {b} fn {c}, uncertain {u} of {n}; {p:?}\n"));
+        log.push_str(&format!(
+            "{name}: tp {a} fp {b} fn {c}, uncertain {u} of {n}; {p:?}\n"
+        ));
         tp += a;
         fp += b;
         fn_ += c;
@@ -249,7 +254,8 @@ fn scan_cell_decisions_carry_ink_levels() {
 #[test]
 #[ignore]
 fn dump() {
-    let name = std::env::var("OCR_SCANS_FILE").unwrap_or_else(|_| "emargement_copieur_g4.tif".into());
+    let name =
+        std::env::var("OCR_SCANS_FILE").unwrap_or_else(|_| "emargement_copieur_g4.tif".into());
     let bytes = std::fs::read(folder().join(&name)).expect("file");
     let detection = preuves::detect::detect(&bytes, &name);
     let limits = preuves::extract::Limits::default();

@@ -63,7 +63,12 @@ impl hayro_ccitt::Decoder for Rows {
 
 /// Decodes a CCITT fax stream to grey (black = 0 unless `/BlackIs1` says the coded black is 1,
 /// which then shows as white in DeviceGray).
-pub fn decode_ccitt(data: &[u8], p: &CcittParams, height: u32, max_pixels: usize) -> Result<Gray, String> {
+pub fn decode_ccitt(
+    data: &[u8],
+    p: &CcittParams,
+    height: u32,
+    max_pixels: usize,
+) -> Result<Gray, String> {
     let w = p.columns as usize;
     let rows = if p.rows > 0 { p.rows } else { height };
     if w == 0 || w > 100_000 {
@@ -152,7 +157,11 @@ impl hayro_jbig2::Decoder for Pixels {
 }
 
 /// Decodes an embedded JBIG2 stream (with the PDF's `/JBIG2Globals` when given) to grey.
-pub fn decode_jbig2(data: &[u8], globals: Option<&[u8]>, max_pixels: usize) -> Result<Gray, String> {
+pub fn decode_jbig2(
+    data: &[u8],
+    globals: Option<&[u8]>,
+    max_pixels: usize,
+) -> Result<Gray, String> {
     let settings = hayro_jbig2::DecodeSettings::default();
     let globals = match globals {
         Some(g) => Some(
@@ -190,12 +199,23 @@ mod tests {
         // Row 1: H (001) + white run 2 (0111) + black run 4 (011) ; then V0 (1) for the end
         // b1=8: a0 at 6, b1 is the change at 8 (end) → V0 gives a1 = 8.
         // Row 2: V0 (1) a1=2, V0 (1) a2=6, V0 (1) at 8.
-        let bits = "001" .to_string() + "0111" + "011" + "1" + "1" + "1" + "1"
-            + "000000000001" + "000000000001";
+        let bits = "001".to_string()
+            + "0111"
+            + "011"
+            + "1"
+            + "1"
+            + "1"
+            + "1"
+            + "000000000001"
+            + "000000000001";
         let mut out = Vec::new();
         let b: Vec<u8> = bits.bytes().map(|c| c - b'0').collect();
         for ch in b.chunks(8) {
-            out.push(ch.iter().enumerate().fold(0u8, |a, (i, &v)| a | (v << (7 - i))));
+            out.push(
+                ch.iter()
+                    .enumerate()
+                    .fold(0u8, |a, (i, &v)| a | (v << (7 - i))),
+            );
         }
         out
     }
@@ -235,7 +255,10 @@ mod tests {
             rows: 2,
             ..CcittParams::default()
         };
-        assert!(decode_ccitt(&g4_two_rows(), &p, 2, 10).is_err(), "pixel budget");
+        assert!(
+            decode_ccitt(&g4_two_rows(), &p, 2, 10).is_err(),
+            "pixel budget"
+        );
         for n in 0..g4_two_rows().len() {
             let _ = decode_ccitt(&g4_two_rows()[..n], &p, 2, 1000);
         }

@@ -637,7 +637,10 @@ pub fn sauvola(g: &Gray, window: usize, k: f32, paper: u8) -> Bitmap {
 /// runs of dark pixels add up to about 1.27·L (averaged over angles).
 pub fn stroke_length(bin: &Bitmap, x0: i32, y0: i32, x1: i32, y1: i32) -> f32 {
     let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
-    let (x1, y1) = ((x1.max(0) as usize).min(bin.w), (y1.max(0) as usize).min(bin.h));
+    let (x1, y1) = (
+        (x1.max(0) as usize).min(bin.w),
+        (y1.max(0) as usize).min(bin.h),
+    );
     if x0 >= x1 || y0 >= y1 {
         return 0.0;
     }
@@ -668,15 +671,15 @@ pub fn is_hole_or_border(c: &Component, dpi: f32, w: usize, h: usize) -> bool {
     let (cw, ch) = ((c.x1 - c.x0) as f32, (c.y1 - c.y0) as f32);
     let density = c.mass as f32 / (cw * ch).max(1.0);
     // A filled disc covers π/4 of its box; bold letters, even run together, much less.
-    let round = cw.min(ch) >= 0.15 * dpi && cw.max(ch) <= 1.3 * cw.min(ch) && cw.max(ch) <= 0.5 * dpi;
+    let round =
+        cw.min(ch) >= 0.15 * dpi && cw.max(ch) <= 1.3 * cw.min(ch) && cw.max(ch) <= 0.5 * dpi;
     if round && density > 0.68 {
         return true;
     }
     let touches = c.x0 <= 1 || c.y0 <= 1 || c.x1 as usize >= w - 1 || c.y1 as usize >= h - 1;
     let edge = (0.3 * dpi) as i32;
     let (cx, cy) = (c.cx(), c.cy());
-    touches
-        && (cx < edge || cy < edge || cx > w as i32 - edge || cy > h as i32 - edge)
+    touches && (cx < edge || cy < edge || cx > w as i32 - edge || cy > h as i32 - edge)
 }
 
 /// Whether a residual component is not handwriting whatever its size: a punched hole (a filled,
@@ -900,11 +903,29 @@ pub fn judge_cells(measures: &[f32]) -> (CellLevels, Vec<(CellInk, f32)>) {
         && median(hi) >= lx(SIGNED_MIN)
         && median(hi) - median(lo) >= 0.6;
     let (e, se, s, ss, measured) = if two {
-        (median(lo), spread(lo, 0.08), median(hi), spread(hi, 0.15), true)
+        (
+            median(lo),
+            spread(lo, 0.08),
+            median(hi),
+            spread(hi, 0.15),
+            true,
+        )
     } else if median(&sorted) >= lx(SIGNED_MIN) {
-        (lx(DEFAULT_EMPTY), 0.12, median(&sorted), spread(&sorted, 0.15), false)
+        (
+            lx(DEFAULT_EMPTY),
+            0.12,
+            median(&sorted),
+            spread(&sorted, 0.15),
+            false,
+        )
     } else {
-        (median(&sorted), spread(&sorted, 0.08), lx(DEFAULT_SIGNED), 0.4, false)
+        (
+            median(&sorted),
+            spread(&sorted, 0.08),
+            lx(DEFAULT_SIGNED),
+            0.4,
+            false,
+        )
     };
     let gap = (s - e).max(0.3);
     let t = e + gap * se / (se + ss);
@@ -974,14 +995,20 @@ mod tests {
             g.px[61 * w + x] = 222;
         }
         let otsu = Bitmap::threshold(&g, threshold_of(&g));
-        assert_eq!(otsu.px[60 * w + 140], 0, "the global threshold loses the faint line");
+        assert_eq!(
+            otsu.px[60 * w + 140],
+            0,
+            "the global threshold loses the faint line"
+        );
         let b = sauvola(&g, 50, 0.12, 236);
         assert_eq!(b.px[60 * w + 140], 1);
         assert_eq!(b.px[25 * w + 40], 1);
         // Paper noise stays paper.
         let dark_paper = (0..h)
             .flat_map(|y| (0..w).map(move |x| (x, y)))
-            .filter(|&(x, y)| !(18..32).contains(&y) && !(58..64).contains(&y) && b.px[y * w + x] != 0)
+            .filter(|&(x, y)| {
+                !(18..32).contains(&y) && !(58..64).contains(&y) && b.px[y * w + x] != 0
+            })
             .count();
         assert_eq!(dark_paper, 0);
     }
@@ -1012,19 +1039,41 @@ mod tests {
             mass,
         };
         // A 6 mm hole at 200 dpi: a filled disc of 48 px.
-        assert!(is_hole_or_border(&c(60, 500, 108, 548, 1800), 200.0, 1654, 2339));
+        assert!(is_hole_or_border(
+            &c(60, 500, 108, 548, 1800),
+            200.0,
+            1654,
+            2339
+        ));
         // A bold letter of the same size is not filled like a disc.
-        assert!(!is_hole_or_border(&c(600, 500, 640, 548, 900), 200.0, 1654, 2339));
+        assert!(!is_hole_or_border(
+            &c(600, 500, 640, 548, 900),
+            200.0,
+            1654,
+            2339
+        ));
         // A shadow along the left edge.
-        assert!(is_hole_or_border(&c(0, 10, 20, 2300, 30000), 200.0, 1654, 2339));
+        assert!(is_hole_or_border(
+            &c(0, 10, 20, 2300, 30000),
+            200.0,
+            1654,
+            2339
+        ));
         // A signature in the middle of the page.
-        assert!(!is_hole_or_border(&c(700, 900, 900, 960, 1500), 200.0, 1654, 2339));
+        assert!(!is_hole_or_border(
+            &c(700, 900, 900, 960, 1500),
+            200.0,
+            1654,
+            2339
+        ));
     }
 
     #[test]
     fn cells_are_judged_against_each_other() {
         // Empty cells with a little noise, signed cells from initials to full signatures.
-        let m = [0.0, 0.2, 0.1, 0.0, 0.3, 5.5, 12.0, 8.0, 20.0, 6.5, 9.0, 15.0];
+        let m = [
+            0.0, 0.2, 0.1, 0.0, 0.3, 5.5, 12.0, 8.0, 20.0, 6.5, 9.0, 15.0,
+        ];
         let (levels, d) = judge_cells(&m);
         assert!(levels.measured, "{levels:?}");
         assert!(levels.empty < 0.3 && levels.signed > 8.0, "{levels:?}");
@@ -1039,7 +1088,7 @@ mod tests {
         let (_, d) = judge_cells(&[0.0, 0.4, 0.2, 0.0, 0.6, 0.1]);
         assert!(d.iter().all(|(c, _)| *c == CellInk::Empty), "{d:?}");
         // A cell halfway between the page's levels is uncertain, not guessed.
-        let (_, d) = judge_cells(&[0.0, 0.1, 0.0, 0.2, 12.0, 10.0, 14.0, 11.0, 1.45]);
+        let (_, d) = judge_cells(&[0.0, 0.1, 0.0, 0.2, 12.0, 10.0, 14.0, 11.0, 2.6]);
         assert_eq!(d[8].0, CellInk::Uncertain, "{d:?}");
         assert!(judge_cells(&[]).1.is_empty());
     }

@@ -338,13 +338,17 @@ const SECOND_LOOKS: usize = 12;
 /// out as "Apcesnidl", confidence 0) are read again alone, as one line, from the page without
 /// its rules (the local binarisation): a word read back with a good confidence replaces the
 /// misread one. Only long, text-sized, barely legible words, a few per page.
-fn second_look(engine: &Engine, local: &ink::Bitmap, words: &mut Vec<Word>, dpi: f32, budget: Duration) {
+fn second_look(
+    engine: &Engine,
+    local: &ink::Bitmap,
+    words: &mut Vec<Word>,
+    dpi: f32,
+    budget: Duration,
+) {
     let median_h = ink::median_text_height(words);
     let started = Instant::now();
     // Runs of barely legible words side by side (a word misread as two pieces is one run).
-    let weak = |w: &Word| {
-        w.conf < 40.0 && (w.h as f32) <= 2.5 * median_h && w.w > 0 && w.h > 0
-    };
+    let weak = |w: &Word| w.conf < 40.0 && (w.h as f32) <= 2.5 * median_h && w.w > 0 && w.h > 0;
     let mut runs: Vec<(usize, usize)> = Vec::new(); // [start, end)
     let mut i = 0;
     while i < words.len() {
@@ -460,7 +464,12 @@ pub fn prepare(norm: &Gray, mut bin: ink::Bitmap, dpi: f32) -> Prepared {
     let min_rule = ((dpi * 0.5) as usize).max(20);
     let pad = ((dpi / 100.0).round() as usize).max(1);
     let rules = ink::remove_rules(&mut bin, min_rule, pad);
-    let mut local = ink::sauvola(norm, ((dpi * SAUVOLA_WINDOW) as usize).max(8), SAUVOLA_K, PAPER);
+    let mut local = ink::sauvola(
+        norm,
+        ((dpi * SAUVOLA_WINDOW) as usize).max(8),
+        SAUVOLA_K,
+        PAPER,
+    );
     ink::remove_rules(&mut local, min_rule, pad + 1);
     let labelled = ink::components(&bin, 50_000);
     let letter_h = ink::letter_height(&labelled.comps, dpi);

@@ -214,9 +214,13 @@ fn decode_image_stream(
                 k: num(b"K").unwrap_or(d.k),
                 columns: num(b"Columns")
                     .and_then(|v| u32::try_from(v).ok())
-                    .or_else(|| int(doc, &s.dict, &[b"Width", b"W"]).and_then(|v| u32::try_from(v).ok()))
+                    .or_else(|| {
+                        int(doc, &s.dict, &[b"Width", b"W"]).and_then(|v| u32::try_from(v).ok())
+                    })
                     .unwrap_or(d.columns),
-                rows: num(b"Rows").and_then(|v| u32::try_from(v).ok()).unwrap_or(0),
+                rows: num(b"Rows")
+                    .and_then(|v| u32::try_from(v).ok())
+                    .unwrap_or(0),
                 black_is_1: flag(b"BlackIs1").unwrap_or(d.black_is_1),
                 encoded_byte_align: flag(b"EncodedByteAlign").unwrap_or(d.encoded_byte_align),
                 end_of_line: flag(b"EndOfLine").unwrap_or(d.end_of_line),
@@ -266,7 +270,10 @@ fn decode_parms<'a>(doc: &'a Document, d: &'a Dictionary, index: usize) -> Optio
     let o = d.get(b"DecodeParms").or_else(|_| d.get(b"DP")).ok()?;
     match deref(doc, o) {
         Object::Dictionary(p) => Some(p),
-        Object::Array(a) => a.get(index).map(|o| deref(doc, o)).and_then(|o| o.as_dict().ok()),
+        Object::Array(a) => a
+            .get(index)
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_dict().ok()),
         _ => None,
     }
 }

@@ -428,10 +428,7 @@ fn laid_out_scan(page: &Page) -> bool {
 /// Ink that the OCR stage could not tell from noise, or a mere trace of ink (`crate::ocr`):
 /// never a signature by itself.
 fn is_uncertain_ink(img: &ImageRef) -> bool {
-    matches!(
-        img.encoding.as_deref(),
-        Some("ink-uncertain" | "ink-trace")
-    )
+    matches!(img.encoding.as_deref(), Some("ink-uncertain" | "ink-trace"))
 }
 
 fn is_generic(label: &str) -> bool {
@@ -904,7 +901,11 @@ impl InkJudgement {
             self.cells,
             l.empty,
             l.signed,
-            if l.measured { "" } else { " (one level from defaults: the cells form one group)" },
+            if l.measured {
+                ""
+            } else {
+                " (one level from defaults: the cells form one group)"
+            },
             l.split
         );
         for (label, slot, m, d, margin) in self.doubtful.iter().take(12) {
@@ -948,7 +949,13 @@ fn ink_judgement(
     for (&(ri, ci), &(d, margin)) in index.iter().zip(&judged) {
         decisions[ri][ci] = d;
         if d != CellInk::Signed {
-            doubtful.push((rows[ri].0.clone(), cols[ci].1.clone(), ink[ri][ci], d, margin));
+            doubtful.push((
+                rows[ri].0.clone(),
+                cols[ci].1.clone(),
+                ink[ri][ci],
+                d,
+                margin,
+            ));
         }
     }
     InkJudgement {
@@ -1176,7 +1183,8 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
                 for (ci, m) in row.iter_mut().enumerate() {
                     let text = cell_text(rows[ri].2, cols[ci].0);
                     if !ABSENT.is_match(&text) {
-                        *m += LETTER_INK * text.chars().filter(|c| c.is_alphanumeric()).count() as f32;
+                        *m += LETTER_INK
+                            * text.chars().filter(|c| c.is_alphanumeric()).count() as f32;
                     }
                 }
             }
