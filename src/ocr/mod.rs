@@ -335,9 +335,10 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
 const SECOND_LOOKS: usize = 12;
 
 /// Printed words that sparse-text OCR misread (a header squeezed between two ruling lines comes
-/// out as "Apcesnidl", confidence 0) are read again alone, as one line, from the page without
-/// its rules (the local binarisation): a word read back with a good confidence replaces the
-/// misread one. Only long, text-sized, barely legible words, a few per page.
+/// out as "Apcesnidl", confidence 0) are read again out of their context, from the page without
+/// its rules (the local binarisation), all of a page's in one more tesseract call (their boxes
+/// stacked as a block of lines): words read back with a good confidence replace the misread
+/// ones. Only text-sized, barely legible runs of letters, at most `SECOND_LOOKS` per page.
 fn second_look(
     engine: &Engine,
     local: &ink::Bitmap,
@@ -346,7 +347,6 @@ fn second_look(
     budget: Duration,
 ) {
     let median_h = ink::median_text_height(words);
-    let started = Instant::now();
     // Runs of barely legible words side by side (a word misread as two pieces is one run).
     let weak = |w: &Word| w.conf < 40.0 && (w.h as f32) <= 2.5 * median_h && w.w > 0 && w.h > 0;
     let mut runs: Vec<(usize, usize)> = Vec::new(); // [start, end)
@@ -374,50 +374,62 @@ fn second_look(
         }
         i = j;
     }
-    let mut replaced: Vec<((usize, usize), Vec<Word>)> = Vec::new();
+    // The runs' boxes, cut from the page without rules and stacked one under the other with
+    // white between them: one more tesseract call per page, whatever the number of runs.
+    let pad = (median_h * 0.4) as i32;
+    let gap = (median_h * 1.5) as usize;
+    let mut boxes: Vec<((usize, usize), (usize, usize, usize, usize), usize)> = Vec::new();
+    let (mut height, mut width) = (gap, 0usize);
     for (a, b) in runs.into_iter().take(SECOND_LOOKS) {
-        let remaining = budget.saturating_sub(started.elapsed());
-        if remaining < Duration::from_secs(2) {
-            break;
-        }
         let run = &words[a..b];
-        let (bx0, by0) = (
-            run.iter().map(|w| w.x).min().unwrap_or(0),
-            run.iter().map(|w| w.y).min().unwrap_or(0),
-        );
-        let (bx1, by1) = (
-            run.iter().map(Word::right).max().unwrap_or(0),
-            run.iter().map(Word::bottom).max().unwrap_or(0),
-        );
-        let first = &run[0];
-        let pad = (median_h * 0.4) as i32;
+        let bx0 = run.iter().map(|w| w.x).min().unwrap_or(0);
+        let by0 = run.iter().map(|w| w.y).min().unwrap_or(0);
+        let bx1 = run.iter().map(Word::right).max().unwrap_or(0);
+        let by1 = run.iter().map(Word::bottom).max().unwrap_or(0);
         let (x0, y0) = ((bx0 - pad).max(0) as usize, (by0 - pad).max(0) as usize);
         let x1 = ((bx1 + pad).max(0) as usize).min(local.w);
         let y1 = ((by1 + pad).max(0) as usize).min(local.h);
         if x0 >= x1 || y0 >= y1 {
             continue;
         }
-        let mut crop = Gray::new(x1 - x0, y1 - y0, 255);
+        boxes.push(((a, b), (x0, y0, x1, y1), height));
+        height += y1 - y0 + gap;
+        width = width.max(x1 - x0);
+    }
+    if boxes.is_empty() || budget < Duration::from_secs(2) {
+        return;
+    }
+    let margin = gap;
+    let mut sheet = Gray::new(width + 2 * margin, height, 255);
+    for &(_, (x0, y0, x1, y1), top) in &boxes {
         for y in y0..y1 {
             for x in x0..x1 {
                 if local.px[y * local.w + x] != 0 {
-                    crop.px[(y - y0) * crop.w + (x - x0)] = 0;
+                    sheet.px[(top + y - y0) * sheet.w + margin + x - x0] = 0;
                 }
             }
         }
-        let Ok(again) = engine.recognise_with(&crop, dpi.round() as u32, remaining, "7") else {
-            continue;
-        };
+    }
+    let Ok(again) = engine.recognise_with(&sheet, dpi.round() as u32, budget, "6") else {
+        return;
+    };
+    let mut replaced: Vec<((usize, usize), Vec<Word>)> = Vec::new();
+    for &((a, b), (x0, y0, _, y1), top) in &boxes {
+        let first = &words[a];
         let good: Vec<Word> = again
-            .into_iter()
+            .iter()
+            .filter(|w| {
+                let cy = w.y + w.h / 2;
+                cy >= top as i32 && cy < (top + y1 - y0) as i32
+            })
             .filter(|w| w.conf >= 80.0 && w.text.chars().any(char::is_alphanumeric))
             .map(|w| Word {
-                x: w.x + x0 as i32,
-                y: w.y + y0 as i32,
+                x: w.x - margin as i32 + x0 as i32,
+                y: w.y - top as i32 + y0 as i32,
                 block: first.block,
                 par: first.par,
                 line: first.line,
-                ..w
+                ..w.clone()
             })
             .collect();
         if !good.is_empty() {
