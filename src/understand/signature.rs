@@ -1348,4 +1348,99 @@ mod tests {
             "an absence marked is justified"
         );
     }
+
+    /// A scanned grid (OCR spans, ink placements named with their stroke length): each cell is
+    /// judged against the page's own cells, faint initials count, residue does not, and the
+    /// evidence carries the page's levels and the measure of the cells not counted.
+    #[test]
+    fn scan_grid_cells_are_judged_against_the_page() {
+        let span = |x: f32, y: f32, text: &str| TextSpan {
+            x,
+            y,
+            width: 6.0 * text.len() as f32,
+            font_size: 10.0,
+            text: text.into(),
+        };
+        let mut spans = vec![
+            span(40.0, 700.0, "Nom et prénom"),
+            span(230.0, 700.0, "Matin"),
+            span(380.0, 700.0, "Après-midi"),
+        ];
+        let names = [
+            "Jean Dupont",
+            "Léa Martin",
+            "Karim Benali",
+            "Sophie Leroy",
+            "Thomas Girard",
+        ];
+        for (i, n) in names.iter().enumerate() {
+            spans.push(span(40.0, 670.0 - 30.0 * i as f32, n));
+        }
+        let ink = |x: f32, y: f32, m: f32, enc: &str| ImageRef {
+            name: format!("{}{m:.2}", crate::ocr::INK_NAME_PREFIX),
+            encoding: Some(enc.into()),
+            width_px: Some(40),
+            height_px: Some(20),
+            anchor: Some(Anchor::Page {
+                rect: crate::model::Rect {
+                    x: x - 15.0,
+                    y: y - 5.0,
+                    width: 30.0,
+                    height: 12.0,
+                },
+            }),
+        };
+        // (row, column, measure, encoding): faint initials judged "uncertain" by size alone
+        // are signed here, being far above this page's empty cells.
+        let marks = [
+            (0, 0, 14.0, "ink"),
+            (0, 1, 9.0, "ink"),
+            (1, 0, 5.5, "ink-uncertain"),
+            (1, 1, 0.3, "ink-trace"),
+            (2, 0, 11.0, "ink"),
+            (3, 0, 7.0, "ink"),
+            (3, 1, 12.0, "ink"),
+            (4, 1, 0.2, "ink-trace"),
+        ];
+        let images = marks
+            .iter()
+            .map(|&(r, c, m, e)| ink(245.0 + 165.0 * c as f32, 672.0 - 30.0 * r as f32, m, e))
+            .collect();
+        let ex = Extracted {
+            pages: vec![Page {
+                number: 1,
+                text: "Feuille d'émargement".into(),
+                spans,
+                images,
+                size: Some((595.0, 842.0)),
+                scanned: true,
+                ..Page::default()
+            }],
+            ..Extracted::default()
+        };
+        let sig = analyse(&view_of(&ex, Format::Pdf), Kind::AttendanceSheet);
+        assert_eq!(
+            (sig.found, sig.expected),
+            (Some(6), Some(10)),
+            "{:?}",
+            sig.evidence
+        );
+        assert!(
+            sig.empty_cells.iter().all(|c| c.state == "empty"),
+            "{:?}",
+            sig.empty_cells
+        );
+        let e = sig
+            .evidence
+            .iter()
+            .find(|e| e.method == "scan_cell_ink")
+            .expect("scan_cell_ink evidence");
+        assert!(e.detail.contains("empty-cell level"), "{}", e.detail);
+        assert!(
+            e.detail
+                .contains("Léa Martin × Après-midi: ink 0.30 → empty"),
+            "{}",
+            e.detail
+        );
+    }
 }
