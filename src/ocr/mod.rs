@@ -378,7 +378,9 @@ fn second_look(
     // white between them: one more tesseract call per page, whatever the number of runs.
     let pad = (median_h * 0.4) as i32;
     let gap = (median_h * 1.5) as usize;
-    let mut boxes: Vec<((usize, usize), (usize, usize, usize, usize), usize)> = Vec::new();
+    // (word run [a, b), box on the page (x0, y0, x1, y1), top of the box on the stacked sheet)
+    type Boxed = ((usize, usize), (usize, usize, usize, usize), usize);
+    let mut boxes: Vec<Boxed> = Vec::new();
     let (mut height, mut width) = (gap, 0usize);
     for (a, b) in runs.into_iter().take(SECOND_LOOKS) {
         let run = &words[a..b];
