@@ -134,6 +134,17 @@ fn detect(program: &str) -> Result<Engine, String> {
 impl Engine {
     /// OCR of one page image (sparse-text segmentation, TSV word boxes).
     pub fn recognise(&self, img: &Gray, dpi: u32, timeout: Duration) -> Result<Vec<Word>, Failure> {
+        self.recognise_with(img, dpi, timeout, PSM)
+    }
+
+    /// OCR of one image with a given page segmentation mode (`7`: a single line of text).
+    pub fn recognise_with(
+        &self,
+        img: &Gray,
+        dpi: u32,
+        timeout: Duration,
+        psm: &str,
+    ) -> Result<Vec<Word>, Failure> {
         let pgm = img.to_pgm();
         let mut child = Command::new(&self.program)
             .args([
@@ -142,7 +153,7 @@ impl Engine {
                 "-l",
                 &self.langs,
                 "--psm",
-                PSM,
+                psm,
                 "--dpi",
                 &dpi.clamp(70, 1200).to_string(),
                 "tsv",

@@ -496,6 +496,9 @@ pub fn is_unprinted_shape(c: &Component, letter_h: f32) -> bool {
 pub enum Verdict {
     Ink,
     Uncertain,
+    /// A little ink (a dot, a dash, residue) inside a cell of the rule grid: never a signature by
+    /// itself, reported so that the cell's measure and the page's empty-cell level are known.
+    Trace,
 }
 
 /// A cluster of handwriting (or stamp) in one cell or region, in pixels.
@@ -507,6 +510,9 @@ pub struct Blob {
     pub y1: i32,
     pub mass: u32,
     pub verdict: Verdict,
+    /// Length of the pen strokes, in heights of the page's printed letters (see
+    /// [`stroke_length`]): the measure the attendance grid compares between cells.
+    pub measure: f32,
 }
 
 /// The cell of the rule grid a point lies in: (rule above, rule to the left), -1 when none.
@@ -528,14 +534,203 @@ fn cell_key(rules: &Rules, x: i32, y: i32, tol: i32) -> (i32, i32) {
     (above, left)
 }
 
+/// Sauvola's local threshold (T = m·(1 + k·(s/128 − 1)) over a window of about `window`
+/// pixels) on a light-normalised page, where paper is near 255: 1 = dark. The mean and deviation
+/// are taken per block of a quarter window and over the 5×5 blocks around, interpolated between
+/// block centres: one pass over the pixels and a small grid, whatever the page size. Pixels
+/// lighter than `paper` are never dark (flat paper, JPEG noise).
+pub fn sauvola(g: &Gray, window: usize, k: f32, paper: u8) -> Bitmap {
+    let b = (window / 4).max(2);
+    let (bw, bh) = (g.w.div_ceil(b).max(1), g.h.div_ceil(b).max(1));
+    let mut s1 = vec![0f64; bw * bh];
+    let mut s2 = vec![0f64; bw * bh];
+    let mut n = vec![0f64; bw * bh];
+    for y in 0..g.h {
+        let by = y / b;
+        for (x, &v) in g.px[y * g.w..(y + 1) * g.w].iter().enumerate() {
+            let i = by * bw + x / b;
+            let v = v as f64;
+            s1[i] += v;
+            s2[i] += v * v;
+            n[i] += 1.0;
+        }
+    }
+    let mut t = vec![0f32; bw * bh];
+    for by in 0..bh {
+        for bx in 0..bw {
+            let (mut a1, mut a2, mut an) = (0f64, 0f64, 0f64);
+            for ny in by.saturating_sub(2)..(by + 3).min(bh) {
+                for nx in bx.saturating_sub(2)..(bx + 3).min(bw) {
+                    let i = ny * bw + nx;
+                    a1 += s1[i];
+                    a2 += s2[i];
+                    an += n[i];
+                }
+            }
+            let m = a1 / an.max(1.0);
+            let sd = (a2 / an.max(1.0) - m * m).max(0.0).sqrt();
+            t[by * bw + bx] = (m * (1.0 + k as f64 * (sd / 128.0 - 1.0))) as f32;
+        }
+    }
+    let mut out = Bitmap {
+        w: g.w,
+        h: g.h,
+        px: vec![0; g.w * g.h],
+    };
+    let centre = |p: usize, len: usize| -> (usize, usize, f32) {
+        let f = (p as f32 + 0.5) / b as f32 - 0.5;
+        let i0 = (f.floor().max(0.0) as usize).min(len - 1);
+        let i1 = (i0 + 1).min(len - 1);
+        (i0, i1, (f - i0 as f32).clamp(0.0, 1.0))
+    };
+    // Pixels a little lighter than the threshold (up to `LOOSE` grey levels) count when they
+    // touch dark ones (hysteresis, a few steps): a faint stroke stays one stroke instead of
+    // breaking into specks.
+    const LOOSE: f32 = 10.0;
+    let mut loose = vec![false; g.w * g.h];
+    for y in 0..g.h {
+        let (y0, y1, ty) = centre(y, bh);
+        for x in 0..g.w {
+            let v = g.px[y * g.w + x];
+            if v >= paper {
+                continue;
+            }
+            let (x0, x1, tx) = centre(x, bw);
+            let top = t[y0 * bw + x0] * (1.0 - tx) + t[y0 * bw + x1] * tx;
+            let bot = t[y1 * bw + x0] * (1.0 - tx) + t[y1 * bw + x1] * tx;
+            let th = top * (1.0 - ty) + bot * ty;
+            if (v as f32) < th {
+                out.px[y * g.w + x] = 1;
+            } else if (v as f32) < th + LOOSE {
+                loose[y * g.w + x] = true;
+            }
+        }
+    }
+    for _ in 0..3 {
+        let mut grown = Vec::new();
+        for y in 0..g.h {
+            for x in 0..g.w {
+                if !loose[y * g.w + x] {
+                    continue;
+                }
+                let touches = (y.saturating_sub(1)..(y + 2).min(g.h)).any(|yy| {
+                    (x.saturating_sub(1)..(x + 2).min(g.w)).any(|xx| out.px[yy * g.w + xx] != 0)
+                });
+                if touches {
+                    grown.push(y * g.w + x);
+                }
+            }
+        }
+        if grown.is_empty() {
+            break;
+        }
+        for i in grown {
+            out.px[i] = 1;
+            loose[i] = false;
+        }
+    }
+    out
+}
+
+/// The length of the pen strokes drawn in a box, in pixels, whatever their width: a stroke of
+/// length L at angle θ crosses L·|sin θ| rows and L·|cos θ| columns, so the rows' and columns'
+/// runs of dark pixels add up to about 1.27·L (averaged over angles).
+pub fn stroke_length(bin: &Bitmap, x0: i32, y0: i32, x1: i32, y1: i32) -> f32 {
+    let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
+    let (x1, y1) = (
+        (x1.max(0) as usize).min(bin.w),
+        (y1.max(0) as usize).min(bin.h),
+    );
+    if x0 >= x1 || y0 >= y1 {
+        return 0.0;
+    }
+    let mut runs = 0usize;
+    for y in y0..y1 {
+        let mut prev = false;
+        for x in x0..x1 {
+            let d = bin.at(x, y);
+            runs += (d && !prev) as usize;
+            prev = d;
+        }
+    }
+    for x in x0..x1 {
+        let mut prev = false;
+        for y in y0..y1 {
+            let d = bin.at(x, y);
+            runs += (d && !prev) as usize;
+            prev = d;
+        }
+    }
+    runs as f32 / 1.27
+}
+
+/// Whether a component is a punched hole (a filled, round disc a few millimetres wide) or a
+/// shadow touching the image's border: whitened before OCR (tesseract turns them into junk
+/// letters and loses the words next to them) and never handwriting.
+pub fn is_hole_or_border(c: &Component, dpi: f32, w: usize, h: usize) -> bool {
+    let (cw, ch) = ((c.x1 - c.x0) as f32, (c.y1 - c.y0) as f32);
+    let density = c.mass as f32 / (cw * ch).max(1.0);
+    // A filled disc covers π/4 of its box; bold letters, even run together, much less.
+    let round =
+        cw.min(ch) >= 0.15 * dpi && cw.max(ch) <= 1.3 * cw.min(ch) && cw.max(ch) <= 0.5 * dpi;
+    if round && density > 0.68 {
+        return true;
+    }
+    let touches = c.x0 <= 1 || c.y0 <= 1 || c.x1 as usize >= w - 1 || c.y1 as usize >= h - 1;
+    let edge = (0.3 * dpi) as i32;
+    let (cx, cy) = (c.cx(), c.cy());
+    touches && (cx < edge || cy < edge || cx > w as i32 - edge || cy > h as i32 - edge)
+}
+
+/// Whether a residual component is not handwriting whatever its size: a punched hole (a filled,
+/// round disc), something at the very edge of the image (scanner shadow, the sheet's border), or
+/// residue of a ruling line (a thin sliver along a rule).
+pub fn is_margin_or_residue(c: &Component, rules: &Rules, dpi: f32, w: usize, h: usize) -> bool {
+    let (cw, ch) = ((c.x1 - c.x0) as f32, (c.y1 - c.y0) as f32);
+    if is_hole_or_border(c, dpi, w, h) {
+        return true;
+    }
+    let edge = (0.2 * dpi) as i32;
+    let (cx, cy) = (c.cx(), c.cy());
+    if cx < edge || cy < edge || cx > w as i32 - edge || cy > h as i32 - edge {
+        return true;
+    }
+    let near = (0.02 * dpi).max(2.0);
+    let thin = (0.025 * dpi).max(2.0);
+    let along_h = ch <= thin
+        && cw >= 2.0 * ch
+        && rules.horizontal.iter().any(|r| {
+            (r.pos as f32 - (c.y0 + c.y1) as f32 / 2.0).abs() <= near + ch
+                && c.x0 >= r.a - 4
+                && c.x1 <= r.b + 4
+        });
+    let along_v = cw <= thin
+        && ch >= 2.0 * cw
+        && rules.vertical.iter().any(|r| {
+            (r.pos as f32 - (c.x0 + c.x1) as f32 / 2.0).abs() <= near + cw
+                && c.y0 >= r.a - 4
+                && c.y1 <= r.b + 4
+        });
+    along_h || along_v
+}
+
 /// Physical thresholds, at 200 dpi (scaled by the page's resolution).
 const SPECK_MASS: f32 = 40.0;
 const UNCERTAIN_MASS: f32 = 80.0;
 const INK_MASS: f32 = 200.0;
 const INK_EXTENT: f32 = 45.0;
+/// Smallest stroke length (in letter heights) reported as a trace.
+const TRACE_MEASURE: f32 = 0.15;
 
 /// Groups the residual components into blobs and judges each.
-pub fn blobs(comps: &[Component], rules: &Rules, dpi: f32, page_area: f32) -> Vec<Blob> {
+pub fn blobs(
+    comps: &[Component],
+    rules: &Rules,
+    dpi: f32,
+    page_area: f32,
+    residual: &Bitmap,
+    letter_h: f32,
+) -> Vec<Blob> {
     let k = dpi / 200.0;
     let area_k = k * k;
     // The sheet's own noise: specks per pixel of page.
@@ -547,7 +742,7 @@ pub fn blobs(comps: &[Component], rules: &Rules, dpi: f32, page_area: f32) -> Ve
     let noise_density = speck_mass / page_area.max(1.0);
     let kept: Vec<&Component> = comps
         .iter()
-        .filter(|c| (c.mass as f32) >= SPECK_MASS * area_k * 0.5)
+        .filter(|c| (c.mass as f32) >= (SPECK_MASS * area_k * 0.1).max(4.0))
         .collect();
     let (gx, gy) = ((0.22 * dpi) as i32, (0.12 * dpi) as i32);
     let tol = (0.05 * dpi) as i32;
@@ -585,10 +780,17 @@ pub fn blobs(comps: &[Component], rules: &Rules, dpi: f32, page_area: f32) -> Ve
         let expected_noise = noise_density * ((g.x1 - g.x0) * (g.y1 - g.y0)) as f32;
         let ink = INK_MASS * area_k + 4.0 * expected_noise;
         let uncertain = UNCERTAIN_MASS * area_k + 2.0 * expected_noise;
+        let measure = stroke_length(residual, g.x0, g.y0, g.x1, g.y1) / letter_h.max(4.0);
+        let in_cell = {
+            let (above, left) = cell_key(rules, (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2, tol);
+            above >= 0 && left >= 0
+        };
         let verdict = if mass >= ink && extent >= INK_EXTENT * k {
             Verdict::Ink
         } else if mass >= uncertain && extent >= INK_EXTENT * k * 0.4 {
             Verdict::Uncertain
+        } else if in_cell && measure >= TRACE_MEASURE {
+            Verdict::Trace
         } else {
             continue;
         };
@@ -599,10 +801,160 @@ pub fn blobs(comps: &[Component], rules: &Rules, dpi: f32, page_area: f32) -> Ve
             y1: g.y1,
             mass: g.mass,
             verdict,
+            measure,
         });
     }
     out.sort_by(|a, b| a.y0.cmp(&b.y0).then(a.x0.cmp(&b.x0)));
     out
+}
+
+/// What the signature cells of one grid on a scanned page say about each other: the page's own
+/// empty-cell level and signed-cell level of ink (stroke length in printed-letter heights), and
+/// the split between them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CellLevels {
+    /// Typical ink of an empty cell on this page (noise, JPEG artefacts, ruling residue).
+    pub empty: f32,
+    /// Typical ink of a signed cell on this page.
+    pub signed: f32,
+    /// The split: a cell is signed above it, empty below it (with an uncertain band around it).
+    pub split: f32,
+    /// Whether both levels were measured on the page (else one comes from the defaults).
+    pub measured: bool,
+}
+
+/// A cell's decision against its page's levels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CellInk {
+    Signed,
+    Empty,
+    Uncertain,
+}
+
+/// Defaults used when a page shows only one population of cells (all signed, or all empty).
+const DEFAULT_EMPTY: f32 = 0.0;
+const DEFAULT_SIGNED: f32 = 6.0;
+/// Largest ink an empty cell may hold, and smallest a signed cell may, in letter heights: a
+/// cluster beyond these is not what it claims to be.
+const EMPTY_MAX: f32 = 1.2;
+const SIGNED_MIN: f32 = 1.5;
+/// Fraction of the gap between the levels, on each side of the split, left uncertain.
+const UNCERTAIN_BAND: f32 = 0.08;
+
+fn median(v: &[f32]) -> f32 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f32::total_cmp);
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
+}
+
+/// Robust spread (1.4826 × median absolute deviation), at least `floor`.
+fn spread(v: &[f32], floor: f32) -> f32 {
+    let m = median(v);
+    let dev: Vec<f32> = v.iter().map(|x| (x - m).abs()).collect();
+    (1.4826 * median(&dev)).max(floor)
+}
+
+/// Judges the cells of one grid against each other. Measures are compared in log space
+/// (ln(1 + m)), where a faint signature and a bold one are closer than an empty cell and a faint
+/// signature: the cells are split in two where the between-cluster variance is largest (Otsu's
+/// criterion in one dimension); the lower cluster's median is the page's empty level and the
+/// upper one's its signed level, each with its robust spread. When the cells do not fall into
+/// two clusters (every cell signed, or none), the missing level is the default. The split lies
+/// between the levels in proportion to their spreads; a cell within a narrow band around it, or
+/// not clearly above the empty level's noise, is uncertain. Returns the levels and, per cell,
+/// the decision and its margin (distance to the split over the gap between levels, in log
+/// space: +0.5 = at the signed level, −0.5 = at the empty level).
+pub fn judge_cells(measures: &[f32]) -> (CellLevels, Vec<(CellInk, f32)>) {
+    let lx = |m: f32| m.max(0.0).ln_1p();
+    let xs: Vec<f32> = measures.iter().map(|&m| lx(m)).collect();
+    let mut sorted = xs.clone();
+    sorted.sort_by(f32::total_cmp);
+    let n = sorted.len();
+    // Otsu's split of the sorted values.
+    let mut best: Option<(usize, f32)> = None;
+    if n >= 2 {
+        let total: f32 = sorted.iter().sum();
+        let mut left = 0f32;
+        for i in 1..n {
+            left += sorted[i - 1];
+            let (n1, n2) = (i as f32, (n - i) as f32);
+            let (m1, m2) = (left / n1, (total - left) / n2);
+            let between = n1 * n2 * (m1 - m2) * (m1 - m2);
+            if best.is_none_or(|(_, b)| between > b) {
+                best = Some((i, between));
+            }
+        }
+    }
+    let (lo, hi): (&[f32], &[f32]) = match best {
+        Some((i, _)) => (&sorted[..i], &sorted[i..]),
+        None => (&sorted[..], &[]),
+    };
+    let two = !lo.is_empty()
+        && !hi.is_empty()
+        && median(lo) <= lx(EMPTY_MAX)
+        && median(hi) >= lx(SIGNED_MIN)
+        && median(hi) - median(lo) >= 0.6;
+    let (e, se, s, ss, measured) = if two {
+        (
+            median(lo),
+            spread(lo, 0.08),
+            median(hi),
+            spread(hi, 0.15),
+            true,
+        )
+    } else if median(&sorted) >= lx(SIGNED_MIN) {
+        (
+            lx(DEFAULT_EMPTY),
+            0.12,
+            median(&sorted),
+            spread(&sorted, 0.15),
+            false,
+        )
+    } else {
+        (
+            median(&sorted),
+            spread(&sorted, 0.08),
+            lx(DEFAULT_SIGNED),
+            0.4,
+            false,
+        )
+    };
+    let gap = (s - e).max(0.3);
+    let t = e + gap * se / (se + ss);
+    // Not clearly above the empty cells' own noise: never signed.
+    let floor = e + 3.0 * se;
+    let decisions = xs
+        .iter()
+        .map(|&x| {
+            let margin = (x - t) / gap;
+            let d = if margin >= UNCERTAIN_BAND && x >= floor {
+                CellInk::Signed
+            } else if margin <= -UNCERTAIN_BAND || x <= floor {
+                CellInk::Empty
+            } else {
+                CellInk::Uncertain
+            };
+            (d, margin)
+        })
+        .collect();
+    let back = |x: f32| x.exp_m1();
+    (
+        CellLevels {
+            empty: back(e),
+            signed: back(s),
+            split: back(t),
+            measured,
+        },
+        decisions,
+    )
 }
 
 #[cfg(test)]
@@ -623,6 +975,122 @@ mod tests {
                 b.px[y * b.w + x] = 1;
             }
         }
+    }
+
+    #[test]
+    fn sauvola_finds_a_faint_stroke_that_a_global_threshold_misses() {
+        // Paper at 250 with light noise, a bold printed bar (40) and a faint pen line (215).
+        let (w, h) = (200, 100);
+        let mut g = Gray::new(w, h, 250);
+        for (i, v) in g.px.iter_mut().enumerate() {
+            *v = 250 - (i * 7 % 5) as u8;
+        }
+        for x in 20..60 {
+            for y in 20..30 {
+                g.px[y * w + x] = 40;
+            }
+        }
+        for x in 100..180 {
+            g.px[60 * w + x] = 215;
+            g.px[61 * w + x] = 222;
+        }
+        let otsu = Bitmap::threshold(&g, threshold_of(&g));
+        assert_eq!(
+            otsu.px[60 * w + 140],
+            0,
+            "the global threshold loses the faint line"
+        );
+        let b = sauvola(&g, 50, 0.12, 236);
+        assert_eq!(b.px[60 * w + 140], 1);
+        assert_eq!(b.px[25 * w + 40], 1);
+        // Paper noise stays paper.
+        let dark_paper = (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                !(18..32).contains(&y) && !(58..64).contains(&y) && b.px[y * w + x] != 0
+            })
+            .count();
+        assert_eq!(dark_paper, 0);
+    }
+
+    #[test]
+    fn stroke_length_ignores_stroke_width() {
+        let mut thin = bitmap(200, 60);
+        let mut thick = bitmap(200, 60);
+        line(&mut thin, (20, 30), (139, 30));
+        line(&mut thick, (20, 28), (139, 33));
+        let (a, b) = (
+            stroke_length(&thin, 0, 0, 200, 60),
+            stroke_length(&thick, 0, 0, 200, 60),
+        );
+        // A horizontal stroke: 120 columns crossed, plus one run per row.
+        assert!((a - 121.0 / 1.27).abs() < 1.0, "{a}");
+        assert!((b - a).abs() / a < 0.06, "{a} {b}");
+        assert_eq!(stroke_length(&thin, 300, 0, 400, 60), 0.0);
+    }
+
+    #[test]
+    fn holes_and_border_shadows_are_not_ink() {
+        let c = |x0, y0, x1, y1, mass| Component {
+            x0,
+            y0,
+            x1,
+            y1,
+            mass,
+        };
+        // A 6 mm hole at 200 dpi: a filled disc of 48 px.
+        assert!(is_hole_or_border(
+            &c(60, 500, 108, 548, 1800),
+            200.0,
+            1654,
+            2339
+        ));
+        // A bold letter of the same size is not filled like a disc.
+        assert!(!is_hole_or_border(
+            &c(600, 500, 640, 548, 900),
+            200.0,
+            1654,
+            2339
+        ));
+        // A shadow along the left edge.
+        assert!(is_hole_or_border(
+            &c(0, 10, 20, 2300, 30000),
+            200.0,
+            1654,
+            2339
+        ));
+        // A signature in the middle of the page.
+        assert!(!is_hole_or_border(
+            &c(700, 900, 900, 960, 1500),
+            200.0,
+            1654,
+            2339
+        ));
+    }
+
+    #[test]
+    fn cells_are_judged_against_each_other() {
+        // Empty cells with a little noise, signed cells from initials to full signatures.
+        let m = [
+            0.0, 0.2, 0.1, 0.0, 0.3, 5.5, 12.0, 8.0, 20.0, 6.5, 9.0, 15.0,
+        ];
+        let (levels, d) = judge_cells(&m);
+        assert!(levels.measured, "{levels:?}");
+        assert!(levels.empty < 0.3 && levels.signed > 8.0, "{levels:?}");
+        let signed = d.iter().filter(|(c, _)| *c == CellInk::Signed).count();
+        let empty = d.iter().filter(|(c, _)| *c == CellInk::Empty).count();
+        assert_eq!((signed, empty), (7, 5), "{d:?}");
+        // Every cell signed: no empty cluster, the empty level is the default.
+        let (levels, d) = judge_cells(&[6.0, 9.0, 14.0, 7.5, 22.0]);
+        assert!(!levels.measured);
+        assert!(d.iter().all(|(c, _)| *c == CellInk::Signed), "{d:?}");
+        // Nothing signed: noise alone is never a signature.
+        let (_, d) = judge_cells(&[0.0, 0.4, 0.2, 0.0, 0.6, 0.1]);
+        assert!(d.iter().all(|(c, _)| *c == CellInk::Empty), "{d:?}");
+        // A cell halfway between the page's levels is uncertain, not guessed.
+        let (_, d) = judge_cells(&[0.0, 0.1, 0.0, 0.2, 12.0, 10.0, 14.0, 11.0, 2.6]);
+        assert_eq!(d[8].0, CellInk::Uncertain, "{d:?}");
+        assert!(judge_cells(&[]).1.is_empty());
     }
 
     #[test]
@@ -684,7 +1152,8 @@ mod tests {
             c(305, 120, 330, 150, 200), // across the vertical rule: alone → uncertain
             c(500, 500, 503, 503, 9),   // a speck
         ];
-        let b = blobs(&comps, &rules, 200.0, 1_000_000.0);
+        let bin = bitmap(1000, 1000);
+        let b = blobs(&comps, &rules, 200.0, 1_000_000.0, &bin, 20.0);
         assert_eq!(b.len(), 2, "{b:?}");
         assert_eq!((b[0].x0, b[0].x1, b[0].verdict), (200, 295, Verdict::Ink));
         assert_eq!(b[1].verdict, Verdict::Uncertain);

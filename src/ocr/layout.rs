@@ -258,6 +258,7 @@ mod tests {
             y1: 60,
             mass: 900,
             verdict: super::super::ink::Verdict::Ink,
+            measure: 12.0,
         };
         let mut w = word(1, 10, 10, 40, 30, "WU");
         w.conf = 85.0;

@@ -8,8 +8,9 @@
 //! ([`engine`]), and fills the page as a born-digital page would be: `text` in reading order,
 //! `spans` positioned in page units (PDF points; for image files, points of the sheet at the
 //! image's resolution, `size` set), and one [`ImageRef`] per cluster of handwriting or stamp
-//! found on the page ([`ink`]): `name: "ink"`, `encoding: "ink"` or `"ink-uncertain"`, anchored
-//! by its box on the page. The signature analysis then reads scans as it reads PDFs. Pages stay
+//! found on the page ([`ink`]): `name: "ink:<stroke length in letter heights>"`, `encoding:
+//! "ink"`, `"ink-uncertain"` or `"ink-trace"` (a little ink inside a grid cell, never a signature
+//! by itself), anchored by its box on the page. The signature analysis then reads scans as it reads PDFs. Pages stay
 //! `scanned = true`; `metadata.other["ocr"]` says how the text was obtained.
 //!
 //! When tesseract is missing, disabled (`Limits::ocr`), too slow for a page, or the page image
@@ -17,6 +18,7 @@
 //! naming the pages not read and why (`metadata.other["ocr_pages_not_read"]` counts them). It
 //! must not classify, date or judge signatures, and it never writes files.
 
+pub mod bilevel;
 pub mod engine;
 pub mod ink;
 pub mod layout;
@@ -39,6 +41,24 @@ const MAX_PIXELS: usize = 80_000_000;
 const MAX_SIDE: usize = 3600;
 /// A4, in points: the size given to a photographed sheet.
 const A4_LONG: f32 = 842.0;
+
+/// Local binarisation of the ink: window (inches), Sauvola's k, and the grey level above which
+/// a pixel is paper whatever its neighbourhood (pages are light-normalised: paper ≈ 255).
+const SAUVOLA_WINDOW: f32 = 0.25;
+const SAUVOLA_K: f32 = 0.12;
+const PAPER: u8 = 232;
+
+/// Name of the ink placements: the prefix, then the stroke length in printed-letter heights
+/// (`ink:3.42`), which the attendance grid compares between cells ([`ink_measure`]).
+pub const INK_NAME_PREFIX: &str = "ink:";
+
+/// The stroke length carried by an ink placement's name, if it is one.
+pub fn ink_measure(img: &ImageRef) -> Option<f32> {
+    img.name
+        .strip_prefix(INK_NAME_PREFIX)
+        .and_then(|v| v.parse::<f32>().ok())
+        .filter(|v| v.is_finite())
+}
 
 /// Key of `Extracted.metadata.other` that says how scanned pages were read.
 pub const META_OCR: &str = "ocr";
@@ -241,7 +261,15 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
     let dpi = dpi.clamp(50.0, 1200.0);
     let (norm, bin0) = straighten(&img, dpi);
     let prepared = prepare(&norm, bin0, dpi);
-    let words = engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?;
+    let started = Instant::now();
+    let mut words = engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?;
+    second_look(
+        engine,
+        &prepared.local,
+        &mut words,
+        dpi,
+        timeout.saturating_sub(started.elapsed()),
+    );
     let analysis = analyse(prepared, &words, dpi);
     let (w, h) = (norm.w as f32, norm.h as f32);
     let (map, size) = match placement {
@@ -276,10 +304,11 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
             let top = map.y(b.y0 as f32);
             let bottom = map.y(b.y1 as f32);
             ImageRef {
-                name: "ink".into(),
+                name: format!("{INK_NAME_PREFIX}{:.2}", b.measure),
                 encoding: Some(match b.verdict {
                     ink::Verdict::Ink => "ink".into(),
                     ink::Verdict::Uncertain => "ink-uncertain".into(),
+                    ink::Verdict::Trace => "ink-trace".into(),
                 }),
                 width_px: Some((b.x1 - b.x0).max(0) as u32),
                 height_px: Some((b.y1 - b.y0).max(0) as u32),
@@ -300,6 +329,118 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
         ink,
         size,
     })
+}
+
+/// Most words read again on their own per page.
+const SECOND_LOOKS: usize = 12;
+
+/// Printed words that sparse-text OCR misread (a header squeezed between two ruling lines comes
+/// out as "Apcesnidl", confidence 0) are read again out of their context, from the page without
+/// its rules (the local binarisation), all of a page's in one more tesseract call (their boxes
+/// stacked as a block of lines): words read back with a good confidence replace the misread
+/// ones. Only text-sized, barely legible runs of letters, at most `SECOND_LOOKS` per page.
+fn second_look(
+    engine: &Engine,
+    local: &ink::Bitmap,
+    words: &mut Vec<Word>,
+    dpi: f32,
+    budget: Duration,
+) {
+    let median_h = ink::median_text_height(words);
+    // Runs of barely legible words side by side (a word misread as two pieces is one run).
+    let weak = |w: &Word| w.conf < 40.0 && (w.h as f32) <= 2.5 * median_h && w.w > 0 && w.h > 0;
+    let mut runs: Vec<(usize, usize)> = Vec::new(); // [start, end)
+    let mut i = 0;
+    while i < words.len() {
+        if !weak(&words[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < words.len()
+            && weak(&words[j])
+            && words[j].y < words[j - 1].bottom()
+            && words[j - 1].y < words[j].bottom()
+            && ((words[j].x - words[j - 1].right()) as f32) <= 2.0 * median_h
+        {
+            j += 1;
+        }
+        let alnum: usize = words[i..j]
+            .iter()
+            .map(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count())
+            .sum();
+        if alnum >= 3 {
+            runs.push((i, j));
+        }
+        i = j;
+    }
+    // The runs' boxes, cut from the page without rules and stacked one under the other with
+    // white between them: one more tesseract call per page, whatever the number of runs.
+    let pad = (median_h * 0.4) as i32;
+    let gap = (median_h * 1.5) as usize;
+    // (word run [a, b), box on the page (x0, y0, x1, y1), top of the box on the stacked sheet)
+    type Boxed = ((usize, usize), (usize, usize, usize, usize), usize);
+    let mut boxes: Vec<Boxed> = Vec::new();
+    let (mut height, mut width) = (gap, 0usize);
+    for (a, b) in runs.into_iter().take(SECOND_LOOKS) {
+        let run = &words[a..b];
+        let bx0 = run.iter().map(|w| w.x).min().unwrap_or(0);
+        let by0 = run.iter().map(|w| w.y).min().unwrap_or(0);
+        let bx1 = run.iter().map(Word::right).max().unwrap_or(0);
+        let by1 = run.iter().map(Word::bottom).max().unwrap_or(0);
+        let (x0, y0) = ((bx0 - pad).max(0) as usize, (by0 - pad).max(0) as usize);
+        let x1 = ((bx1 + pad).max(0) as usize).min(local.w);
+        let y1 = ((by1 + pad).max(0) as usize).min(local.h);
+        if x0 >= x1 || y0 >= y1 {
+            continue;
+        }
+        boxes.push(((a, b), (x0, y0, x1, y1), height));
+        height += y1 - y0 + gap;
+        width = width.max(x1 - x0);
+    }
+    if boxes.is_empty() || budget < Duration::from_secs(2) {
+        return;
+    }
+    let margin = gap;
+    let mut sheet = Gray::new(width + 2 * margin, height, 255);
+    for &(_, (x0, y0, x1, y1), top) in &boxes {
+        for y in y0..y1 {
+            for x in x0..x1 {
+                if local.px[y * local.w + x] != 0 {
+                    sheet.px[(top + y - y0) * sheet.w + margin + x - x0] = 0;
+                }
+            }
+        }
+    }
+    let Ok(again) = engine.recognise_with(&sheet, dpi.round() as u32, budget, "6") else {
+        return;
+    };
+    let mut replaced: Vec<((usize, usize), Vec<Word>)> = Vec::new();
+    for &((a, b), (x0, y0, _, y1), top) in &boxes {
+        let first = &words[a];
+        let good: Vec<Word> = again
+            .iter()
+            .filter(|w| {
+                let cy = w.y + w.h / 2;
+                cy >= top as i32 && cy < (top + y1 - y0) as i32
+            })
+            .filter(|w| w.conf >= 80.0 && w.text.chars().any(char::is_alphanumeric))
+            .map(|w| Word {
+                x: w.x - margin as i32 + x0 as i32,
+                y: w.y - top as i32 + y0 as i32,
+                block: first.block,
+                par: first.par,
+                line: first.line,
+                ..w.clone()
+            })
+            .collect();
+        if !good.is_empty() {
+            replaced.push(((a, b), good));
+        }
+    }
+    for ((a, b), good) in replaced.into_iter().rev() {
+        words.splice(a..b, good);
+    }
 }
 
 /// Light normalisation and deskew; returns the straight grey page and its binarisation.
@@ -327,6 +468,9 @@ pub struct Prepared {
     /// them.
     pub clean: Gray,
     pub size: (usize, usize),
+    /// The page binarised by a local (Sauvola) threshold, its ruling lines removed: faint and
+    /// thin pen strokes that the global threshold loses are in it. Handwriting is measured on it.
+    pub local: ink::Bitmap,
 }
 
 /// Removes rules, labels components, and makes the image given to OCR.
@@ -334,6 +478,13 @@ pub fn prepare(norm: &Gray, mut bin: ink::Bitmap, dpi: f32) -> Prepared {
     let min_rule = ((dpi * 0.5) as usize).max(20);
     let pad = ((dpi / 100.0).round() as usize).max(1);
     let rules = ink::remove_rules(&mut bin, min_rule, pad);
+    let mut local = ink::sauvola(
+        norm,
+        ((dpi * SAUVOLA_WINDOW) as usize).max(8),
+        SAUVOLA_K,
+        PAPER,
+    );
+    ink::remove_rules(&mut local, min_rule, pad + 1);
     let labelled = ink::components(&bin, 50_000);
     let letter_h = ink::letter_height(&labelled.comps, dpi);
     // Pixels to whiten: every component shaped unlike print, grown by a few pixels so that its
@@ -344,7 +495,7 @@ pub fn prepare(norm: &Gray, mut bin: ink::Bitmap, dpi: f32) -> Prepared {
     let unprinted: Vec<bool> = labelled
         .comps
         .iter()
-        .map(|c| ink::is_unprinted_shape(c, letter_h))
+        .map(|c| ink::is_unprinted_shape(c, letter_h) || ink::is_hole_or_border(c, dpi, w, h))
         .collect();
     for &(y, x0, x1, c) in &labelled.runs {
         if unprinted.get(c as usize).copied().unwrap_or(false) {
@@ -368,6 +519,7 @@ pub fn prepare(norm: &Gray, mut bin: ink::Bitmap, dpi: f32) -> Prepared {
         letter_h,
         clean,
         size: (norm.w, norm.h),
+        local,
     }
 }
 
@@ -411,6 +563,8 @@ pub fn analyse(prepared: Prepared, words: &[Word], dpi: f32) -> Analysis {
         rules,
         labelled,
         size,
+        letter_h,
+        mut local,
         ..
     } = prepared;
     let comps = labelled.comps;
@@ -424,17 +578,43 @@ pub fn analyse(prepared: Prepared, words: &[Word], dpi: f32) -> Analysis {
             is_print[i] = true;
         }
     }
-    let residual: Vec<ink::Component> = comps
+    // Handwriting is what the local binarisation shows once rules and print (grown by a few
+    // pixels: the local threshold draws letters a little fatter) are gone.
+    let (w, h) = size;
+    let mut print_mask = vec![false; w * h];
+    for &(y, x0, x1, c) in &labelled.runs {
+        if is_print.get(c as usize).copied().unwrap_or(false) {
+            let row = y as usize * w;
+            print_mask[row + x0 as usize..row + x1 as usize]
+                .iter_mut()
+                .for_each(|m| *m = true);
+        }
+    }
+    let grow = ((dpi / 75.0).round() as usize).max(2);
+    let print_mask = dilate(&print_mask, w, h, grow);
+    for (v, m) in local.px.iter_mut().zip(&print_mask) {
+        if *m {
+            *v = 0;
+        }
+    }
+    drop(print_mask);
+    let residual_labelled = ink::components(&local, 50_000);
+    let residual: Vec<ink::Component> = residual_labelled
+        .comps
         .iter()
-        .zip(&is_print)
-        .filter(|(_, p)| !**p)
-        .map(|(c, _)| *c)
+        .filter(|c| !ink::is_margin_or_residue(c, &rules, dpi, w, h))
+        .copied()
         .collect();
-    let blobs = ink::blobs(&residual, &rules, dpi, (size.0 * size.1) as f32);
+    let blobs = ink::blobs(&residual, &rules, dpi, (w * h) as f32, &local, letter_h);
+    let seen: Vec<ink::Blob> = blobs
+        .iter()
+        .filter(|b| b.verdict != ink::Verdict::Trace)
+        .cloned()
+        .collect();
     let keep = words
         .iter()
         .zip(&printed)
-        .map(|(w, &p)| !layout::is_junk(w, p, &blobs, median_h))
+        .map(|(w, &p)| !layout::is_junk(w, p, &seen, median_h))
         .collect();
     Analysis { rules, keep, blobs }
 }

@@ -3,9 +3,11 @@
 //! file itself (JPEG, PNG, simple TIFF), with the resolution it declares.
 //!
 //! Owns image decoding choices per encoding (DCTDecode = JPEG bytes as they are; Flate/LZW/none =
-//! raw samples laid out by /Width /Height /BitsPerComponent /ColorSpace /Decode). It never
+//! raw samples laid out by /Width /Height /BitsPerComponent /ColorSpace /Decode; CCITTFaxDecode
+//! and JBIG2Decode = bitonal copier scans, see [`super::bilevel`]). It never
 //! rasterises a PDF page: a page without one big image is reported as not readable by OCR.
 
+use super::bilevel;
 use super::raster::{self, Gray, RawLayout};
 use crate::model::{ImageRef, Page, Rect};
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
@@ -111,7 +113,9 @@ fn main_image(page: &Page) -> Option<(&ImageRef, Rect)> {
     page.images
         .iter()
         .filter_map(|i| match &i.anchor {
-            Some(crate::model::Anchor::Page { rect }) if i.encoding.as_deref() != Some("ink") => {
+            Some(crate::model::Anchor::Page { rect })
+                if !i.encoding.as_deref().is_some_and(|e| e.starts_with("ink")) =>
+            {
                 Some((i, *rect))
             }
             _ => None,
@@ -198,9 +202,57 @@ fn decode_image_stream(
             Ok(g)
         }
         Some(b"CCITTFaxDecode" | b"CCF") => {
-            Err("CCITT fax-coded image (not decoded by preuves yet)".into())
+            if filters.len() > 1 {
+                return Err("CCITT image behind another filter (not decoded)".into());
+            }
+            let parms = decode_parms(doc, &s.dict, filters.len() - 1);
+            let get = |k: &[u8]| parms.and_then(|d| d.get(k).ok()).map(|o| deref(doc, o));
+            let num = |k: &[u8]| get(k).and_then(|o| o.as_i64().ok());
+            let flag = |k: &[u8]| get(k).and_then(|o| o.as_bool().ok());
+            let d = bilevel::CcittParams::default();
+            let p = bilevel::CcittParams {
+                k: num(b"K").unwrap_or(d.k),
+                columns: num(b"Columns")
+                    .and_then(|v| u32::try_from(v).ok())
+                    .or_else(|| {
+                        int(doc, &s.dict, &[b"Width", b"W"]).and_then(|v| u32::try_from(v).ok())
+                    })
+                    .unwrap_or(d.columns),
+                rows: num(b"Rows")
+                    .and_then(|v| u32::try_from(v).ok())
+                    .unwrap_or(0),
+                black_is_1: flag(b"BlackIs1").unwrap_or(d.black_is_1),
+                encoded_byte_align: flag(b"EncodedByteAlign").unwrap_or(d.encoded_byte_align),
+                end_of_line: flag(b"EndOfLine").unwrap_or(d.end_of_line),
+                end_of_block: flag(b"EndOfBlock").unwrap_or(d.end_of_block),
+            };
+            let height = int(doc, &s.dict, &[b"Height", b"H"])
+                .and_then(|v| u32::try_from(v).ok())
+                .unwrap_or(0);
+            let mut g = bilevel::decode_ccitt(&s.content, &p, height, max_pixels)?;
+            if decode_inverted(doc, &s.dict) {
+                g.px.iter_mut().for_each(|v| *v = 255 - *v);
+            }
+            Ok(g)
         }
-        Some(b"JBIG2Decode") => Err("JBIG2-coded image (not decoded by preuves)".into()),
+        Some(b"JBIG2Decode") => {
+            if filters.len() > 1 {
+                return Err("JBIG2 image behind another filter (not decoded)".into());
+            }
+            let globals = decode_parms(doc, &s.dict, 0)
+                .and_then(|d| d.get(b"JBIG2Globals").ok())
+                .map(|o| deref(doc, o))
+                .and_then(|o| o.as_stream().ok())
+                .map(|g| {
+                    g.decompressed_content_with_limit(max_part)
+                        .unwrap_or_else(|_| g.content.clone())
+                });
+            let mut g = bilevel::decode_jbig2(&s.content, globals.as_deref(), max_pixels)?;
+            if decode_inverted(doc, &s.dict) {
+                g.px.iter_mut().for_each(|v| *v = 255 - *v);
+            }
+            Ok(g)
+        }
         Some(b"JPXDecode") => Err("JPEG 2000 image (not decoded by preuves)".into()),
         _ => {
             let layout = raw_layout(doc, &s.dict)?;
@@ -209,6 +261,20 @@ fn decode_image_stream(
                 .map_err(|e| format!("image stream not decompressed: {e}"))?;
             raster::from_raw(&data, &layout, max_pixels)
         }
+    }
+}
+
+/// The `/DecodeParms` dictionary of the filter at `index` (a dictionary, or an array with one
+/// entry per filter).
+fn decode_parms<'a>(doc: &'a Document, d: &'a Dictionary, index: usize) -> Option<&'a Dictionary> {
+    let o = d.get(b"DecodeParms").or_else(|_| d.get(b"DP")).ok()?;
+    match deref(doc, o) {
+        Object::Dictionary(p) => Some(p),
+        Object::Array(a) => a
+            .get(index)
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_dict().ok()),
+        _ => None,
     }
 }
 

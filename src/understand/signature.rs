@@ -143,6 +143,13 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
             ),
             page: grid.page,
         });
+        if !grid.ink_notes.is_empty() {
+            sig.evidence.push(Evidence {
+                method: "scan_cell_ink".into(),
+                detail: grid.ink_notes.join(" | "),
+                page: grid.page,
+            });
+        }
         sig.empty_cells = grid.cells;
         sig.status = if grid.found == 0 && esign == 0 && digital_signed == 0 {
             SignatureStatus::Unsigned
@@ -347,9 +354,10 @@ fn laid_out_scan(page: &Page) -> bool {
     page.tables.is_empty() && !page.spans.is_empty()
 }
 
-/// Ink that the OCR stage could not tell from noise (`crate::ocr`).
+/// Ink that the OCR stage could not tell from noise, or a mere trace of ink (`crate::ocr`):
+/// never a signature by itself.
 fn is_uncertain_ink(img: &ImageRef) -> bool {
-    img.encoding.as_deref() == Some("ink-uncertain")
+    matches!(img.encoding.as_deref(), Some("ink-uncertain" | "ink-trace"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,6 +373,8 @@ struct Grid {
     cells: Vec<EmptyCell>,
     page: Option<u32>,
     method: &'static str,
+    /// Scanned pages: the page's ink levels and the measures of the cells not counted signed.
+    ink_notes: Vec<String>,
 }
 
 fn is_signature_header(n: &str) -> bool {
@@ -429,6 +439,7 @@ fn merge(mut a: Grid, b: Grid) -> Grid {
     a.slots = a.slots.max(b.slots);
     a.trainer_cells += b.trainer_cells;
     a.cells.extend(b.cells);
+    a.ink_notes.extend(b.ink_notes);
     a
 }
 
@@ -585,6 +596,7 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
         cells: Vec::new(),
         page: Some(page.number),
         method: "attendance_grid",
+        ink_notes: Vec::new(),
     };
     for r in first_data..t.rows.len() {
         let label = t.rows[r].get(first).map(|c| c.text.trim()).unwrap_or("");
@@ -614,6 +626,94 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
         }
     }
     (g.expected + g.cells.len() as u32 > 0).then_some(g)
+}
+
+/// Stroke length of one letter read by OCR in a signature cell, in letter heights.
+const LETTER_INK: f32 = 2.5;
+
+/// The cells of a grid on a scanned page judged against each other (`crate::ocr::ink::judge_cells`),
+/// and what to say about it.
+struct InkJudgement {
+    levels: crate::ocr::ink::CellLevels,
+    decisions: Vec<Vec<crate::ocr::ink::CellInk>>,
+    /// Cells not counted signed: (row label, slot, measure, decision, margin).
+    doubtful: Vec<(String, String, f32, crate::ocr::ink::CellInk, f32)>,
+    cells: usize,
+}
+
+impl InkJudgement {
+    fn note(&self, page: u32) -> String {
+        use crate::ocr::ink::CellInk;
+        let l = &self.levels;
+        let mut out = format!(
+            "page {page}: ink per cell = pen-stroke length in printed-letter heights; {} cells; \
+             empty-cell level {:.2}, signed-cell level {:.2}{}, split at {:.2}",
+            self.cells,
+            l.empty,
+            l.signed,
+            if l.measured {
+                ""
+            } else {
+                " (one level from defaults: the cells form one group)"
+            },
+            l.split
+        );
+        for (label, slot, m, d, margin) in self.doubtful.iter().take(12) {
+            let what = match d {
+                CellInk::Uncertain => "uncertain",
+                CellInk::Empty => "empty",
+                CellInk::Signed => "signed",
+            };
+            out.push_str(&format!(
+                "; {label} × {slot}: ink {m:.2} → {what} (margin {margin:+.2})"
+            ));
+        }
+        if self.doubtful.len() > 12 {
+            out.push_str(&format!("; and {} more", self.doubtful.len() - 12));
+        }
+        out
+    }
+}
+
+fn ink_judgement(
+    rows: &[(String, RowKind, f32)],
+    cols: &[(f32, String, f32)],
+    ink: &[Vec<f32>],
+    absent: impl Fn(usize, usize) -> bool,
+) -> InkJudgement {
+    use crate::ocr::ink::{CellInk, judge_cells};
+    let mut index = Vec::new();
+    let mut measures = Vec::new();
+    for (ri, row) in ink.iter().enumerate() {
+        for (ci, &m) in row.iter().enumerate() {
+            // Cells marked absent hold print, not a signature: they say nothing of the ink.
+            if !absent(ri, ci) {
+                index.push((ri, ci));
+                measures.push(m);
+            }
+        }
+    }
+    let (levels, judged) = judge_cells(&measures);
+    let mut decisions = vec![vec![CellInk::Empty; cols.len()]; rows.len()];
+    let mut doubtful = Vec::new();
+    for (&(ri, ci), &(d, margin)) in index.iter().zip(&judged) {
+        decisions[ri][ci] = d;
+        if d != CellInk::Signed {
+            doubtful.push((
+                rows[ri].0.clone(),
+                cols[ci].1.clone(),
+                ink[ri][ci],
+                d,
+                margin,
+            ));
+        }
+    }
+    InkJudgement {
+        levels,
+        decisions,
+        doubtful,
+        cells: measures.len(),
+    }
 }
 
 fn center_x(s: &TextSpan) -> f32 {
@@ -770,6 +870,9 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
         };
         // 0: nothing, 1: uncertain ink, 2: signed.
         let mut filled = vec![vec![0u8; cols.len()]; rows.len()];
+        // Scanned pages: the ink measured in each cell (stroke length, in letter heights).
+        let mut ink = vec![vec![0f32; cols.len()]; rows.len()];
+        let mut measured_page = false;
         for img in &page.images {
             let Some(Anchor::Page { rect }) = &img.anchor else {
                 continue;
@@ -792,8 +895,11 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
                 .min_by(|a, b| (a.1.2 - cy).abs().total_cmp(&(b.1.2 - cy).abs()))
                 .filter(|(_, r)| (r.2 - cy).abs() < row_gap * 0.6)
                 .map(|(i, _)| i);
+            let measure = crate::ocr::ink_measure(img);
+            measured_page |= measure.is_some();
             if let (Some(r), Some(c)) = (row, col) {
                 filled[r][c] = filled[r][c].max(mark);
+                ink[r][c] += measure.unwrap_or(0.0);
             }
         }
         let mut g = Grid {
@@ -805,26 +911,60 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
             cells: Vec::new(),
             page: Some(page.number),
             method: "attendance_grid_layout",
+            ink_notes: Vec::new(),
         };
+        let cell_text = |cy: f32, cx: f32| -> String {
+            spans
+                .iter()
+                .filter(|s| {
+                    (s.y + s.font_size * 0.3 - cy).abs() < row_gap * 0.45
+                        && (center_x(s) - cx).abs() < spacing * 0.5
+                })
+                .map(|s| s.text.trim())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        // A scanned page: each cell is judged against the page's own cells (ink_judgement).
+        // Words that OCR read inside a signature cell are handwriting shaped like print
+        // (initials, a name in block letters): they count as ink, about the stroke length of
+        // their letters.
+        if measured_page {
+            for (ri, row) in ink.iter_mut().enumerate() {
+                for (ci, m) in row.iter_mut().enumerate() {
+                    let text = cell_text(rows[ri].2, cols[ci].0);
+                    if !ABSENT.is_match(&text) {
+                        *m += LETTER_INK
+                            * text.chars().filter(|c| c.is_alphanumeric()).count() as f32;
+                    }
+                }
+            }
+        }
+        let judged = measured_page.then(|| {
+            ink_judgement(&rows, &cols, &ink, |ri, ci| {
+                ABSENT.is_match(&cell_text(rows[ri].2, cols[ci].0))
+            })
+        });
         for (ri, (label, kind, cy)) in rows.iter().enumerate() {
             for (ci, (cx, slot, _)) in cols.iter().enumerate() {
-                let text: String = spans
-                    .iter()
-                    .filter(|s| {
-                        (s.y + s.font_size * 0.3 - cy).abs() < row_gap * 0.45
-                            && (center_x(s) - cx).abs() < spacing * 0.5
-                    })
-                    .map(|s| s.text.trim())
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let text = cell_text(*cy, *cx);
                 let col_is_trainer = is_trainer_row(&normalize_line(slot));
-                let cell = match filled[ri][ci] {
-                    2 => CellMark::Signed,
-                    1 => CellMark::Uncertain,
-                    _ => CellMark::None,
+                let cell = match &judged {
+                    Some(j) => match j.decisions[ri][ci] {
+                        crate::ocr::ink::CellInk::Signed => CellMark::Signed,
+                        crate::ocr::ink::CellInk::Uncertain => CellMark::Uncertain,
+                        crate::ocr::ink::CellInk::Empty => CellMark::None,
+                    },
+                    None => match filled[ri][ci] {
+                        2 => CellMark::Signed,
+                        1 => CellMark::Uncertain,
+                        _ => CellMark::None,
+                    },
                 };
                 count_cell(&mut g, *kind, col_is_trainer, cell, &text, label, slot);
             }
+        }
+        if let Some(j) = judged {
+            g.ink_notes.push(j.note(page.number));
         }
         out = Some(match out {
             Some(o) => merge(o, g),
@@ -956,6 +1096,101 @@ mod tests {
             s.status,
             SignatureStatus::Signed,
             "an absence marked is justified"
+        );
+    }
+
+    /// A scanned grid (OCR spans, ink placements named with their stroke length): each cell is
+    /// judged against the page's own cells, faint initials count, residue does not, and the
+    /// evidence carries the page's levels and the measure of the cells not counted.
+    #[test]
+    fn scan_grid_cells_are_judged_against_the_page() {
+        let span = |x: f32, y: f32, text: &str| TextSpan {
+            x,
+            y,
+            width: 6.0 * text.len() as f32,
+            font_size: 10.0,
+            text: text.into(),
+        };
+        let mut spans = vec![
+            span(40.0, 700.0, "Nom et prénom"),
+            span(230.0, 700.0, "Matin"),
+            span(380.0, 700.0, "Après-midi"),
+        ];
+        let names = [
+            "Jean Dupont",
+            "Léa Martin",
+            "Karim Benali",
+            "Sophie Leroy",
+            "Thomas Girard",
+        ];
+        for (i, n) in names.iter().enumerate() {
+            spans.push(span(40.0, 670.0 - 30.0 * i as f32, n));
+        }
+        let ink = |x: f32, y: f32, m: f32, enc: &str| ImageRef {
+            name: format!("{}{m:.2}", crate::ocr::INK_NAME_PREFIX),
+            encoding: Some(enc.into()),
+            width_px: Some(40),
+            height_px: Some(20),
+            anchor: Some(Anchor::Page {
+                rect: crate::model::Rect {
+                    x: x - 15.0,
+                    y: y - 5.0,
+                    width: 30.0,
+                    height: 12.0,
+                },
+            }),
+        };
+        // (row, column, measure, encoding): faint initials judged "uncertain" by size alone
+        // are signed here, being far above this page's empty cells.
+        let marks = [
+            (0, 0, 14.0, "ink"),
+            (0, 1, 9.0, "ink"),
+            (1, 0, 5.5, "ink-uncertain"),
+            (1, 1, 0.3, "ink-trace"),
+            (2, 0, 11.0, "ink"),
+            (3, 0, 7.0, "ink"),
+            (3, 1, 12.0, "ink"),
+            (4, 1, 0.2, "ink-trace"),
+        ];
+        let images = marks
+            .iter()
+            .map(|&(r, c, m, e)| ink(245.0 + 165.0 * c as f32, 672.0 - 30.0 * r as f32, m, e))
+            .collect();
+        let ex = Extracted {
+            pages: vec![Page {
+                number: 1,
+                text: "Feuille d'émargement".into(),
+                spans,
+                images,
+                size: Some((595.0, 842.0)),
+                scanned: true,
+                ..Page::default()
+            }],
+            ..Extracted::default()
+        };
+        let sig = analyse(&view_of(&ex, Format::Pdf), Kind::AttendanceSheet);
+        assert_eq!(
+            (sig.found, sig.expected),
+            (Some(6), Some(10)),
+            "{:?}",
+            sig.evidence
+        );
+        assert!(
+            sig.empty_cells.iter().all(|c| c.state == "empty"),
+            "{:?}",
+            sig.empty_cells
+        );
+        let e = sig
+            .evidence
+            .iter()
+            .find(|e| e.method == "scan_cell_ink")
+            .expect("scan_cell_ink evidence");
+        assert!(e.detail.contains("empty-cell level"), "{}", e.detail);
+        assert!(
+            e.detail
+                .contains("Léa Martin × Après-midi: ink 0.30 → empty"),
+            "{}",
+            e.detail
         );
     }
 }
