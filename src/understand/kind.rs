@@ -190,6 +190,13 @@ pub fn classify(view: &DocView) -> Classification {
                     TITLE * 0.5,
                     format!("form name «{t}» (file name of a survey export)"),
                 );
+            } else if view.ex.is_scanned() {
+                // OCR of a scan often loses lines (a title in a light or stylised font): the
+                // name someone gave the scan counts more than for a born-digital file.
+                score.add(
+                    FILE_NAME * 1.5,
+                    format!("file name «{t}» (scanned: its OCR text may be partial)"),
+                );
             } else {
                 score.add(FILE_NAME, format!("file name «{t}»"));
             }
@@ -535,6 +542,19 @@ mod tests {
             c.reasons
         );
         assert!(c.confidence > 0.6);
+    }
+
+    #[test]
+    fn kind_scan_with_partial_ocr_text_falls_back_on_its_file_name() {
+        // OCR lost the title: the letterhead and a name are left.
+        let text = "Organisme Exemple\n7 rue Sainte, 13001 Marseille\nNom : Julie Martin";
+        let mut ex = doc(text);
+        ex.pages[0].scanned = true;
+        let c = kind_of("2025/x/Positionnement Martin.pdf", &ex);
+        assert_eq!(c.kind, Kind::Positioning, "{:?}", c.reasons);
+        // The same text born digital is not enough to name a kind.
+        let c = kind_of("2025/x/Positionnement Martin.pdf", &doc(text));
+        assert_eq!(c.kind, Kind::Other, "{:?}", c.reasons);
     }
 
     #[test]
