@@ -1115,6 +1115,11 @@ static RE_NUMERIC_ORDER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Every numeric date with a four-digit year (adjacent ones in a table row included).
+static RE_NUMERIC_AMBIGUOUS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([0-9]{1,2})[/-]([0-9]{1,2})[/-]((?:19|20)[0-9]{2})\b").expect("valid regex")
+});
+
 /// British English writes numeric dates day first: "£", "Ltd", "+44", "United Kingdom".
 static RE_BRITISH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"£|(?i:\bltd\b|\+44[ 0-9]|\bunited kingdom\b|\bengland\b)").expect("valid regex")
@@ -1138,6 +1143,8 @@ impl DayOrder {
         let (mut month_first, mut day_first) = (0usize, 0usize);
         let (mut en, mut fr) = (0usize, 0usize);
         let mut british = false;
+        // Ambiguous dates (both parts ≤ 12), with their year, for the consecutive-days test.
+        let mut ambiguous: Vec<(i16, i8, i8)> = Vec::new();
         for text in texts {
             british |= RE_BRITISH.is_match(text);
             for c in RE_NUMERIC_ORDER.captures_iter(text) {
@@ -1147,6 +1154,12 @@ impl DayOrder {
                     (1..=12, 13..=31) => month_first += 1,
                     (13..=31, 1..=12) => day_first += 1,
                     _ => {}
+                }
+            }
+            for c in RE_NUMERIC_AMBIGUOUS.captures_iter(text) {
+                let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i16>().ok());
+                if let (Some(a @ 1..=12), Some(b @ 1..=12), Some(y)) = (n(1), n(2), n(3)) {
+                    ambiguous.push((y, a as i8, b as i8));
                 }
             }
             for w in text
@@ -1167,11 +1180,46 @@ impl DayOrder {
             DayOrder::MonthFirst(
                 "read month first: the document's other numeric dates are month-first",
             )
+        } else if let Some(order) = consecutive_order(&ambiguous) {
+            order
         } else if en >= 8 && en >= 3 * fr && !british {
             DayOrder::MonthFirst("read month first: the document is in English")
         } else {
             DayOrder::DayFirst
         }
+    }
+}
+
+/// A training runs on consecutive days: when a document's ambiguous dates ("02/04/2025",
+/// "02/05/2025", "02/06/2025") are consecutive days read one way and not the other, that way is
+/// the document's order. `None` when fewer than three dates or no clear winner.
+fn consecutive_order(dates: &[(i16, i8, i8)]) -> Option<DayOrder> {
+    if dates.len() < 3 {
+        return None;
+    }
+    let runs = |month_first: bool| {
+        let mut days: Vec<Date> = dates
+            .iter()
+            .filter_map(|&(y, a, b)| {
+                let (m, d) = if month_first { (a, b) } else { (b, a) };
+                Date::new(y, m, d).ok()
+            })
+            .collect();
+        days.sort();
+        days.dedup();
+        days.windows(2)
+            .filter(|w| (w[1] - w[0]).get_days() == 1)
+            .count()
+    };
+    let (mf, df) = (runs(true), runs(false));
+    if mf >= 2 && df == 0 {
+        Some(DayOrder::MonthFirst(
+            "read month first: the document's dates are consecutive days only that way",
+        ))
+    } else if df >= 2 && mf == 0 {
+        Some(DayOrder::DayFirst)
+    } else {
+        None
     }
 }
 
@@ -2500,6 +2548,24 @@ mod tests {
         let n = keys.len();
         keys.dedup();
         assert_eq!(keys.len(), n);
+    }
+
+    #[test]
+    fn day_order_from_consecutive_training_days() {
+        // A sign-in sheet of a British company whose days are 4, 5, 6 February only month first.
+        let sheet = "Harbour Ltd\nParticipant\t02/04/2025\t02/05/2025\t02/06/2025";
+        assert!(matches!(
+            DayOrder::of_document([sheet]),
+            DayOrder::MonthFirst(_)
+        ));
+        // 12, 13, 14 March day first: unambiguous anyway; 03/04, 04/04, 05/04 consecutive day first.
+        let fr = "Emargement\t03/04/2025\t04/04/2025\t05/04/2025";
+        assert_eq!(DayOrder::of_document([fr]), DayOrder::DayFirst);
+        // Two dates say nothing.
+        assert_eq!(
+            DayOrder::of_document(["Ltd\t02/04/2025\t02/05/2025"]),
+            DayOrder::DayFirst
+        );
     }
 
     #[test]
