@@ -53,6 +53,17 @@ pub struct Finding {
     pub documents: Vec<String>,
 }
 
+impl Finding {
+    /// The message in the report's language (French when no English text exists).
+    pub fn message_in(&self, lang: crate::report::Lang) -> &str {
+        if lang == crate::report::Lang::En && !self.message_en.is_empty() {
+            &self.message_en
+        } else {
+            &self.message
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub id: String,

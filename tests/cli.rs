@@ -23,6 +23,20 @@ fn scan(root: &Path, out: &Path, extra: &[&str]) -> Value {
     serde_json::from_str(&json).expect("valid JSON")
 }
 
+/// A temporary archive with one session folder holding a programme (most pieces missing).
+fn one_session_archive() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    let session = root.join("2025/2025-03 Excel - Client");
+    fs::create_dir_all(&session).unwrap();
+    fs::write(
+        session.join("programme.csv"),
+        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
+    )
+    .unwrap();
+    (dir, root, session)
+}
+
 fn doc<'a>(report: &'a Value, path: &str) -> &'a Value {
     report["documents"]
         .as_array()
@@ -225,15 +239,7 @@ fn piping_into_head_does_not_panic() {
 
 #[test]
 fn audit_date_selects_the_referentiel() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("archive");
-    let session = root.join("2025/2025-03 Excel - Client");
-    fs::create_dir_all(&session).unwrap();
-    fs::write(
-        session.join("programme.csv"),
-        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
-    )
-    .unwrap();
+    let (dir, root, _) = one_session_archive();
     let v9 = scan(
         &root,
         &dir.path().join("out-v9"),
@@ -318,15 +324,7 @@ fn rules_command_prints_the_set_for_the_audit_date() {
 
 #[test]
 fn action_plan_lists_each_finding_with_a_suggested_action() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("archive");
-    let session = root.join("2025/2025-03 Excel - Client");
-    fs::create_dir_all(&session).unwrap();
-    fs::write(
-        session.join("programme.csv"),
-        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
-    )
-    .unwrap();
+    let (dir, root, _) = one_session_archive();
     let out = dir.path().join("out");
     scan(&root, &out, &["--no-ocr", "--audit-date", "2026-11-15"]);
     let csv = fs::read_to_string(out.join("actions.csv")).unwrap();
@@ -361,15 +359,7 @@ fn action_plan_lists_each_finding_with_a_suggested_action() {
 
 #[test]
 fn english_report_shows_no_french_finding_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("archive");
-    let session = root.join("2025/2025-03 Excel - Client");
-    fs::create_dir_all(&session).unwrap();
-    fs::write(
-        session.join("programme.csv"),
-        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
-    )
-    .unwrap();
+    let (dir, root, _) = one_session_archive();
     let out = dir.path().join("out");
     let report = scan(
         &root,
@@ -418,15 +408,7 @@ fn english_report_shows_no_french_finding_text() {
 
 #[test]
 fn monthly_review_says_what_changed_since_the_last_scan() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("archive");
-    let session = root.join("2025/2025-03 Excel - Client");
-    fs::create_dir_all(&session).unwrap();
-    fs::write(
-        session.join("programme.csv"),
-        "Programme de formation;Excel\nObjectifs;Tableaux croisés\n",
-    )
-    .unwrap();
+    let (dir, root, session) = one_session_archive();
     let out = dir.path().join("reports");
     scan(&root, &out, &["--no-ocr"]);
     let old = dir.path().join("report-november.json");

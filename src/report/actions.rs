@@ -78,11 +78,7 @@ fn action(f: &Finding, place: &str, date: &str, lang: Lang) -> Action {
             .collect::<Vec<_>>()
             .join(", "),
         code: f.code.clone(),
-        finding: if lang == Lang::En && !f.message_en.is_empty() {
-            f.message_en.clone()
-        } else {
-            f.message.clone()
-        },
+        finding: f.message_in(lang).to_string(),
         piece,
         action: suggest(&f.code, lang),
     }

@@ -553,11 +553,9 @@ fn finding_row(f: &crate::sessions::Finding, l: &Labels, o: &HtmlOptions) -> Fin
     FindingRow {
         severity: severity_label(f.severity, l).to_string(),
         class: format!("{:?}", f.severity).to_lowercase(),
-        message: if l.lang == "en" && !f.message_en.is_empty() {
-            f.message_en.clone()
-        } else {
-            f.message.clone()
-        },
+        message: f
+            .message_in(if l.lang == "en" { Lang::En } else { Lang::Fr })
+            .to_string(),
         indicators: f
             .indicators
             .iter()
