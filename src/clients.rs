@@ -240,12 +240,7 @@ pub fn index_csv(rows: &[IndexRow], lang: Lang) -> Vec<u8> {
         .unwrap_or_else(|e| e.into_inner().get_ref().clone())
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::report::html_escape as esc;
 
 /// `index.html`: the clients side by side, each linked to its report.
 pub fn index_html(rows: &[IndexRow], lang: Lang, root: &Path) -> String {

@@ -256,12 +256,7 @@ pub fn compare(
     rv
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::report::html_escape as esc;
 
 fn status_label(s: Option<Status>, lang: Lang) -> &'static str {
     match (s, lang) {

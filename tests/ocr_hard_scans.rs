@@ -260,45 +260,5 @@ fn scan_cell_decisions_carry_ink_levels() {
     assert!(e.detail.contains("Coralie Fabre"), "{}", e.detail);
 }
 
-/// Development aid: `OCR_SCANS_FILE=name cargo test --test ocr_hard_scans dump -- --ignored --nocapture`
-/// prints what extraction + OCR made of one file (spans with positions, ink boxes).
-#[test]
-#[ignore]
-fn dump() {
-    let name =
-        std::env::var("OCR_SCANS_FILE").unwrap_or_else(|_| "emargement_copieur_g4.tif".into());
-    let bytes = std::fs::read(folder().join(&name)).expect("file");
-    let detection = preuves::detect::detect(&bytes, &name);
-    let limits = preuves::extract::Limits::default();
-    let input = preuves::extract::Input {
-        bytes: &bytes,
-        name: &name,
-        limits: &limits,
-        depth: 0,
-        started: std::time::Instant::now(),
-    };
-    let mut ex = preuves::extract::extract_guarded(detection.format, &input).expect("extract");
-    let t = std::time::Instant::now();
-    preuves::ocr::complete(detection.format, &bytes, &mut ex, &limits);
-    println!(
-        "ocr in {:.2} s; {:?}; warnings {:?}",
-        t.elapsed().as_secs_f32(),
-        ex.metadata.other,
-        ex.warnings
-    );
-    for p in &ex.pages {
-        println!("=== page {} size {:?}\n{}", p.number, p.size, p.text);
-        for s in &p.spans {
-            println!(
-                "span x {:7.1} y {:7.1} w {:6.1} fs {:5.1} «{}»",
-                s.x, s.y, s.width, s.font_size, s.text
-            );
-        }
-        for i in &p.images {
-            println!(
-                "image {} {:?} {:?}x{:?} {:?}",
-                i.name, i.encoding, i.width_px, i.height_px, i.anchor
-            );
-        }
-    }
-}
+// To see what extraction + OCR made of one of these files (spans with positions, ink boxes):
+// `cargo run --release -- text tests/data/hard_scans/<file> --json`.

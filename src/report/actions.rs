@@ -71,12 +71,7 @@ fn action(f: &Finding, place: &str, date: &str, lang: Lang) -> Action {
         severity: f.severity,
         date: date.to_string(),
         session: place.to_string(),
-        indicators: f
-            .indicators
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        indicators: super::indicator_list(&f.indicators),
         code: f.code.clone(),
         finding: f.message_in(lang).to_string(),
         piece,

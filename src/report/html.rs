@@ -556,12 +556,7 @@ fn finding_row(f: &crate::sessions::Finding, l: &Labels, o: &HtmlOptions) -> Fin
         message: f
             .message_in(if l.lang == "en" { Lang::En } else { Lang::Fr })
             .to_string(),
-        indicators: f
-            .indicators
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        indicators: super::indicator_list(&f.indicators),
         documents: f
             .documents
             .iter()
@@ -633,12 +628,7 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
                     } else {
                         "ok".into()
                     },
-                    indicators: r
-                        .indicators
-                        .iter()
-                        .map(|i| i.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    indicators: super::indicator_list(&r.indicators),
                 }
             })
             .collect();

@@ -268,6 +268,24 @@ impl Report {
     }
 }
 
+/// Escapes text for the hand-built HTML pages (review, clients index); `report.html` is escaped
+/// by its askama template.
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Indicator numbers as the reports print them: "4, 5, 6".
+pub fn indicator_list(numbers: &[u32]) -> String {
+    numbers
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Report language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
