@@ -52,11 +52,13 @@ fn docx(path: &Path, title: &str, body: &[&str], table: Option<Vec<Vec<&str>>>) 
     if let Some(rows) = table {
         let rows = rows
             .into_iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(ri, r)| {
+                // Each person signs with their own hand: one image per row and column.
                 TableRow::new(
                     r.into_iter()
                         .enumerate()
-                        .map(|(i, c)| cell(c, i as u32))
+                        .map(|(i, c)| cell(c, (ri * 10 + i) as u32))
                         .collect(),
                 )
             })
@@ -258,4 +260,37 @@ fn unsigned_half_day_is_a_funder_finding() {
         "{}",
         f.message
     );
+}
+
+/// One signature image in the cells of two people (a Chromium-printed sheet where Marie Curie's
+/// cell holds Jean Dupont's image; Chromium stores the copy once, under one XObject name).
+#[test]
+fn funder_same_signature_image_in_two_peoples_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("OF/2026/2026-03 Bureautique - Lumen");
+    std::fs::create_dir_all(&session).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/signatures/attendance_narrow_ruled_columns_same_image.pdf"),
+        session.join("Emargement.pdf"),
+    )
+    .unwrap();
+    let report = preuves::scan(
+        &dir.path().join("OF"),
+        &preuves::ScanOptions::default(),
+        &preuves::NoProgress,
+    )
+    .unwrap();
+    let s = &report.sessions[0];
+    let f = s
+        .funder_findings
+        .iter()
+        .find(|f| f.code == "funder.same_signature_image")
+        .unwrap_or_else(|| panic!("{:?}", s.funder_findings));
+    assert!(
+        f.message.contains("Jean Dupont") && f.message.contains("Marie Curie"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.documents.len(), 1);
 }

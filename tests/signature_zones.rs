@@ -228,3 +228,16 @@ fn zones_stamp_alone_is_not_a_signature_but_is_reported() {
         "{ev:#?}"
     );
 }
+
+/// Failure class: dated half-day header cells in narrow ruled table columns ("Matin 12/03/2026"
+/// next to "Après-midi 12/03/2026") were merged into one text span, so the grid had one slot
+/// instead of four. Vertical rulings between glyphs now split spans.
+#[test]
+fn zones_narrow_ruled_dated_columns_are_separate_slots() {
+    let name = "attendance_narrow_ruled_columns_same_image.pdf";
+    let ex = extract(name);
+    let u = understand(name, Format::Pdf, &ex);
+    assert_eq!(u.signature.expected, Some(12), "{:?}", u.signature);
+    assert_eq!(u.signature.found, Some(12), "{:?}", u.signature);
+    assert_eq!(u.signature.status, SignatureStatus::Signed);
+}

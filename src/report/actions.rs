@@ -137,6 +137,13 @@ pub fn suggest(code: &str, lang: Lang) -> String {
                 "Check the signing date (Sunday or public holiday) and explain it if it is right."
             }
         }
+        "funder.same_signature_image" => {
+            if fr {
+                "Vérifier la présence de chaque personne ce jour-là et faire signer chacune de sa main ; une signature copiée n'est pas une preuve."
+            } else {
+                "Check that each person attended that day and have each sign in person; a copied signature is no proof."
+            }
+        }
         "funder.name_mismatch" => {
             if fr {
                 "Vérifier l'orthographe du nom ou la présence du stagiaire sur les émargements."

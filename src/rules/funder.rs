@@ -6,8 +6,7 @@
 //! Typical rejections (../shared/domain/referentiel-2026.md §4): a half-day without a signature;
 //! hours or dates that differ between the convention, the sheets, the certificate of completion
 //! and the invoice; signatures dated on a public holiday or a Sunday; names that differ between
-//! documents. The "same signature image for two people" check needs the signature images'
-//! fingerprints, which the report does not keep yet.
+//! documents; one signature image in the cells of two different people.
 
 use super::RuleSet;
 use crate::document::{DateRole, Document, Kind};
@@ -16,12 +15,13 @@ use jiff::civil::{Date, Weekday};
 use std::collections::BTreeMap;
 
 /// The funder check codes this module implements.
-pub const KNOWN: [&str; 5] = [
+pub const KNOWN: [&str; 6] = [
     "funder.half_day_unsigned",
     "funder.hours_disagree",
     "funder.dates_disagree",
     "funder.signature_on_holiday",
     "funder.name_mismatch",
+    "funder.same_signature_image",
 ];
 
 struct Raw {
@@ -39,6 +39,7 @@ pub fn run(s: &Session, docs: &[&Document], rules: &RuleSet) -> Vec<Finding> {
     dates_disagree(docs, &mut raw);
     signature_on_holiday(s, docs, &mut raw);
     name_mismatch(docs, &mut raw);
+    same_signature_image(docs, &mut raw);
     raw.into_iter()
         .filter_map(|r| {
             let c = rules.funder_check.iter().find(|c| c.code == r.code)?;
@@ -381,6 +382,39 @@ fn name_mismatch(docs: &[&Document], out: &mut Vec<Raw>) {
                 documents: vec![d.path.clone()],
             });
         }
+    }
+}
+
+/// **What it checks**: no signature image signs the cells of two different people on an
+/// attendance sheet (Jean's signature pasted in Marie's row). **Why funders care**: a copied
+/// signature is the first sign of a sheet filled in for an absent trainee; OPCO controls and
+/// the CPF's look for it, and it voids the half-day. **Evidence**: the sheet's
+/// `same_image_several_signers` evidence (the image and the people whose cells it signs).
+/// Producers that store each copy of an image separately are not caught (no pixel digest yet).
+fn same_signature_image(docs: &[&Document], out: &mut Vec<Raw>) {
+    for d in docs.iter().filter(|d| d.kind == Kind::AttendanceSheet) {
+        // One finding per sheet: each group of people sharing one image, once.
+        let mut groups: Vec<String> = Vec::new();
+        for e in d
+            .signature
+            .evidence
+            .iter()
+            .filter(|e| e.method == "same_image_several_signers")
+        {
+            let who = e.detail.rsplit(": ").next().unwrap_or("").to_string();
+            if !groups.contains(&who) {
+                groups.push(who);
+            }
+        }
+        if groups.is_empty() {
+            continue;
+        }
+        out.push(Raw {
+            code: "funder.same_signature_image",
+            detail: format!("{} ({})", groups.join(" ; "), d.path),
+            detail_en: format!("{} ({})", groups.join("; "), d.path),
+            documents: vec![d.path.clone()],
+        });
     }
 }
 

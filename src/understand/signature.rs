@@ -15,6 +15,7 @@ use super::vocab::{is_date_header, is_half_day, is_person_header};
 use crate::document::{EmptyCell, Evidence, Kind, Signature, SignatureStatus};
 use crate::model::{Anchor, Format, ImageRef, Page, Table, TextSpan};
 use regex::Regex;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// Whether signing applies to a kind: always; when the document has a zone for it (a quote's
@@ -147,6 +148,17 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
             sig.evidence.push(Evidence {
                 method: "scan_cell_ink".into(),
                 detail: grid.ink_notes.join(" | "),
+                page: grid.page,
+            });
+        }
+        for (image, signers) in shared_images(&grid.images) {
+            sig.evidence.push(Evidence {
+                method: "same_image_several_signers".into(),
+                detail: format!(
+                    "one image ({image}) signs the cells of {} different people: {}",
+                    signers.len(),
+                    signers.join(", ")
+                ),
                 page: grid.page,
             });
         }
@@ -375,6 +387,8 @@ struct Grid {
     method: &'static str,
     /// Scanned pages: the page's ink levels and the measures of the cells not counted signed.
     ink_notes: Vec<String>,
+    /// Image files placed in signed cells: (the image's identity, the signer of the cell).
+    images: Vec<(String, String)>,
 }
 
 fn is_signature_header(n: &str) -> bool {
@@ -440,7 +454,57 @@ fn merge(mut a: Grid, b: Grid) -> Grid {
     a.trainer_cells += b.trainer_cells;
     a.cells.extend(b.cells);
     a.ink_notes.extend(b.ink_notes);
+    a.images.extend(b.images);
     a
+}
+
+/// The identity of an image file placed in a cell, when it has one: producers store an image
+/// used twice once (a PDF XObject named per page, a Word media part named per document), so one
+/// identity in the cells of two people is one signature copied. Marks drawn or read from a
+/// scan (`vector`, `ink`, `ink_annotation`) have none.
+fn image_identity(img: &ImageRef, page: u32, format: Format) -> Option<String> {
+    let enc = img.encoding.as_deref()?;
+    if matches!(
+        enc,
+        "vector" | "ink_annotation" | "ink" | "ink-uncertain" | "ink-trace"
+    ) {
+        return None;
+    }
+    Some(if format == Format::Pdf {
+        format!("page {page}, image {}", img.name)
+    } else {
+        img.name.clone()
+    })
+}
+
+/// The signer of a cell: the row's label, or the column's for a grid whose rows are slots.
+fn cell_signer(kind: RowKind, row_label: &str, slot: &str) -> String {
+    if kind == RowKind::Slot {
+        slot.to_string()
+    } else {
+        row_label.to_string()
+    }
+}
+
+/// One image in the signed cells of two or more people, while the others sign with their own
+/// images (an image in every cell is the template's tick, not a copied signature).
+fn shared_images(images: &[(String, String)]) -> Vec<(String, Vec<String>)> {
+    let mut by_image: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (id, who) in images {
+        let key = normalize_line(who);
+        let signers = by_image.entry(id.as_str()).or_default();
+        if !signers.iter().any(|s| normalize_line(s) == key) {
+            signers.push(who.clone());
+        }
+    }
+    if by_image.len() < 2 {
+        return Vec::new();
+    }
+    by_image
+        .into_iter()
+        .filter(|(_, signers)| signers.len() >= 2)
+        .map(|(id, signers)| (id.to_string(), signers))
+        .collect()
 }
 
 /// What a row of a grid is.
@@ -568,23 +632,26 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
         r.iter().any(|c| is_half_day(c)) && r.get(first).is_none_or(|c| row_kind(c).is_none())
     });
     let first_data = if sub_header { hr + 2 } else { hr + 1 };
-    let images: Vec<(usize, usize)> = page
+    let images: Vec<(usize, usize, Option<String>)> = page
         .images
         .iter()
-        .filter_map(|i| match &i.anchor {
-            Some(Anchor::TableCell {
-                table, row, col, ..
-            }) if *table == ti => Some((*row, *col)),
-            Some(Anchor::SheetCell { row, col })
-                if matches!(format, Format::Xlsx | Format::Xls | Format::Ods) =>
-            {
-                let (r0, c0) = t.origin;
-                Some((
-                    (row.checked_sub(r0)?) as usize,
-                    (col.checked_sub(c0)?) as usize,
-                ))
-            }
-            _ => None,
+        .filter_map(|i| {
+            let (r, c) = match &i.anchor {
+                Some(Anchor::TableCell {
+                    table, row, col, ..
+                }) if *table == ti => (*row, *col),
+                Some(Anchor::SheetCell { row, col })
+                    if matches!(format, Format::Xlsx | Format::Xls | Format::Ods) =>
+                {
+                    let (r0, c0) = t.origin;
+                    (
+                        (row.checked_sub(r0)?) as usize,
+                        (col.checked_sub(c0)?) as usize,
+                    )
+                }
+                _ => return None,
+            };
+            Some((r, c, image_identity(i, page.number, format)))
         })
         .collect();
     let mut g = Grid {
@@ -597,6 +664,7 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
         page: Some(page.number),
         method: "attendance_grid",
         ink_notes: Vec::new(),
+        images: Vec::new(),
     };
     for r in first_data..t.rows.len() {
         let label = t.rows[r].get(first).map(|c| c.text.trim()).unwrap_or("");
@@ -608,7 +676,13 @@ fn table_grid(page: &Page, ti: usize, t: &Table, format: Format) -> Option<Grid>
         }
         for (c, slot) in &cols {
             let text = t.rows[r].get(*c).map(|x| x.text.trim()).unwrap_or("");
-            let signed = images.contains(&(r, *c));
+            let mut signed = false;
+            for (_, _, id) in images.iter().filter(|i| i.0 == r && i.1 == *c) {
+                signed = true;
+                if let Some(id) = id {
+                    g.images.push((id.clone(), cell_signer(kind, label, slot)));
+                }
+            }
             let col_is_trainer = is_trainer_row(&normalize_line(slot));
             count_cell(
                 &mut g,
@@ -873,6 +947,7 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
         // Scanned pages: the ink measured in each cell (stroke length, in letter heights).
         let mut ink = vec![vec![0f32; cols.len()]; rows.len()];
         let mut measured_page = false;
+        let mut placed: Vec<(usize, usize, String)> = Vec::new();
         for img in &page.images {
             let Some(Anchor::Page { rect }) = &img.anchor else {
                 continue;
@@ -900,6 +975,9 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
             if let (Some(r), Some(c)) = (row, col) {
                 filled[r][c] = filled[r][c].max(mark);
                 ink[r][c] += measure.unwrap_or(0.0);
+                if let Some(id) = image_identity(img, page.number, Format::Pdf) {
+                    placed.push((r, c, id));
+                }
             }
         }
         let mut g = Grid {
@@ -912,6 +990,7 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
             page: Some(page.number),
             method: "attendance_grid_layout",
             ink_notes: Vec::new(),
+            images: Vec::new(),
         };
         let cell_text = |cy: f32, cx: f32| -> String {
             spans
@@ -966,6 +1045,10 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
         if let Some(j) = judged {
             g.ink_notes.push(j.note(page.number));
         }
+        for (r, c, id) in placed {
+            let (label, kind, _) = &rows[r];
+            g.images.push((id, cell_signer(*kind, label, &cols[c].1)));
+        }
         out = Some(match out {
             Some(o) => merge(o, g),
             None => g,
@@ -981,6 +1064,40 @@ mod tests {
 
     fn view_of(ex: &Extracted, format: Format) -> DocView<'_> {
         DocView::new("x", format, ex)
+    }
+
+    #[test]
+    fn one_image_for_two_signers_is_reported_but_a_template_tick_in_every_cell_is_not() {
+        let cells = |v: &[(&str, &str)]| {
+            v.iter()
+                .map(|(i, w)| (i.to_string(), w.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let copied = cells(&[
+            ("X6", "Jean Dupont"),
+            ("X6", "Marie Curie"),
+            ("X9", "Marie Curie"),
+            ("X6", "jean dupont"),
+        ]);
+        assert_eq!(
+            shared_images(&copied),
+            vec![(
+                "X6".to_string(),
+                vec!["Jean Dupont".to_string(), "Marie Curie".to_string()]
+            )]
+        );
+        let tick = cells(&[
+            ("Im1", "Jean Dupont"),
+            ("Im1", "Marie Curie"),
+            ("Im1", "Paul Girard"),
+        ]);
+        assert!(shared_images(&tick).is_empty());
+        let own = cells(&[
+            ("Im1", "Jean Dupont"),
+            ("Im2", "Marie Curie"),
+            ("Im1", "Jean Dupont"),
+        ]);
+        assert!(shared_images(&own).is_empty());
     }
 
     #[test]

@@ -18,6 +18,52 @@ const SPAN_GAP: f32 = 1.5;
 /// Baselines closer than this (in font sizes) are one line.
 const LINE_TOL: f32 = 0.5;
 
+/// A vertical ruling line (a table's cell border) in page space: where it crosses a text line
+/// between two words, the words sit in different cells, however narrow the gap (a header row
+/// "Matin 12/03 | Après-midi 12/03" printed by Chromium with 6 pt of padding).
+#[derive(Clone, Copy, Debug)]
+struct Rule {
+    x: f32,
+    y0: f32,
+    y1: f32,
+}
+
+/// The vertical edges of the page's straight painted paths (borders drawn as thin lines or thin
+/// filled rectangles, cells drawn as boxes), sorted by x. Curved or slanted paths (drawings,
+/// signatures) and annotation appearances are not rulings.
+fn vertical_rules(sink: &PageSink) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    for s in &sink.strokes {
+        if s.curves > 0 || s.diagonal > 0 || s.annotation.is_some() || s.bbox.height < 4.0 {
+            continue;
+        }
+        let (y0, y1) = (s.bbox.y, s.bbox.top());
+        rules.push(Rule {
+            x: s.bbox.x,
+            y0,
+            y1,
+        });
+        if s.bbox.width > 2.0 {
+            rules.push(Rule {
+                x: s.bbox.right(),
+                y0,
+                y1,
+            });
+        }
+    }
+    rules.sort_by(|a, b| a.x.total_cmp(&b.x));
+    rules
+}
+
+/// A ruling crosses the baseline `v` between `u0` and `u1` (horizontal text only).
+fn ruled_between(rules: &[Rule], u0: f32, u1: f32, v: f32) -> bool {
+    let from = rules.partition_point(|r| r.x < u0 - 0.5);
+    rules[from..]
+        .iter()
+        .take_while(|r| r.x <= u1 + 0.5)
+        .any(|r| r.y0 - 1.0 <= v && v <= r.y1 + 1.0)
+}
+
 /// A page's text and spans.
 #[derive(Debug, Default)]
 pub(super) struct Laid {
@@ -82,6 +128,7 @@ pub(super) fn lay_out(sink: &PageSink, page: Option<(f32, f32)>) -> Laid {
     } else {
         WORD_GAP
     };
+    let rules = vertical_rules(sink);
     let mut order: Vec<usize> = (0..4).filter(|&r| !groups[r].is_empty()).collect();
     order.sort_by_key(|&r| std::cmp::Reverse(groups[r].len()));
 
@@ -89,7 +136,9 @@ pub(super) fn lay_out(sink: &PageSink, page: Option<(f32, f32)>) -> Laid {
     let mut lines: Vec<Line> = Vec::new();
     for r in order {
         let items = &mut groups[r];
-        deskew(sink, r as u8, items);
+        let turned = deskew(sink, r as u8, items);
+        // Rulings are in page space: they split upright, unturned text only.
+        let line_rules: &[Rule] = if r == 0 && !turned { &rules } else { &[] };
         items.sort_by(|a, b| b.v.total_cmp(&a.v).then(a.u0.total_cmp(&b.u0)));
         let mut start = 0;
         while start < items.len() {
@@ -107,7 +156,7 @@ pub(super) fn lay_out(sink: &PageSink, page: Option<(f32, f32)>) -> Laid {
             }
             let line = &mut items[start..end];
             line.sort_by(|a, b| a.u0.total_cmp(&b.u0));
-            if let Some(l) = emit_line(sink, line, word_gap, &mut out.spans) {
+            if let Some(l) = emit_line(sink, line, word_gap, line_rules, &mut out.spans) {
                 lines.push(l);
             }
             start = end;
@@ -139,7 +188,8 @@ const MAX_SKEW: f32 = 0.2;
 
 /// Turns a group's (u, v) frame by the median angle of its glyph baselines, when they all lean
 /// the same small way (OCR text layers of skewed scans). Ordinary pages have no skew: no-op.
-fn deskew(sink: &PageSink, rot: u8, items: &mut [Item]) {
+/// Returns whether it turned the frame.
+fn deskew(sink: &PageSink, rot: u8, items: &mut [Item]) -> bool {
     let mut angles: Vec<f32> = items
         .iter()
         .filter_map(|it| {
@@ -151,12 +201,12 @@ fn deskew(sink: &PageSink, rot: u8, items: &mut [Item]) {
         })
         .collect();
     if angles.len() < 3 {
-        return;
+        return false;
     }
     let mid = angles.len() / 2;
     let (_, &mut theta, _) = angles.select_nth_unstable_by(mid, |a, b| a.total_cmp(b));
     if !(MIN_SKEW..=MAX_SKEW).contains(&theta.abs()) {
-        return;
+        return false;
     }
     let (sin, cos) = theta.sin_cos();
     for it in items.iter_mut() {
@@ -165,6 +215,7 @@ fn deskew(sink: &PageSink, rot: u8, items: &mut [Item]) {
         it.u1 = u1 * cos + v * sin;
         it.v = -u0 * sin + v * cos;
     }
+    true
 }
 
 /// A line's text, cell by cell (cells are the spans: runs separated by wide gaps).
@@ -243,6 +294,7 @@ fn emit_line(
     sink: &PageSink,
     line: &[Item],
     word_gap: f32,
+    rules: &[Rule],
     spans: &mut Vec<TextSpan>,
 ) -> Option<Line> {
     let mut segments: Vec<Segment> = Vec::new();
@@ -270,7 +322,9 @@ fn emit_line(
                 {
                     continue;
                 }
-                if gap > SPAN_GAP * size {
+                if gap > SPAN_GAP * size
+                    || (gap > word_gap * size && ruled_between(rules, seg.u1, it.u0, it.v))
+                {
                     segments.push(Segment::new(g, it));
                 } else if pending_space || gap > word_gap * size || gap < -0.5 * size {
                     seg.text.push(' ');

@@ -187,6 +187,21 @@ au 12/03/2025 (21 heures).</p><p>Fait à Lyon, le 12/03/2025</p>""" + f"""
 <div style='height:95pt'></div></div>"""), out(f"certificate_{suffix}.pdf"))
     # 9. A label wrapped over two table cells (python-docx), signed below; the client too.
     wrapped_cells_docx(out("wrapped_label_two_cells_signed.docx"))
+    # 12. Dated half-day headers in narrow ruled columns (the header cells end a few points
+    #     apart on one baseline), and one trainee's signature image pasted in another's cell.
+    narrow_ruled_grid(out("attendance_narrow_ruled_columns_same_image.pdf"))
+
+def narrow_ruled_grid(dst):
+    a, b, c = (data_uri(signature_png(s)) for s in (21, 22, 23))
+    cell = lambda uri: f"<td style='height:30pt'><img src='{uri}' style='width:70pt'></td>"
+    rows = (f"<tr><td style='white-space:nowrap'>Jean Dupont</td>{cell(a)}{cell(a)}{cell(a)}{cell(a)}</tr>"
+            f"<tr><td style='white-space:nowrap'>Marie Curie</td>{cell(b)}{cell(a)}{cell(b)}{cell(b)}</tr>"
+            f"<tr><td style='white-space:nowrap'>Formateur : Paul Martin</td>{cell(c)}{cell(c)}{cell(c)}{cell(c)}</tr>")
+    heads = "".join(f"<th style='padding:1pt 3pt; white-space:nowrap'>{h} {d}</th>" for d in ("12/03/2026", "13/03/2026")
+                    for h in ("Matin", "Après-midi"))
+    chromium(page("Feuille d'émargement", f"""
+<p>Formation « Excel avancé » – Forma Plus – du 12/03/2026 au 13/03/2026</p>
+<table class='grid' style='width:auto'><tr><th>Nom</th>{heads}</tr>{rows}</table>"""), dst)
 
 def find_label_box(pdf_path, needle):
     """The baseline of a text line containing `needle` (pypdf's visitor), in page space."""
