@@ -182,9 +182,8 @@ impl Cache {
                     path.display(),
                     aside.display()
                 ));
-                open_checked(&path).map_err(|e| {
-                    format!("cannot create the cache file {}: {e}", path.display())
-                })?
+                open_checked(&path)
+                    .map_err(|e| format!("cannot create the cache file {}: {e}", path.display()))?
             }
         };
         Ok(Cache {
@@ -334,9 +333,7 @@ fn depends_on_load(d: &Document) -> bool {
             ErrorCode::Timeout | ErrorCode::Internal | ErrorCode::Unreadable
         )
     }) || d.warnings.iter().any(|w| {
-        w.contains(" not read: ")
-            && !w.contains("OCR disabled")
-            && !w.contains("OCR unavailable")
+        w.contains(" not read: ") && !w.contains("OCR disabled") && !w.contains("OCR unavailable")
     })
 }
 

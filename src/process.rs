@@ -55,7 +55,15 @@ pub fn process_file_cached(
         Some(docs) => docs,
         None => {
             let mut out = Vec::new();
-            process_bytes(&file.rel_path, &bytes, Vec::new(), 0, None, limits, &mut out);
+            process_bytes(
+                &file.rel_path,
+                &bytes,
+                Vec::new(),
+                0,
+                None,
+                limits,
+                &mut out,
+            );
             cache.put(&content, &file.rel_path, &out);
             out
         }

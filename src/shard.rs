@@ -64,7 +64,9 @@ impl std::str::FromStr for Shard {
         };
         let (index, count) = (parse(k)?, parse(n)?);
         if count == 0 || index == 0 || index > count {
-            return Err(format!("«{s}»: K must be between 1 and N (1-based), N at least 1"));
+            return Err(format!(
+                "«{s}»: K must be between 1 and N (1-based), N at least 1"
+            ));
         }
         Ok(Shard { index, count })
     }
@@ -328,7 +330,13 @@ mod tests {
         for i in 0..200 {
             let p = format!("2025/session {i}/Convention.pdf");
             let held: Vec<u32> = (1..=3)
-                .filter(|k| Shard { index: *k, count: 3 }.holds(&p))
+                .filter(|k| {
+                    Shard {
+                        index: *k,
+                        count: 3,
+                    }
+                    .holds(&p)
+                })
                 .collect();
             assert_eq!(held.len(), 1, "{p}");
         }

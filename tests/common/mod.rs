@@ -45,3 +45,17 @@ pub fn truth_files() -> Vec<(&'static String, &'static Value)> {
         .iter()
         .collect()
 }
+
+/// Copies a folder tree (a fixture into a temporary folder that a test may change).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
