@@ -251,6 +251,12 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // One OpenMP thread inside tesseract when it runs as a library in this process
+    // (`ocr::libtess`): the scan's workers are the parallelism.
+    if std::env::var_os(preuves::ocr::libtess::OMP_ENV).is_none() {
+        // SAFETY: no other thread exists yet to read the environment concurrently.
+        unsafe { std::env::set_var(preuves::ocr::libtess::OMP_ENV, "1") };
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Scan(args) => scan(args),

@@ -22,6 +22,7 @@ pub mod bilevel;
 pub mod engine;
 pub mod ink;
 pub mod layout;
+pub mod libtess;
 pub mod raster;
 pub mod source;
 mod tiff;
