@@ -346,7 +346,13 @@ impl Progress for Bar {
         self.0.set_length(files);
     }
     fn file_done(&self, path: &str) {
-        self.0.set_message(path.to_string());
+        // Scanned pages are most of a long scan's time: say how many were OCRed so far.
+        let ocr = preuves::ocr::pages_read();
+        if ocr > 0 {
+            self.0.set_message(format!("[OCR {ocr} p.] {path}"));
+        } else {
+            self.0.set_message(path.to_string());
+        }
         self.0.inc(1);
     }
 }

@@ -68,10 +68,14 @@ fn load() -> Result<Api, String> {
     // tesseract command does; the symbols are the documented C API (capi.h) with the types
     // declared above.
     unsafe {
-        let lib = ["libtesseract.so.5", "libtesseract.so", "libtesseract.5.dylib"]
-            .iter()
-            .find_map(|n| Library::new(n).ok())
-            .ok_or("libtesseract not found")?;
+        let lib = [
+            "libtesseract.so.5",
+            "libtesseract.so",
+            "libtesseract.5.dylib",
+        ]
+        .iter()
+        .find_map(|n| Library::new(n).ok())
+        .ok_or("libtesseract not found")?;
         let gomp = Library::new("libgomp.so.1").ok();
         fn get<T: Copy>(lib: &Library, name: &[u8]) -> Result<T, String> {
             // SAFETY: see `load`.
@@ -207,7 +211,9 @@ pub fn recognise(
                 return Some(if started.elapsed() >= timeout {
                     Err(Failure::Timeout(timeout))
                 } else {
-                    Err(Failure::Failed(format!("tesseract could not read the page ({rc})")))
+                    Err(Failure::Failed(format!(
+                        "tesseract could not read the page ({rc})"
+                    )))
                 });
             }
             let text = (api.get_tsv)(handle.ptr, 0);

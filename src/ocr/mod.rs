@@ -66,6 +66,15 @@ pub const META_OCR: &str = "ocr";
 /// Key of `Extracted.metadata.other` counting the scanned pages left unread.
 pub const META_NOT_READ: &str = "ocr_pages_not_read";
 
+/// Pages read by OCR in this process so far (the progress bar shows it: OCR is most of a long
+/// scan's time).
+static PAGES_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Pages read by OCR in this process so far.
+pub fn pages_read() -> usize {
+    PAGES_READ.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Reads the scanned pages of `ex` (see the module doc). Never fails: problems become warnings.
 pub fn complete(format: Format, bytes: &[u8], ex: &mut Extracted, limits: &Limits) {
     let targets: Vec<usize> = ex
@@ -164,6 +173,7 @@ fn complete_with(
                     page.size = Some(r.size);
                 }
                 read += 1;
+                PAGES_READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             Err(f) => failures.push((number, f.to_string())),
         }
