@@ -108,30 +108,15 @@ const SESSIONS: [(&str, &str, &str, &str, &str); 13] = [
 /// Writes the archive: one folder per session with a convention and an attendance sheet.
 fn archive(root: &Path) {
     for (month, title, client, modality, trainer) in SESSIONS {
-        let (y, m) = month.split_once('-').unwrap();
-        let dir = root
-            .join("Centre Alpha")
-            .join(y)
-            .join(format!("{month} {title} - {client}"));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("Convention.txt"),
-            format!(
-                "CONVENTION DE FORMATION PROFESSIONNELLE\nEntre l'organisme Centre Alpha et \
-                 l'entreprise {client}\nIntitulé de la formation : {title}\nDates : du 10/{m}/{y} \
-                 au 11/{m}/{y}\nDurée : 14 heures\nModalité : {modality}\nFormateur : {trainer}\n\
-                 Fait à Lyon, le 01/{m}/{y}\nSignature du client\n"
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.join("Feuille d'émargement.txt"),
-            format!(
-                "FEUILLE D'ÉMARGEMENT\nFormation : {title}\nDate : 10/{m}/{y}\n\
-                 Nom\tMatin\tAprès-midi\nJean Dupont\tsigné\tsigné\n"
-            ),
-        )
-        .unwrap();
+        common::write_session(
+            root,
+            "Centre Alpha",
+            month,
+            title,
+            client,
+            modality,
+            trainer,
+        );
     }
 }
 
