@@ -382,7 +382,7 @@ fn session_page(
         };
         h.push_str(&format!(
             "<tr class=check><td class=box><input type=checkbox></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&r.fr),
+            esc(&item.label),
             what,
             esc(&item.indicators)
         ));
