@@ -268,7 +268,7 @@ fn sample(mut args: SampleArgs) -> ExitCode {
         };
     bar.0.finish_and_clear();
     let html_options = preuves::report::html::HtmlOptions {
-        lang: Lang::Fr,
+        lang: args.scan.lang.into(),
         link_base: args
             .scan
             .link_base

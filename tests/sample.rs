@@ -334,7 +334,40 @@ fn the_command_writes_the_sample_files_and_replays_from_the_seed() {
     let html = std::fs::read_to_string(out.join("sample.html")).unwrap();
     assert_eq!(html.matches("<section class=session").count(), 5);
     assert!(html.contains("Échantillon par catégorie d'action"));
-    assert!(out.join("actions.csv").exists() && out.join("actions.xlsx").exists());
+    assert!(out.join("actions.xlsx").exists());
+    // The action plan is the sample's: every session row names a drawn session.
+    let drawn: Vec<&str> = a["drawn"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    let actions = std::fs::read_to_string(out.join("actions.csv")).unwrap();
+    let mut rows = 0;
+    for line in actions.lines().skip(1) {
+        let place = line.split(';').nth(2).unwrap_or("");
+        if place.contains("/20") {
+            assert!(drawn.contains(&place), "{place} is not in the sample");
+            rows += 1;
+        }
+    }
+    let findings: usize = a["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .chain(s["funder_findings"].as_array().unwrap())
+        })
+        .filter(|f| f["severity"] != "info")
+        .count();
+    assert_eq!(
+        rows, findings,
+        "one row per blocking or warning finding of the sample"
+    );
     // Without a seed, one is made up, printed and stored.
     let o = assert_cmd::Command::cargo_bin("preuves")
         .unwrap()

@@ -439,6 +439,13 @@ pub fn draw(report: &Report, options: &SampleOptions) -> Sample {
                 "formation nouvelle : aucune session de cette formation avant le {d} (dernier audit)"
             ));
         }
+        if options.dates.check(chosen) == InRange::Undated {
+            reasons.push(
+                "session non datée : gardée dans la population, rien ne montre qu'elle est hors \
+                 de la période"
+                    .to_string(),
+            );
+        }
         reasons.extend(covered.news(chosen));
         if tied.len() > 1 {
             reasons.push(format!(
@@ -718,5 +725,29 @@ mod tests {
         assert_eq!(ids(&a), ids(&one(7)));
         // Among the eight tied Excel sessions, some other seed picks another one.
         assert!((0..20).any(|seed| ids(&one(seed)) != ids(&a)));
+    }
+
+    #[test]
+    fn undated_sessions_stay_in_a_period_and_say_so() {
+        let mut undated = session("O/Divers/Excel", "Excel", "2025-01-01");
+        undated.start = None;
+        undated.end = None;
+        let r = report(vec![
+            session("O/2025/2024-03 Excel", "Excel", "2024-03-02"),
+            undated,
+        ]);
+        let s = draw(
+            &r,
+            &SampleOptions {
+                size: None,
+                seed: 1,
+                dates: DateRange {
+                    since: "2025-01-01".parse().ok(),
+                    until: None,
+                },
+            },
+        );
+        assert_eq!((s.population, s.outside_period, s.undated), (1, 1, 1));
+        assert!(s.drawn[0].reasons.iter().any(|x| x.contains("non datée")));
     }
 }

@@ -154,6 +154,7 @@ td.box{width:22px;text-align:center}.lines{border:1px solid #ccc;height:110px}\
 
 /// `sample.html`: French, printable.
 pub fn html(report: &Report, sample: &Sample, rules: &RuleSet, o: &HtmlOptions) -> String {
+    // The page is French whatever `o.lang` (an audit file); only its links come from `o`.
     let lang = Lang::Fr;
     let today = crate::rules::french_date(&crate::rules::today().to_string());
     let mut h = String::new();
@@ -446,7 +447,7 @@ fn session_page(
 }
 
 /// Writes sample.json, sample.html, sample.csv and the action plan of the sample
-/// (actions.csv, actions.xlsx) into `out`.
+/// (actions.csv, actions.xlsx, in `o.lang`; the page is French) into `out`.
 pub fn write_all(
     out: &Path,
     report: &Report,
@@ -461,10 +462,10 @@ pub fn write_all(
         ("sample.json", json(report, sample).into_bytes()),
         ("sample.html", html(report, sample, rules, o).into_bytes()),
         ("sample.csv", csv(report, sample)),
-        ("actions.csv", actions::actions_csv(&restricted, Lang::Fr)),
+        ("actions.csv", actions::actions_csv(&restricted, o.lang)),
         (
             "actions.xlsx",
-            actions::actions_xlsx(&restricted, Lang::Fr).map_err(std::io::Error::other)?,
+            actions::actions_xlsx(&restricted, o.lang).map_err(std::io::Error::other)?,
         ),
     ];
     let mut written = Vec::new();
