@@ -227,7 +227,7 @@ struct SampleArgs {
     seed: Option<u64>,
 }
 
-fn sample(mut args: SampleArgs) -> ExitCode {
+fn sample(args: SampleArgs) -> ExitCode {
     if args.scan.clients || args.scan.compare.is_some() || args.scan.fail_on.is_some() {
         eprintln!("preuves: sample takes neither --clients, --compare nor --fail-on");
         return ExitCode::from(2);
@@ -237,19 +237,16 @@ fn sample(mut args: SampleArgs) -> ExitCode {
         eprintln!("preuves: {}", e.message);
         return ExitCode::from(2);
     }
-    // The period restricts the draw, not the scan: trainings delivered before --since tell
-    // which ones are new.
-    let dates = preuves::scope::DateRange {
-        since: args.scan.since.take(),
-        until: args.scan.until.take(),
-    };
-    let options = match scan_options(&args.scan) {
+    let mut options = match scan_options(&args.scan) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("preuves: {e}");
             return ExitCode::from(2);
         }
     };
+    // The period restricts the draw, not the scan: trainings delivered before --since tell
+    // which ones are new.
+    let dates = std::mem::take(&mut options.dates);
     let seed = args.seed.unwrap_or_else(preuves::sample::fresh_seed);
     let bar = progress_bar(args.scan.quiet);
     let sample_options = preuves::sample::SampleOptions {
@@ -441,6 +438,11 @@ fn scan_options(args: &ScanArgs) -> Result<ScanOptions, String> {
     };
     let (rules, rules_reason) = load_rules(args.rules.as_deref(), audit.date)?;
     let filter = preuves::scope::PathFilter::new(&args.include, &args.exclude)?;
+    if let (Some(a), Some(b)) = (args.since, args.until)
+        && a > b
+    {
+        return Err(format!("--since {a} is after --until {b}"));
+    }
     let options = ScanOptions {
         rules,
         audit,

@@ -232,4 +232,21 @@ fn the_command_line_filters_scan_and_clients_mode() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("invalid glob"));
+    let o = assert_cmd::Command::cargo_bin("preuves")
+        .unwrap()
+        .args([
+            "sample",
+            "clients",
+            "--out",
+            "x",
+            "--since",
+            "2025-02-01",
+            "--until",
+            "2025-01-01",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is after --until"));
 }

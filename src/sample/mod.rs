@@ -103,7 +103,7 @@ pub struct Drawn {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Profile {
     pub category: Category,
-    /// `None`: no word states it ("action de formation" by default).
+    /// Whether a word or a convention states it (else "action de formation" is assumed).
     pub category_stated: bool,
     pub certifying: bool,
     /// "présentiel", "à distance", "mixte" or "non précisé".
