@@ -337,6 +337,36 @@ pub struct DocFacts {
     pub hours: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub hours_text: Option<String>,
+    /// Words that tell the category or modality of the action ("RNCP 35635", "à distance",
+    /// "contrat d'apprentissage", "intra-entreprise"…): the auditor's sample is stratified by them.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub markers: Vec<Marker>,
+}
+
+/// A category or modality of action that a document's words state (see `DocFacts::markers`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Marker {
+    /// RNCP or RS certification, or CPF funding (which requires one).
+    Certifying,
+    /// "à distance", "FOAD", "e-learning", "classe virtuelle", "distanciel".
+    Distance,
+    /// "présentiel", "en salle".
+    OnSite,
+    /// "intra-entreprise", "en intra".
+    Intra,
+    /// "inter-entreprises", "en inter".
+    Inter,
+    /// "sous-traitance", "sous-traitant".
+    Subcontracted,
+    /// "contrat d'apprentissage", "apprenti", "CFA".
+    Apprenticeship,
+    /// "contrat de professionnalisation", "alternance".
+    WorkStudy,
+    /// "bilan de compétences".
+    SkillsAssessment,
+    /// "validation des acquis de l'expérience", "VAE".
+    Vae,
 }
 
 impl DocFacts {
@@ -348,6 +378,7 @@ impl DocFacts {
             && self.person.is_none()
             && !self.needs_analysis_section
             && self.hours.is_none()
+            && self.markers.is_empty()
     }
 }
 

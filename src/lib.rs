@@ -7,6 +7,7 @@
 //! process::*        each file        → extract::Extracted → understand → document::Document
 //!                   (rayon, one file per task; containers recurse into their members)
 //! sessions::group   documents        → sessions (folders holding session evidence)
+//! scope::retain     sessions         → those within --since/--until (globs act in the walk)
 //! rules::judge      sessions + rules → verdicts (status, missing kinds, findings)
 //! report::Report    everything       → report.json / report.html / report.csv
 //! ```
@@ -36,6 +37,8 @@ pub mod process;
 pub mod report;
 pub mod review;
 pub mod rules;
+pub mod sample;
+pub mod scope;
 pub mod sessions;
 pub mod shard;
 pub mod textenc;
@@ -65,6 +68,9 @@ pub struct ScanOptions {
     pub rules_reason: Option<(String, String)>,
     /// The results cache folder (`cache` module); `None`: every file is read (the default).
     pub cache: Option<PathBuf>,
+    /// `--since` / `--until`: sessions wholly outside the range are left out, with their
+    /// documents (see [`scope`]).
+    pub dates: scope::DateRange,
 }
 
 /// Told about the scan's progress (the CLI draws a bar; the library prints nothing).
@@ -190,6 +196,7 @@ pub fn judge(
         cache,
     } = collected;
     let mut sessions = sessions::group(&mut documents, &options.sessions);
+    scope::retain_sessions(&mut sessions, &mut documents, &options.dates);
     rules::judge(&mut sessions, &documents, &options.rules);
     let organisations =
         rules::judge_organisations(&sessions, &documents, &options.rules, options.audit.date);

@@ -33,6 +33,11 @@ enum Command {
     /// Put together the shards of one scan (`preuves scan ROOT --shard K/N --out DIR`, one
     /// folder per shard): sessions, rules and the reports, as one `preuves scan ROOT` writes them.
     Merge(MergeArgs),
+    /// Draw the sessions an auditor would ask for (stratified by category and modality of
+    /// action, spread over trainings, clients, trainers and months; reproducible from --seed)
+    /// and write sample.json, sample.html (one checklist page per session), sample.csv and
+    /// the sample's action plan.
+    Sample(SampleArgs),
     /// Print what was extracted from one file (text per page or sheet, tables, images, fields).
     Text(TextArgs),
     /// Explain how one file is understood: text outline, kind with its reasons and runner-up,
@@ -206,7 +211,127 @@ struct ScanArgs {
     /// (OUT/index.html, OUT/index.csv).
     #[arg(long)]
     clients: bool,
+    /// Only sessions whose dates reach this day or later (YYYY-MM-DD; with `sample`: the last
+    /// audit, sessions before it are not drawn and new trainings come first).
+    #[arg(long, value_parser = parse_date)]
+    since: Option<jiff::civil::Date>,
+    /// Only sessions whose dates start on this day or earlier (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    until: Option<jiff::civil::Date>,
+    /// Read only the files (or folders) whose path relative to ROOT matches this glob
+    /// (repeatable; `*` crosses folders, case ignored), e.g. --include "*/2025/**".
+    #[arg(long)]
+    include: Vec<String>,
+    /// Never read the files (or folders) whose path relative to ROOT matches this glob
+    /// (repeatable), e.g. --exclude "*/Archives" --exclude "*.jpg".
+    #[arg(long)]
+    exclude: Vec<String>,
 }
+
+// ---- preuves sample (begin) ----
+#[derive(clap::Args)]
+struct SampleArgs {
+    #[command(flatten)]
+    scan: ScanArgs,
+    /// Sessions to draw (default: one per stratum and about √N, said in the output).
+    #[arg(long)]
+    size: Option<usize>,
+    /// Seed of the draw (default: a new one, printed and stored in sample.json).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+fn sample(args: SampleArgs) -> ExitCode {
+    if args.scan.clients
+        || args.scan.compare.is_some()
+        || args.scan.fail_on.is_some()
+        || args.scan.shard.is_some()
+    {
+        eprintln!("preuves: sample takes neither --clients, --compare, --fail-on nor --shard");
+        return ExitCode::from(2);
+    }
+    let started = Instant::now();
+    if let Err(e) = preuves::check_output_outside_root(&args.scan.root, &args.scan.out) {
+        eprintln!("preuves: {}", e.message);
+        return ExitCode::from(2);
+    }
+    let mut options = match scan_options(&args.scan) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("preuves: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // The period restricts the draw, not the scan: trainings delivered before --since tell
+    // which ones are new.
+    let dates = std::mem::take(&mut options.dates);
+    let seed = args.seed.unwrap_or_else(preuves::sample::fresh_seed);
+    let bar = progress_bar(args.scan.quiet);
+    let sample_options = preuves::sample::SampleOptions {
+        size: args.size,
+        seed,
+        dates,
+    };
+    let (report, drawn) =
+        match preuves::sample::run(&args.scan.root, &options, &sample_options, &bar) {
+            Ok(r) => r,
+            Err(e) => {
+                bar.0.finish_and_clear();
+                eprintln!("preuves: {}", e.message);
+                return ExitCode::from(2);
+            }
+        };
+    bar.0.finish_and_clear();
+    let html_options = preuves::report::html::HtmlOptions {
+        lang: args.scan.lang.into(),
+        link_base: args
+            .scan
+            .link_base
+            .clone()
+            .or_else(|| preuves::report::relative_link_base(&args.scan.out, &args.scan.root)),
+    };
+    let written = match preuves::sample::page::write_all(
+        &args.scan.out,
+        &report,
+        &drawn,
+        &options.rules,
+        &html_options,
+    ) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!(
+                "preuves: cannot write the sample into {}: {e}",
+                args.scan.out.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    // The seed and the rule are printed even with --quiet: they identify the draw.
+    eprintln!("seed {} — {}", drawn.seed, drawn.rule);
+    if !args.scan.quiet {
+        for d in &drawn.drawn {
+            let label = drawn
+                .strata
+                .iter()
+                .find(|s| s.id == d.stratum)
+                .map_or("", |s| s.label.as_str());
+            eprintln!("{:>3}. {}  [{label}]", d.order, d.path);
+        }
+        eprintln!(
+            "{} sessions drawn out of {} in the period ({} strata) in {:.1} s; {}",
+            drawn.size,
+            drawn.population,
+            drawn.strata.len(),
+            started.elapsed().as_secs_f64(),
+            drawn.reading
+        );
+        for p in &written {
+            eprintln!("  {}", p.display());
+        }
+    }
+    ExitCode::SUCCESS
+}
+// ---- preuves sample (end) ----
 
 #[derive(clap::Args)]
 struct MergeArgs {
@@ -261,6 +386,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Merge(args) => merge(args),
+        Command::Sample(args) => sample(args),
         Command::Text(args) => text(args),
         Command::Rules { rules, audit_date } => print_rules(rules, audit_date),
         Command::Review {
@@ -372,12 +498,8 @@ fn cache_dir(args: &ScanArgs) -> Result<Option<PathBuf>, String> {
     }
 }
 
-fn scan(args: ScanArgs) -> ExitCode {
-    let started = Instant::now();
-    if let Err(e) = preuves::check_output_outside_root(&args.root, &args.out) {
-        eprintln!("preuves: {}", e.message);
-        return ExitCode::from(2);
-    }
+/// The scan options the arguments describe (rules loaded, globs compiled).
+fn scan_options(args: &ScanArgs) -> Result<ScanOptions, String> {
     let audit = preuves::rules::Audit {
         date: args.audit_date.unwrap_or_else(preuves::rules::today),
         date_given: args.audit_date.is_some(),
@@ -386,20 +508,14 @@ fn scan(args: ScanArgs) -> ExitCode {
         alternance: args.alternance,
         subcontracting: args.subcontracting,
     };
-    let (rules, rules_reason) = match load_rules(args.rules.as_deref(), audit.date) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("preuves: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let cache = match cache_dir(&args) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("preuves: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let (rules, rules_reason) = load_rules(args.rules.as_deref(), audit.date)?;
+    let filter = preuves::scope::PathFilter::new(&args.include, &args.exclude)?;
+    if let (Some(a), Some(b)) = (args.since, args.until)
+        && a > b
+    {
+        return Err(format!("--since {a} is after --until {b}"));
+    }
+    let cache = cache_dir(args)?;
     let options = ScanOptions {
         cache,
         rules,
@@ -414,6 +530,7 @@ fn scan(args: ScanArgs) -> ExitCode {
             follow_symlinks: args.follow_symlinks,
             exclude: Vec::new(),
             only: Vec::new(),
+            filter,
         },
         limits: Limits {
             max_file_bytes: args.max_file_mib * 1024 * 1024,
@@ -421,8 +538,17 @@ fn scan(args: ScanArgs) -> ExitCode {
             ocr: !args.no_ocr,
             ..Limits::default()
         },
+        dates: preuves::scope::DateRange {
+            since: args.since,
+            until: args.until,
+        },
     };
-    let show = !args.quiet && std::io::stderr().is_terminal();
+    Ok(options)
+}
+
+/// The progress bar on stderr (hidden with --quiet or without a terminal).
+fn progress_bar(quiet: bool) -> Bar {
+    let show = !quiet && std::io::stderr().is_terminal();
     let bar = ProgressBar::with_draw_target(
         None,
         if show {
@@ -437,7 +563,23 @@ fn scan(args: ScanArgs) -> ExitCode {
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let bar = Bar(bar);
+    Bar(bar)
+}
+
+fn scan(args: ScanArgs) -> ExitCode {
+    let started = Instant::now();
+    if let Err(e) = preuves::check_output_outside_root(&args.root, &args.out) {
+        eprintln!("preuves: {}", e.message);
+        return ExitCode::from(2);
+    }
+    let options = match scan_options(&args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("preuves: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let bar = progress_bar(args.quiet);
     if args.clients {
         let html_options = preuves::report::html::HtmlOptions {
             lang: args.lang.into(),

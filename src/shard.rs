@@ -79,6 +79,9 @@ pub struct Judging {
     pub rules_reason: Option<(String, String)>,
     pub audit: crate::rules::Audit,
     pub sessions: crate::sessions::SessionOptions,
+    /// `--since` / `--until`.
+    #[serde(default)]
+    pub dates: crate::scope::DateRange,
 }
 
 impl Judging {
@@ -88,6 +91,7 @@ impl Judging {
             rules_reason: options.rules_reason.clone(),
             audit: options.audit.clone(),
             sessions: options.sessions.clone(),
+            dates: options.dates,
         }
     }
 
@@ -98,6 +102,7 @@ impl Judging {
             rules_reason: self.rules_reason.clone(),
             audit: self.audit.clone(),
             sessions: self.sessions.clone(),
+            dates: self.dates,
             ..ScanOptions::default()
         }
     }

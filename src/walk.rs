@@ -46,6 +46,8 @@ pub struct WalkOptions {
     /// When not empty, only these entries of the root are walked (paths as `root.join(name)`),
     /// e.g. one client's zip file in a consultant's folder of clients.
     pub only: Vec<PathBuf>,
+    /// `--include` / `--exclude` globs: files filtered out are listed as skipped, never read.
+    pub filter: crate::scope::PathFilter,
 }
 
 /// Why a file name is a system or lock file, if it is one.
@@ -113,10 +115,26 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<Walk> {
         if entry.file_type().is_dir() {
             if options.exclude.iter().any(|x| x == path) {
                 it.skip_current_dir();
+            } else if !options.filter.is_empty() {
+                let folder = rel(root, path).0;
+                if let Some(reason) = options.filter.skip_folder(&folder) {
+                    out.skipped.push(Skipped {
+                        path: format!("{folder}/"),
+                        reason,
+                    });
+                    it.skip_current_dir();
+                }
             }
             continue;
         }
         let (rel_path, lossy) = rel(root, path);
+        if let Some(reason) = options.filter.skip_file(&rel_path) {
+            out.skipped.push(Skipped {
+                path: rel_path,
+                reason,
+            });
+            continue;
+        }
         let name = entry.file_name().to_string_lossy();
         if entry.path_is_symlink() && !options.follow_symlinks {
             out.skipped.push(Skipped {

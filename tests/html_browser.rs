@@ -1,25 +1,9 @@
 //! The HTML report in a real browser: Debian's headless Chromium loads report.html (written for
 //! the fixture archive), a small harness appended to a copy of the page exercises the filters,
 //! the row expansion and the tabs, and reports what it saw together with any script error.
-//! Needs `chromium` (`.ci/run` installs it).
+//! Needs `chromium` (`.ci/run` installs it); the browser plumbing is in `common::browser`.
 
 mod common;
-
-use serde_json::Value;
-use std::process::Command;
-
-fn chromium() -> &'static str {
-    for c in ["chromium", "chromium-browser", "google-chrome"] {
-        if Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return c;
-        }
-    }
-    panic!("headless Chromium is needed for this test (apt-get install chromium)");
-}
 
 const HARNESS: &str = r#"
 <script>
@@ -65,11 +49,6 @@ const HARNESS: &str = r#"
 </script>
 "#;
 
-const ERROR_TRAP: &str = r#"<script>window.__errors = [];
-window.addEventListener('error', function (e) { window.__errors.push(String(e.message)); });
-var __ce = console.error; console.error = function () { window.__errors.push(Array.prototype.join.call(arguments, ' ')); __ce.apply(console, arguments); };
-</script>"#;
-
 #[test]
 fn report_html_filters_expands_and_has_no_script_error_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,43 +62,7 @@ fn report_html_filters_expands_and_has_no_script_error_in_chromium() {
             link_base: Some("../archive/".into()),
         },
     );
-    let page = html
-        .replacen("<head>", &format!("<head>{ERROR_TRAP}"), 1)
-        .replacen("</body>", &format!("{HARNESS}</body>"), 1);
-    let file = dir.path().join("report.html");
-    std::fs::write(&file, page).unwrap();
-    let profile = dir.path().join("profile");
-    let out = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("file://{}", file.display()))
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let start = dom.find("<pre id=\"harness-result\">").unwrap_or_else(|| {
-        panic!(
-            "harness did not run; stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let json = &dom[start + "<pre id=\"harness-result\">".len()..];
-    let json = &json[..json.find("</pre>").unwrap()];
-    let json = json
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">");
-    let r: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let r = common::browser::run(dir.path(), "report.html", &html, HARNESS);
     println!("{r}");
     assert_eq!(
         r["errors"].as_array().map(|a| a.len()),

@@ -6,14 +6,16 @@ use crate::sessions::Severity;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn writer() -> ::csv::Writer<Vec<u8>> {
+/// A `;`-separated writer that starts with the UTF-8 BOM (every CSV of the reports).
+pub fn writer() -> ::csv::Writer<Vec<u8>> {
     ::csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(::csv::Terminator::CRLF)
         .from_writer(BOM.to_vec())
 }
 
-fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
+/// The bytes written.
+pub fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner()
         .unwrap_or_else(|e| e.into_inner().get_ref().clone())
 }

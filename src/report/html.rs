@@ -385,14 +385,14 @@ fn indicator_rows(report: &Report, lang: Lang, o: &HtmlOptions) -> Vec<Indicator
         .collect()
 }
 
-fn kind_label(k: Kind, lang: Lang) -> &'static str {
+pub fn kind_label(k: Kind, lang: Lang) -> &'static str {
     match lang {
         Lang::Fr => k.label_fr(),
         Lang::En => k.label_en(),
     }
 }
 
-fn sig_label(s: SignatureStatus, lang: Lang) -> &'static str {
+pub fn sig_label(s: SignatureStatus, lang: Lang) -> &'static str {
     match (s, lang) {
         (SignatureStatus::Signed, Lang::Fr) => "signé",
         (SignatureStatus::Unsigned, Lang::Fr) => "non signé",
@@ -468,7 +468,9 @@ fn encode_path(p: &str) -> String {
     out
 }
 
-fn href(path: &str, o: &HtmlOptions) -> String {
+/// The link to a document (its container for a member of a zip or an e-mail), or "" without a
+/// link base.
+pub fn href(path: &str, o: &HtmlOptions) -> String {
     match &o.link_base {
         // A document inside a zip or an e-mail opens its container.
         Some(base) => {
@@ -565,6 +567,41 @@ fn finding_row(f: &crate::sessions::Finding, l: &Labels, o: &HtmlOptions) -> Fin
     }
 }
 
+/// A session's checklist: one item per requirement of the rule set, ticked when no
+/// `<requirement>.missing` finding says otherwise (the report's and the sample's pages).
+pub fn checklist(s: &crate::sessions::Session, rules: &RuleSet, lang: Lang) -> Vec<CheckItem> {
+    rules
+        .requirement
+        .iter()
+        .map(|r| {
+            let missing = s
+                .findings
+                .iter()
+                .any(|f| f.code == format!("{}.missing", r.id));
+            let kinds = if s.distance && !r.distance_kinds.is_empty() {
+                &r.distance_kinds
+            } else {
+                &r.kinds
+            };
+            let label = kinds
+                .first()
+                .map(|k| kind_label(*k, lang))
+                .unwrap_or("?")
+                .to_string();
+            CheckItem {
+                label,
+                ok: !missing,
+                class: if missing {
+                    format!("{:?}", r.missing).to_lowercase()
+                } else {
+                    "ok".into()
+                },
+                indicators: super::indicator_list(&r.indicators),
+            }
+        })
+        .collect()
+}
+
 /// Renders the page.
 pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
     let lang = o.lang;
@@ -602,36 +639,7 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
         for k in &s.missing {
             missing_kinds.insert(k.id().to_string(), kind_label(*k, lang).to_string());
         }
-        let checklist = rules
-            .requirement
-            .iter()
-            .map(|r| {
-                let missing = s
-                    .findings
-                    .iter()
-                    .any(|f| f.code == format!("{}.missing", r.id));
-                let kinds = if s.distance && !r.distance_kinds.is_empty() {
-                    &r.distance_kinds
-                } else {
-                    &r.kinds
-                };
-                let label = kinds
-                    .first()
-                    .map(|k| kind_label(*k, lang))
-                    .unwrap_or("?")
-                    .to_string();
-                CheckItem {
-                    label,
-                    ok: !missing,
-                    class: if missing {
-                        format!("{:?}", r.missing).to_lowercase()
-                    } else {
-                        "ok".into()
-                    },
-                    indicators: super::indicator_list(&r.indicators),
-                }
-            })
-            .collect();
+        let checklist = checklist(s, rules, lang);
         let period = match (&s.start, &s.end) {
             (Some(a), Some(b)) if a != b => {
                 format!("{} → {}", format_date(a, lang), format_date(b, lang))
@@ -813,7 +821,7 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
         .unwrap_or_else(|e| format!("<!doctype html><p>render error: {e}</p>"))
 }
 
-fn month_label(m: &str, lang: Lang) -> String {
+pub fn month_label(m: &str, lang: Lang) -> String {
     const FR_MONTHS: [&str; 12] = [
         "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
         "déc.",

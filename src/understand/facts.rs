@@ -5,7 +5,7 @@
 
 use super::normalize::{contains_phrase, normalize_line};
 use super::view::DocView;
-use crate::document::{DocFacts, Kind};
+use crate::document::{DocFacts, Kind, Marker};
 
 const TITLE_LABELS: [&str; 14] = [
     "intitule de la formation",
@@ -246,7 +246,100 @@ pub fn extract(view: &DocView, kind: Kind) -> DocFacts {
                 .any(|p| contains_phrase(&l.norm, p))
         });
     }
+    f.markers = markers(view);
     f
+}
+
+/// Phrases (normalised) that state a category or modality of action.
+const MARKER_PHRASES: [(&str, Marker); 37] = [
+    ("rncp", Marker::Certifying),
+    ("repertoire specifique", Marker::Certifying),
+    (
+        "repertoire national des certifications professionnelles",
+        Marker::Certifying,
+    ),
+    ("compte personnel de formation", Marker::Certifying),
+    ("cpf", Marker::Certifying),
+    ("mon compte formation", Marker::Certifying),
+    ("a distance", Marker::Distance),
+    ("distanciel", Marker::Distance),
+    ("foad", Marker::Distance),
+    ("e-learning", Marker::Distance),
+    ("classe virtuelle", Marker::Distance),
+    ("visioconference", Marker::Distance),
+    ("presentiel", Marker::OnSite),
+    ("en salle", Marker::OnSite),
+    ("intra-entreprise", Marker::Intra),
+    ("intra entreprise", Marker::Intra),
+    ("en intra", Marker::Intra),
+    ("inter-entreprises", Marker::Inter),
+    ("inter-entreprise", Marker::Inter),
+    ("inter entreprises", Marker::Inter),
+    ("en inter", Marker::Inter),
+    ("sous-traitance", Marker::Subcontracted),
+    ("sous-traitant", Marker::Subcontracted),
+    ("contrat d'apprentissage", Marker::Apprenticeship),
+    ("apprenti", Marker::Apprenticeship),
+    ("apprentie", Marker::Apprenticeship),
+    ("apprentis", Marker::Apprenticeship),
+    ("par apprentissage", Marker::Apprenticeship),
+    ("contrat de professionnalisation", Marker::WorkStudy),
+    ("en alternance", Marker::WorkStudy),
+    ("contrat en alternance", Marker::WorkStudy),
+    ("formation intra", Marker::Intra),
+    ("formation inter", Marker::Inter),
+    ("bilan de competences", Marker::SkillsAssessment),
+    ("validation des acquis de l'experience", Marker::Vae),
+    ("vae", Marker::Vae),
+    ("cfa", Marker::Apprenticeship),
+];
+
+/// An RS or RNCP registration number ("RS5643", "RNCP 35635").
+static CERT_CODE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:RNCP|RS) ?\d{3,6}\b").expect("valid regex")
+});
+
+/// The categories and modalities the document's words state, sorted, each once. A phrase in a
+/// negation ("non certifiante", "pas à distance") is not read as one.
+fn markers(view: &DocView) -> Vec<Marker> {
+    let mut out = std::collections::BTreeSet::new();
+    for line in view.lines.iter().take(600) {
+        line_markers(&line.raw, &line.norm, &mut out);
+    }
+    out.into_iter().collect()
+}
+
+/// The markers a short text states (a folder name, a training title).
+pub fn markers_in(text: &str) -> Vec<Marker> {
+    let mut out = std::collections::BTreeSet::new();
+    for raw in text.lines() {
+        line_markers(raw, &normalize_line(raw), &mut out);
+    }
+    out.into_iter().collect()
+}
+
+fn line_markers(raw: &str, norm: &str, out: &mut std::collections::BTreeSet<Marker>) {
+    // An unticked box of a form ("☐ bilan de compétences" on the certificate of completion)
+    // states nothing.
+    let t = raw.trim_start();
+    if ['☐', '□', '❑', '❏', '○'].iter().any(|b| t.starts_with(*b)) || t.starts_with("[ ]")
+    {
+        return;
+    }
+    if CERT_CODE.is_match(raw) {
+        out.insert(Marker::Certifying);
+    }
+    for (p, m) in MARKER_PHRASES {
+        if let Some(i) = super::normalize::find_phrase(norm, p) {
+            let before = &norm[..i];
+            let negated = ["non ", "pas ", "ni ", "hors "]
+                .iter()
+                .any(|n| before.ends_with(n));
+            if !negated {
+                out.insert(m);
+            }
+        }
+    }
 }
 
 /// Names in the first column of attendance grids (rows under a header naming people).
@@ -351,6 +444,28 @@ mod tests {
         assert_eq!(f.trainers, ["Claire Dubois"]);
         assert_eq!(f.client.as_deref(), Some("Boulangerie Martin"));
         assert_eq!(f.trainees, ["Jean Dupont"]);
+    }
+
+    #[test]
+    fn markers_of_category_and_modality() {
+        let f = facts(
+            "Formation certifiante inscrite au RS5643, éligible au CPF\nModalité : à distance (classe virtuelle)\nFormation intra-entreprise",
+            Kind::Programme,
+        );
+        assert_eq!(
+            f.markers,
+            [Marker::Certifying, Marker::Distance, Marker::Intra]
+        );
+        let f = facts(
+            "Formation non certifiante, pas à distance\nContrat d'apprentissage",
+            Kind::Convention,
+        );
+        assert_eq!(f.markers, [Marker::Apprenticeship]);
+        let f = facts(
+            "Nature de l'action :\n☒ action de formation\n☐ bilan de compétences\n☐ action de VAE\nMéthode : alternance d'apports et de mises en situation",
+            Kind::CompletionCertificate,
+        );
+        assert_eq!(f.markers, []);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Shared helpers for the tests that run on the fixture archive and its ground truth.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod eval;
 
 use serde_json::Value;
@@ -58,4 +59,42 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), target).unwrap();
         }
     }
+}
+
+/// Writes one session folder `<org>/<year>/<month> <title> - <client>` holding a convention
+/// (dates, modality words, trainer) and an attendance sheet, as text files; returns the folder.
+pub fn write_session(
+    root: &Path,
+    org: &str,
+    month: &str,
+    title: &str,
+    client: &str,
+    modality: &str,
+    trainer: &str,
+) -> PathBuf {
+    let (y, m) = month.split_once('-').expect("YYYY-MM");
+    let dir = root
+        .join(org)
+        .join(y)
+        .join(format!("{month} {title} - {client}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("Convention.txt"),
+        format!(
+            "CONVENTION DE FORMATION PROFESSIONNELLE\nEntre l'organisme {org} et \
+             l'entreprise {client}\nIntitulé de la formation : {title}\nDates : du 10/{m}/{y} \
+             au 11/{m}/{y}\nDurée : 14 heures\nModalité : {modality}\nFormateur : {trainer}\n\
+             Fait à Lyon, le 01/{m}/{y}\nSignature du client\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("Feuille d'émargement.txt"),
+        format!(
+            "FEUILLE D'ÉMARGEMENT\nFormation : {title}\nDate : 10/{m}/{y}\n\
+             Nom\tMatin\tAprès-midi\nJean Dupont\tsigné\tsigné\n"
+        ),
+    )
+    .unwrap();
+    dir
 }
