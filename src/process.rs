@@ -51,24 +51,51 @@ pub fn process_file_cached(
         Err(_) => return process_file(file, limits),
     };
     let content = blake3::hash(&bytes).to_hex().to_string();
-    let mut docs = match cache.get(&content, &file.rel_path) {
-        Some(docs) => docs,
-        None => {
-            let mut out = Vec::new();
-            process_bytes(
-                &file.rel_path,
-                &bytes,
-                Vec::new(),
-                0,
-                None,
-                limits,
-                &mut out,
-            );
-            cache.put(&content, &file.rel_path, &out);
-            out
-        }
-    };
-    // The walk's warnings belong to this place on disk, not to the content: added after.
+    if let Some(docs) = cache.get(&content, &file.rel_path) {
+        return with_walk_warnings(file, docs);
+    }
+    let mut out = Vec::new();
+    process_bytes(&file.rel_path, &bytes, Vec::new(), 0, None, limits, &mut out);
+    cache.put(&content, &file.rel_path, &out);
+    with_walk_warnings(file, out)
+}
+
+/// A file looked up in the results cache (for reading elsewhere, e.g. in a worker process, on
+/// a miss): `Ok` with its documents, or `Err` with the content digest to store the result
+/// under (`None`: the file cannot be read here; reading it elsewhere says why).
+pub fn cache_lookup(
+    file: &FoundFile,
+    limits: &Limits,
+    cache: &crate::cache::Cache,
+) -> Result<Vec<Document>, Option<String>> {
+    let bytes = read_bounded(file, limits).map_err(|_| None)?;
+    let content = blake3::hash(&bytes).to_hex().to_string();
+    match cache.get(&content, &file.rel_path) {
+        Some(docs) => Ok(with_walk_warnings(file, docs)),
+        None => Err(Some(content)),
+    }
+}
+
+/// Stores what [`process_file`] gave for a file missed by [`cache_lookup`].
+pub fn cache_store(
+    file: &FoundFile,
+    content: &str,
+    docs: &[Document],
+    cache: &crate::cache::Cache,
+) {
+    // The walk's warnings are not part of the content: stored without them.
+    let mut docs = docs.to_vec();
+    if let Some(top) = docs.first_mut()
+        && top.warnings.starts_with(&file.warnings)
+    {
+        top.warnings.drain(..file.warnings.len());
+    }
+    cache.put(content, &file.rel_path, &docs);
+}
+
+/// The walk's warnings belong to this place on disk, not to the content: added in front of the
+/// file's own.
+fn with_walk_warnings(file: &FoundFile, mut docs: Vec<Document>) -> Vec<Document> {
     if let Some(top) = docs.first_mut()
         && !file.warnings.is_empty()
     {
