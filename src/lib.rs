@@ -24,6 +24,7 @@
 //! assert!(d.note.unwrap().contains("named .docx"));
 //! ```
 
+pub mod cache;
 pub mod clients;
 pub mod detect;
 pub mod document;
@@ -39,6 +40,7 @@ pub mod rules;
 pub mod sample;
 pub mod scope;
 pub mod sessions;
+pub mod shard;
 pub mod textenc;
 pub mod understand;
 pub mod walk;
@@ -64,6 +66,8 @@ pub struct ScanOptions {
     pub audit: rules::Audit,
     /// Why this rule set (French, English): shown in the report.
     pub rules_reason: Option<(String, String)>,
+    /// The results cache folder (`cache` module); `None`: every file is read (the default).
+    pub cache: Option<PathBuf>,
     /// `--since` / `--until`: sessions wholly outside the range are left out, with their
     /// documents (see [`scope`]).
     pub dates: scope::DateRange,
@@ -79,22 +83,69 @@ pub trait Progress: Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
+/// What was read from a tree (or from one shard of it): the documents, before sessions.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Every document, sorted by path (files, their container members, unreadable entries).
+    pub documents: Vec<Document>,
+    /// System and lock files found and deliberately not read.
+    pub skipped: Vec<walk::Skipped>,
+    /// Files found on disk and read.
+    pub files: usize,
+    /// What the results cache did (`None` without a cache).
+    pub cache: Option<cache::CacheCounters>,
+}
+
 /// Scans `root` and builds the report. Fails only when the root itself cannot be read.
 pub fn scan(root: &Path, options: &ScanOptions, progress: &dyn Progress) -> Result<report::Report> {
     let started = Instant::now();
-    let walked = walk::walk(root, &options.walk)?;
+    let collected = collect(root, options, progress, None)?;
+    Ok(judge(
+        &root.to_string_lossy(),
+        options,
+        collected,
+        started.elapsed(),
+    ))
+}
+
+/// Walks `root` and reads every file (or only the files of one `shard`): the first half of a
+/// scan, the part worth caching and spreading over machines.
+pub fn collect(
+    root: &Path,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+    shard: Option<shard::Shard>,
+) -> Result<Collected> {
+    let mut walked = walk::walk(root, &options.walk)?;
+    if let Some(s) = shard {
+        walked.files.retain(|f| s.holds(&f.rel_path));
+        walked.skipped.retain(|f| s.holds(&f.path));
+        walked.unreadable.retain(|(p, _)| s.holds(p));
+    }
     progress.start(walked.files.len() as u64);
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build()
         .map_err(|e| Error::internal(format!("cannot start worker threads: {e}")))?;
+    // A cache that cannot be opened at all (a read-only folder) is reported, and the scan
+    // reads every file.
+    let (cache, cache_error) = match &options.cache {
+        Some(dir) => match cache::Cache::open(dir, &options.limits) {
+            Ok(c) => (Some(c), None),
+            Err(e) => (None, Some((dir.clone(), e))),
+        },
+        None => (None, None),
+    };
     let per_file: Vec<Vec<Document>> = pool.install(|| {
         walked
             .files
             .par_iter()
             .map(|f| {
-                let docs = process::process_file(f, &options.limits);
+                let docs = match &cache {
+                    Some(c) => process::process_file_cached(f, &options.limits, c),
+                    None => process::process_file(f, &options.limits),
+                };
                 progress.file_done(&f.rel_path);
                 docs
             })
@@ -110,7 +161,40 @@ pub fn scan(root: &Path, options: &ScanOptions, progress: &dyn Progress) -> Resu
         ));
     }
     documents.sort_by(|a, b| a.path.cmp(&b.path));
+    // In path order, like the documents: the same whichever shards they were read in.
+    walked.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    let cache = match (cache, cache_error) {
+        (Some(c), _) => Some(c.finish()),
+        (None, Some((dir, e))) => Some(cache::CacheCounters {
+            path: dir.display().to_string(),
+            files_read: walked.files.len(),
+            note: Some(format!("cache not used: {e}")),
+            ..Default::default()
+        }),
+        (None, None) => None,
+    };
+    Ok(Collected {
+        documents,
+        skipped: walked.skipped,
+        files: walked.files.len(),
+        cache,
+    })
+}
 
+/// The second half of a scan: sessions, rules, indicator grid and report, from what was read
+/// (by one `collect`, or by several shards merged).
+pub fn judge(
+    root: &str,
+    options: &ScanOptions,
+    collected: Collected,
+    elapsed: std::time::Duration,
+) -> report::Report {
+    let Collected {
+        mut documents,
+        skipped,
+        files,
+        cache,
+    } = collected;
     let mut sessions = sessions::group(&mut documents, &options.sessions);
     scope::retain_sessions(&mut sessions, &mut documents, &options.dates);
     rules::judge(&mut sessions, &documents, &options.rules);
@@ -124,14 +208,14 @@ pub fn scan(root: &Path, options: &ScanOptions, progress: &dyn Progress) -> Resu
         &documents,
     );
     let mut report = report::Report::build(
-        root,
+        Path::new(root),
         &options.rules,
         documents,
         sessions,
         organisations,
-        walked.skipped,
-        walked.files.len(),
-        started.elapsed(),
+        skipped,
+        files,
+        elapsed,
     );
     report.rules = report::RulesInfo::new(
         &options.rules,
@@ -139,7 +223,8 @@ pub fn scan(root: &Path, options: &ScanOptions, progress: &dyn Progress) -> Resu
         options.rules_reason.as_ref(),
     );
     report.indicators = indicators;
-    Ok(report)
+    report.summary.cache = cache;
+    report
 }
 
 /// Refuses an output folder inside the scanned folder (the archive is never written to).

@@ -30,6 +30,9 @@ struct Cli {
 enum Command {
     /// Scan a folder and write report.json, report.html and report.csv.
     Scan(ScanArgs),
+    /// Put together the shards of one scan (`preuves scan ROOT --shard K/N --out DIR`, one
+    /// folder per shard): sessions, rules and the reports, as one `preuves scan ROOT` writes them.
+    Merge(MergeArgs),
     /// Draw the sessions an auditor would ask for (stratified by category and modality of
     /// action, spread over trainings, clients, trainers and months; reproducible from --seed)
     /// and write sample.json, sample.html (one checklist page per session), sample.csv and
@@ -188,6 +191,17 @@ struct ScanArgs {
     /// Do not OCR scanned pages (they are reported as not read).
     #[arg(long)]
     no_ocr: bool,
+    /// The results cache folder (default: the user's cache folder, ~/.cache/preuves on Linux):
+    /// files already read with the same build and settings are not read again.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache: Option<PathBuf>,
+    /// Read every file, without the results cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Read only shard K of N (1-based) of the files, chosen by a hash of their path, and write
+    /// OUT/documents.jsonl instead of the reports; `preuves merge` puts the shards together.
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["clients", "compare"])]
+    shard: Option<preuves::shard::Shard>,
     /// A previous report.json of the same archive: also write review.json and review.html
     /// (what changed since then).
     #[arg(long)]
@@ -228,8 +242,12 @@ struct SampleArgs {
 }
 
 fn sample(args: SampleArgs) -> ExitCode {
-    if args.scan.clients || args.scan.compare.is_some() || args.scan.fail_on.is_some() {
-        eprintln!("preuves: sample takes neither --clients, --compare nor --fail-on");
+    if args.scan.clients
+        || args.scan.compare.is_some()
+        || args.scan.fail_on.is_some()
+        || args.scan.shard.is_some()
+    {
+        eprintln!("preuves: sample takes neither --clients, --compare, --fail-on nor --shard");
         return ExitCode::from(2);
     }
     let started = Instant::now();
@@ -316,6 +334,32 @@ fn sample(args: SampleArgs) -> ExitCode {
 // ---- preuves sample (end) ----
 
 #[derive(clap::Args)]
+struct MergeArgs {
+    /// The shard folders (each holds the documents.jsonl of one `scan --shard K/N`).
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// Where to write the reports.
+    #[arg(long, default_value = "reports")]
+    out: PathBuf,
+    /// No summary.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Language of the HTML report.
+    #[arg(long, value_enum, default_value = "fr")]
+    lang: LangArg,
+    /// Prefix for the HTML report's links to documents (default: the scanned folder's path
+    /// relative to the output folder).
+    #[arg(long)]
+    link_base: Option<String>,
+    /// Exit with code 1 when a session has this status (or worse), for scripts.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// A previous report.json of the same archive: also write review.json and review.html.
+    #[arg(long)]
+    compare: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct TextArgs {
     /// The file to read.
     file: PathBuf,
@@ -332,9 +376,16 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // One OpenMP thread inside tesseract when it runs as a library in this process
+    // (`ocr::libtess`): the scan's workers are the parallelism.
+    if std::env::var_os(preuves::ocr::libtess::OMP_ENV).is_none() {
+        // SAFETY: no other thread exists yet to read the environment concurrently.
+        unsafe { std::env::set_var(preuves::ocr::libtess::OMP_ENV, "1") };
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Merge(args) => merge(args),
         Command::Sample(args) => sample(args),
         Command::Text(args) => text(args),
         Command::Rules { rules, audit_date } => print_rules(rules, audit_date),
@@ -421,8 +472,29 @@ impl Progress for Bar {
         self.0.set_length(files);
     }
     fn file_done(&self, path: &str) {
-        self.0.set_message(path.to_string());
+        // Scanned pages are most of a long scan's time: say how many were OCRed so far.
+        let ocr = preuves::ocr::pages_read();
+        if ocr > 0 {
+            self.0.set_message(format!("[OCR {ocr} p.] {path}"));
+        } else {
+            self.0.set_message(path.to_string());
+        }
         self.0.inc(1);
+    }
+}
+
+/// The cache folder: `--cache DIR`, else the user's cache folder; never inside the scanned
+/// folder (an explicit one there is refused, the default one is not used).
+fn cache_dir(args: &ScanArgs) -> Result<Option<PathBuf>, String> {
+    if args.no_cache {
+        return Ok(None);
+    }
+    match &args.cache {
+        Some(dir) => preuves::check_output_outside_root(&args.root, dir)
+            .map(|_| Some(dir.clone()))
+            .map_err(|e| format!("--cache: {}", e.message)),
+        None => Ok(preuves::cache::default_dir()
+            .filter(|d| preuves::check_output_outside_root(&args.root, d).is_ok())),
     }
 }
 
@@ -443,7 +515,9 @@ fn scan_options(args: &ScanArgs) -> Result<ScanOptions, String> {
     {
         return Err(format!("--since {a} is after --until {b}"));
     }
+    let cache = cache_dir(args)?;
     let options = ScanOptions {
+        cache,
         rules,
         audit,
         rules_reason: Some(rules_reason),
@@ -550,6 +624,49 @@ fn scan(args: ScanArgs) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    if let Some(shard) = args.shard {
+        let collected = match preuves::collect(&args.root, &options, &bar, Some(shard)) {
+            Ok(c) => c,
+            Err(e) => {
+                bar.0.finish_and_clear();
+                eprintln!("preuves: {}", e.message);
+                return ExitCode::from(2);
+            }
+        };
+        bar.0.finish_and_clear();
+        let root = args.root.to_string_lossy();
+        return match preuves::shard::write(
+            &args.out,
+            &root,
+            shard,
+            &options,
+            &collected,
+            started.elapsed(),
+        ) {
+            Ok(path) => {
+                if !args.quiet {
+                    eprintln!(
+                        "shard {}/{}: {} files read ({} documents) in {:.1} s",
+                        shard.index,
+                        shard.count,
+                        collected.files,
+                        collected.documents.len(),
+                        started.elapsed().as_secs_f64()
+                    );
+                    print_cache(collected.cache.as_ref());
+                    eprintln!("  {}", path.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!(
+                    "preuves: cannot write the shard into {}: {e}",
+                    args.out.display()
+                );
+                ExitCode::from(2)
+            }
+        };
+    }
     let report = match preuves::scan(&args.root, &options, &bar) {
         Ok(r) => r,
         Err(e) => {
@@ -559,6 +676,89 @@ fn scan(args: ScanArgs) -> ExitCode {
         }
     };
     bar.0.finish_and_clear();
+    publish(
+        &report,
+        &options.rules,
+        &Publish {
+            root: &args.root,
+            out: &args.out,
+            lang: args.lang,
+            link_base: args.link_base.clone(),
+            compare: args.compare.clone(),
+            quiet: args.quiet,
+            fail_on: args.fail_on,
+        },
+        started,
+    )
+}
+
+fn merge(args: MergeArgs) -> ExitCode {
+    let started = Instant::now();
+    let (root, judging, collected, shard_ms) = match preuves::shard::merge(&args.shards) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("preuves: {}", e.message);
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = preuves::check_output_outside_root(Path::new(&root), &args.out) {
+        eprintln!("preuves: {}", e.message);
+        return ExitCode::from(2);
+    }
+    let options = judging.options();
+    let elapsed = started.elapsed() + std::time::Duration::from_millis(shard_ms);
+    let report = preuves::judge(&root, &options, collected, elapsed);
+    publish(
+        &report,
+        &options.rules,
+        &Publish {
+            root: Path::new(&root),
+            out: &args.out,
+            lang: args.lang,
+            link_base: args.link_base.clone(),
+            compare: args.compare.clone(),
+            quiet: args.quiet,
+            fail_on: args.fail_on,
+        },
+        started,
+    )
+}
+
+/// Where and how the reports of a scan (or a merge) are written.
+struct Publish<'a> {
+    root: &'a Path,
+    out: &'a Path,
+    lang: LangArg,
+    link_base: Option<String>,
+    compare: Option<PathBuf>,
+    quiet: bool,
+    fail_on: Option<FailOn>,
+}
+
+fn print_cache(cache: Option<&preuves::cache::CacheCounters>) {
+    if let Some(c) = cache {
+        eprintln!(
+            "cache {}: {} files from the cache, {} read ({} stored){}",
+            c.path,
+            c.files_from_cache,
+            c.files_read,
+            c.files_stored,
+            c.note
+                .as_deref()
+                .map(|n| format!(" — {n}"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+/// Writes the reports (and the review with `--compare`), prints the summary, maps the result
+/// to the exit code.
+fn publish(
+    report: &preuves::report::Report,
+    rules: &preuves::rules::RuleSet,
+    args: &Publish,
+    started: Instant,
+) -> ExitCode {
     let lang = match args.lang {
         LangArg::Fr => Lang::Fr,
         LangArg::En => Lang::En,
@@ -568,7 +768,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         link_base: args
             .link_base
             .clone()
-            .or_else(|| preuves::report::relative_link_base(&args.out, &args.root)),
+            .or_else(|| preuves::report::relative_link_base(args.out, args.root)),
     };
     // The previous report is read before this scan's report (maybe the same file) is written.
     let previous = match &args.compare {
@@ -581,7 +781,7 @@ fn scan(args: ScanArgs) -> ExitCode {
             }
         },
     };
-    let mut written = match report.write_all(&args.out, &options.rules, &html_options) {
+    let mut written = match report.write_all(args.out, rules, &html_options) {
         Ok(w) => w,
         Err(e) => {
             eprintln!(
@@ -596,8 +796,8 @@ fn scan(args: ScanArgs) -> ExitCode {
         let new_date = preuves::review::load(&new_path)
             .map(|(_, d)| d)
             .unwrap_or_default();
-        let rv = preuves::review::compare(&old, &old_path, old_date, &report, &new_path, new_date);
-        match save_review(&rv, &args.out, lang) {
+        let rv = preuves::review::compare(&old, &old_path, old_date, report, &new_path, new_date);
+        match save_review(&rv, args.out, lang) {
             Ok(html) => written.push(html),
             Err(e) => {
                 eprintln!("preuves: {e}");
@@ -628,6 +828,7 @@ fn scan(args: ScanArgs) -> ExitCode {
                 s.pages_not_read
             );
         }
+        print_cache(s.cache.as_ref());
         for p in &written {
             eprintln!("  {}", p.display());
         }

@@ -39,6 +39,46 @@ pub fn process_file(file: &FoundFile, limits: &Limits) -> Vec<Document> {
     out
 }
 
+/// [`process_file`] through the results cache: a file whose bytes, context and settings are in
+/// the cache is not extracted again; one that is not is read and stored.
+pub fn process_file_cached(
+    file: &FoundFile,
+    limits: &Limits,
+    cache: &crate::cache::Cache,
+) -> Vec<Document> {
+    let bytes = match read_bounded(file, limits) {
+        Ok(b) => b,
+        Err(_) => return process_file(file, limits),
+    };
+    let content = blake3::hash(&bytes).to_hex().to_string();
+    let mut docs = match cache.get(&content, &file.rel_path) {
+        Some(docs) => docs,
+        None => {
+            let mut out = Vec::new();
+            process_bytes(
+                &file.rel_path,
+                &bytes,
+                Vec::new(),
+                0,
+                None,
+                limits,
+                &mut out,
+            );
+            cache.put(&content, &file.rel_path, &out);
+            out
+        }
+    };
+    // The walk's warnings belong to this place on disk, not to the content: added after.
+    if let Some(top) = docs.first_mut()
+        && !file.warnings.is_empty()
+    {
+        let mut w = file.warnings.clone();
+        w.append(&mut top.warnings);
+        top.warnings = w;
+    }
+    docs
+}
+
 fn read_bounded(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, Error> {
     if file.size > limits.max_file_bytes {
         return Err(Error::too_large(format!(

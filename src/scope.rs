@@ -99,7 +99,7 @@ impl PathFilter {
 }
 
 /// `--since` / `--until` on session dates (both inclusive); the default keeps everything.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DateRange {
     pub since: Option<Date>,
     pub until: Option<Date>,

@@ -15,7 +15,7 @@ use crate::understand::normalize::{contains_phrase, normalize_line};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SessionOptions {
     /// Force session folders at this depth below the root (1 = the root's sub-folders).
     pub session_depth: Option<usize>,

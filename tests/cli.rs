@@ -1,6 +1,8 @@
 //! End-to-end tests of the `preuves` binary on small archives made in each test.
 
+mod common;
 use assert_cmd::Command;
+use common::copy_dir;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
@@ -9,7 +11,8 @@ fn preuves() -> Command {
     Command::cargo_bin("preuves").expect("binary built")
 }
 
-/// Runs `preuves scan root --out out --quiet [extra]` and returns report.json.
+/// Runs `preuves scan root --out out --quiet [extra]` and returns report.json (without the
+/// user's results cache unless `extra` names one: tests/cache_shards.rs tests the cache).
 fn scan(root: &Path, out: &Path, extra: &[&str]) -> Value {
     let mut cmd = preuves();
     cmd.arg("scan")
@@ -18,6 +21,9 @@ fn scan(root: &Path, out: &Path, extra: &[&str]) -> Value {
         .arg(out)
         .arg("--quiet")
         .args(extra);
+    if !extra.contains(&"--cache") {
+        cmd.arg("--no-cache");
+    }
     cmd.assert().success();
     let json = fs::read_to_string(out.join("report.json")).expect("report.json written");
     serde_json::from_str(&json).expect("valid JSON")
@@ -536,19 +542,6 @@ fn container_without_main_part_is_corrupt() {
         assert_eq!(doc(&report, path)["format"], format, "{path}");
     }
     assert_eq!(first_error(&report, "Pièces.zip"), "none");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn zip_dir(dir: &Path, prefix: &str, out: &Path) {

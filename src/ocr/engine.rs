@@ -145,6 +145,12 @@ impl Engine {
         timeout: Duration,
         psm: &str,
     ) -> Result<Vec<Word>, Failure> {
+        // The library kept loaded when it can be (`libtess`), else one command per call.
+        if super::libtess::available(&self.program)
+            && let Some(r) = super::libtess::recognise(img, &self.langs, dpi, timeout, psm)
+        {
+            return r;
+        }
         let pgm = img.to_pgm();
         let mut child = Command::new(&self.program)
             .args([

@@ -22,6 +22,7 @@ pub mod bilevel;
 pub mod engine;
 pub mod ink;
 pub mod layout;
+pub mod libtess;
 pub mod raster;
 pub mod source;
 mod tiff;
@@ -64,6 +65,15 @@ pub fn ink_measure(img: &ImageRef) -> Option<f32> {
 pub const META_OCR: &str = "ocr";
 /// Key of `Extracted.metadata.other` counting the scanned pages left unread.
 pub const META_NOT_READ: &str = "ocr_pages_not_read";
+
+/// Pages read by OCR in this process so far (the progress bar shows it: OCR is most of a long
+/// scan's time).
+static PAGES_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Pages read by OCR in this process so far.
+pub fn pages_read() -> usize {
+    PAGES_READ.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// Reads the scanned pages of `ex` (see the module doc). Never fails: problems become warnings.
 pub fn complete(format: Format, bytes: &[u8], ex: &mut Extracted, limits: &Limits) {
@@ -163,6 +173,7 @@ fn complete_with(
                     page.size = Some(r.size);
                 }
                 read += 1;
+                PAGES_READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             Err(f) => failures.push((number, f.to_string())),
         }

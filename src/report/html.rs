@@ -758,6 +758,20 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
     } else {
         format!("{} s", ms / 1000)
     };
+    // Documents not read again this run: served by the results cache.
+    let elapsed = match &report.summary.cache {
+        Some(c) if c.documents_from_cache > 0 => match lang {
+            Lang::Fr => format!(
+                "{elapsed} ({} documents repris du cache, {} fichiers lus)",
+                c.documents_from_cache, c.files_read
+            ),
+            Lang::En => format!(
+                "{elapsed} ({} documents from the cache, {} files read)",
+                c.documents_from_cache, c.files_read
+            ),
+        },
+        _ => elapsed,
+    };
     let rules_label = format!(
         "{} {} — {}",
         rules.id,

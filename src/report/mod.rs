@@ -129,6 +129,11 @@ pub struct Summary {
     pub by_format: BTreeMap<String, usize>,
     pub by_kind: BTreeMap<String, usize>,
     pub by_error: BTreeMap<String, usize>,
+    /// The results cache: where, and how many files and documents came from it (absent with
+    /// `--no-cache` and in the library's default). Like `elapsed_ms`, differs between two runs
+    /// of one archive.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cache: Option<crate::cache::CacheCounters>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -174,7 +174,7 @@ pub struct Indicator {
 
 /// What the organisation is audited for, and when: selects the référentiel and which
 /// indicators apply.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Audit {
     pub date: jiff::civil::Date,
     /// Whether `date` was given (`--audit-date`) or is today.

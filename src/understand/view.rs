@@ -35,6 +35,23 @@ pub struct DocView<'a> {
 
 const TITLE_LINES: usize = 12;
 
+/// Folders above a file that its understanding reads (`DocView::folders`).
+pub const CONTEXT_FOLDERS: usize = 2;
+
+/// The part of a path that understanding reads: the file name and its `CONTEXT_FOLDERS`
+/// nearest folders. Two files with the same bytes and the same context are understood the same
+/// way (the results cache keys on it).
+pub fn path_context(path: &str) -> &str {
+    let mut cut = path.len();
+    for _ in 0..=CONTEXT_FOLDERS {
+        match path[..cut].rfind('/') {
+            Some(i) => cut = i,
+            None => return path,
+        }
+    }
+    &path[cut + 1..]
+}
+
 impl<'a> DocView<'a> {
     pub fn new(path: &'a str, format: Format, ex: &'a Extracted) -> DocView<'a> {
         let mut lines = Vec::new();
@@ -120,7 +137,7 @@ impl<'a> DocView<'a> {
         let folders = parts
             .iter()
             .rev()
-            .take(2)
+            .take(CONTEXT_FOLDERS)
             .map(|f| normalize_line(&f.replace(['_', '-', '.'], " ")))
             .collect();
         DocView {
@@ -159,4 +176,25 @@ pub fn header_rows(t: &Table) -> Vec<Vec<String>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_context_is_the_name_and_the_folders_the_view_reads() {
+        assert_eq!(path_context("a/b/c/d/f.pdf"), "c/d/f.pdf");
+        assert_eq!(path_context("d/f.pdf"), "d/f.pdf");
+        assert_eq!(path_context("f.pdf"), "f.pdf");
+        let ex = Extracted::default();
+        let a = DocView::new("x/y/c/d/Convention.pdf", Format::Pdf, &ex);
+        let b = DocView::new("other/c/d/Convention.pdf", Format::Pdf, &ex);
+        assert_eq!(
+            path_context(a.path),
+            path_context(b.path),
+            "same context, same view"
+        );
+        assert_eq!((a.file_name, a.folders), (b.file_name, b.folders));
+    }
 }

@@ -47,6 +47,20 @@ pub fn truth_files() -> Vec<(&'static String, &'static Value)> {
         .collect()
 }
 
+/// Copies a folder tree (a fixture into a temporary folder that a test may change).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
 /// Writes one session folder `<org>/<year>/<month> <title> - <client>` holding a convention
 /// (dates, modality words, trainer) and an attendance sheet, as text files; returns the folder.
 pub fn write_session(
