@@ -809,7 +809,7 @@ fn publish(
         let s = &report.summary;
         eprintln!(
             "{} files read ({} documents, {} inside containers), {} sessions \
-             ({} complete, {} at risk, {} incomplete), {} with errors, {} system files skipped, \
+             ({} complete, {} at risk, {} incomplete), {} with errors, {} files skipped (system files, filters), \
              in {:.1} s",
             s.files,
             s.documents,

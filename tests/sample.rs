@@ -318,6 +318,23 @@ fn the_command_writes_the_sample_files_and_replays_from_the_seed() {
     let (err, a) = run("a", "77");
     assert!(err.contains("seed 77"), "{err}");
     let (_, b) = run("b", "77");
+    // The published schema holds, and is not vacuous.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/sample.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&a)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let mut broken = a.clone();
+    broken["drawn"][0]["session"] = "S-nothex".into();
+    assert!(!validator.is_valid(&broken));
     assert_eq!(a["seed"], 77);
     assert_eq!(a["drawn"], b["drawn"]);
     assert_eq!(a["strata"], b["strata"]);

@@ -44,7 +44,7 @@ pub struct SampleOptions {
     pub dates: DateRange,
 }
 
-/// The sample: `sample.json`.
+/// The sample: `sample.json` (published as `schema/sample.schema.json`, checked by a test).
 #[derive(Clone, Debug, Serialize)]
 pub struct Sample {
     pub schema: String,
