@@ -55,7 +55,15 @@ pub fn process_file_cached(
         return with_walk_warnings(file, docs);
     }
     let mut out = Vec::new();
-    process_bytes(&file.rel_path, &bytes, Vec::new(), 0, None, limits, &mut out);
+    process_bytes(
+        &file.rel_path,
+        &bytes,
+        Vec::new(),
+        0,
+        None,
+        limits,
+        &mut out,
+    );
     cache.put(&content, &file.rel_path, &out);
     with_walk_warnings(file, out)
 }

@@ -15,6 +15,34 @@ fn archive() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
+/// Every entry under `root`: path, size, modification time and content digest (folders too).
+fn snapshot(root: &Path) -> Vec<(String, u64, std::time::SystemTime, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let e = e.unwrap();
+            let m = e.metadata().unwrap();
+            let digest = if m.is_dir() {
+                stack.push(e.path());
+                String::new()
+            } else {
+                blake3::hash(&std::fs::read(e.path()).unwrap())
+                    .to_hex()
+                    .to_string()
+            };
+            out.push((
+                e.path().display().to_string(),
+                m.len(),
+                m.modified().unwrap(),
+                digest,
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
 fn preuves() -> Command {
     Command::cargo_bin("preuves").expect("binary built")
 }
@@ -69,6 +97,7 @@ fn to_value(r: &preuves::report::Report) -> Value {
 fn cache_unchanged_rescan_reads_nothing_and_gives_the_same_report_and_a_changed_file_is_reread() {
     let (dir, root) = archive();
     let cache = dir.path().join("cache");
+    let before = snapshot(&root);
     let plain = to_value(&lib_scan(&root, None));
     let first = to_value(&lib_scan(&root, Some(&cache)));
     let files = first["summary"]["files"].as_u64().unwrap();
@@ -83,6 +112,8 @@ fn cache_unchanged_rescan_reads_nothing_and_gives_the_same_report_and_a_changed_
         second["summary"]["documents"]
     );
     assert_eq!(comparable(second), comparable(first.clone()));
+    // Read-only, proven: a scan and a re-scan with the cache leave the tree as it was.
+    assert_eq!(snapshot(&root), before);
 
     // One file changed (an invoice rewritten as a quote): only it is read again, and the report
     // follows the new content.
@@ -201,6 +232,7 @@ fn cache_two_concurrent_scans_with_one_cache_both_complete_correctly() {
 #[test]
 fn shards_three_merged_equal_one_scan() {
     let (dir, root) = archive();
+    let before = snapshot(&root);
     let single = comparable(scan_cli(&root, &dir.path().join("single"), &["--no-cache"]));
     let mut shard_dirs = Vec::new();
     let mut documents = 0;
@@ -241,6 +273,8 @@ fn shards_three_merged_equal_one_scan() {
         .assert()
         .success();
     assert_eq!(comparable(read_report(&merged)), single);
+    // Read-only, proven: the shard runs and the merge left the tree as it was.
+    assert_eq!(snapshot(&root), before);
     for page in ["report.html", "report.csv", "actions.csv"] {
         assert!(merged.join(page).exists(), "{page}");
     }
