@@ -39,6 +39,7 @@ pub mod sessions;
 pub mod textenc;
 pub mod understand;
 pub mod walk;
+pub mod worker;
 
 pub use error::{Error, ErrorCode, Result};
 
@@ -61,6 +62,8 @@ pub struct ScanOptions {
     pub audit: rules::Audit,
     /// Why this rule set (French, English): shown in the report.
     pub rules_reason: Option<(String, String)>,
+    /// Read files in killable worker processes (`None`, the default: in this process).
+    pub workers: Option<worker::WorkerOptions>,
 }
 
 /// Told about the scan's progress (the CLI draws a bar; the library prints nothing).
@@ -83,17 +86,24 @@ pub fn scan(root: &Path, options: &ScanOptions, progress: &dyn Progress) -> Resu
         .num_threads(options.jobs.unwrap_or(0))
         .build()
         .map_err(|e| Error::internal(format!("cannot start worker threads: {e}")))?;
-    let per_file: Vec<Vec<Document>> = pool.install(|| {
-        walked
-            .files
-            .par_iter()
-            .map(|f| {
-                let docs = process::process_file(f, &options.limits);
-                progress.file_done(&f.rel_path);
-                docs
-            })
-            .collect()
-    });
+    // --- worker isolation hook (src/worker.rs): files read in killable child processes ---
+    let per_file: Vec<Vec<Document>> = if let Some(workers) = &options.workers {
+        let jobs = options.jobs.unwrap_or_else(|| pool.current_num_threads());
+        worker::process_all(&walked.files, &options.limits, jobs, workers, progress)
+    } else {
+        pool.install(|| {
+            walked
+                .files
+                .par_iter()
+                .map(|f| {
+                    let docs = process::process_file(f, &options.limits);
+                    progress.file_done(&f.rel_path);
+                    docs
+                })
+                .collect()
+        })
+    };
+    // --- end of worker isolation hook ---
     let mut documents: Vec<Document> = per_file.into_iter().flatten().collect();
     for (path, error) in &walked.unreadable {
         documents.push(process::error_document(

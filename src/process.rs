@@ -61,6 +61,16 @@ fn read_bounded(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
+/// Called when a container member starts being read (worker processes use it to restart their
+/// deadline: the hard time limit applies per document, not per archive).
+static MEMBER_STARTED: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Sets the function told about each container member (once per process; later calls are
+/// ignored).
+pub fn on_member_started(hook: fn(&str)) {
+    let _ = MEMBER_STARTED.set(hook);
+}
+
 /// Processes bytes that came from a file or a container member.
 pub fn process_bytes(
     path: &str,
@@ -71,6 +81,11 @@ pub fn process_bytes(
     limits: &Limits,
     out: &mut Vec<Document>,
 ) {
+    if depth > 0
+        && let Some(hook) = MEMBER_STARTED.get()
+    {
+        hook(path);
+    }
     let name = path.rsplit('/').next().unwrap_or(path);
     let detection = detect(bytes, name);
     if let Some(note) = detection.note {
