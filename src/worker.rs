@@ -436,8 +436,9 @@ impl Worker {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        let tail = String::from_utf8_lossy(&self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner()))
-            .into_owned();
+        let tail =
+            String::from_utf8_lossy(&self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner()))
+                .into_owned();
         let status = status
             .map(|s| s.to_string())
             .unwrap_or_else(|e| format!("status unknown: {e}"));
@@ -450,7 +451,11 @@ impl Worker {
                  stopped and the run went on)"
             ));
         }
-        let last = tail.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let last = tail
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
         Error::internal(format!(
             "the worker reading this file died ({status}{}{last}); a bug in preuves, the run went on",
             if last.is_empty() { "" } else { ": " }
@@ -520,14 +525,16 @@ pub fn worker_main() -> i32 {
                 modified: jf.modified,
                 warnings: jf.warnings,
             };
-            let documents = match crate::panic_guard::catch(|| process::process_file(&file, &limits))
-            {
-                Ok(d) => d,
-                Err(message) => vec![failed(
-                    &file,
-                    Error::internal(format!("crashed: {message} (a bug in preuves; the run went on)")),
-                )],
-            };
+            let documents =
+                match crate::panic_guard::catch(|| process::process_file(&file, &limits)) {
+                    Ok(d) => d,
+                    Err(message) => vec![failed(
+                        &file,
+                        Error::internal(format!(
+                            "crashed: {message} (a bug in preuves; the run went on)"
+                        )),
+                    )],
+                };
             let reply = Reply::Done {
                 index: jf.index,
                 documents,
