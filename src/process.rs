@@ -83,7 +83,9 @@ pub fn process_bytes(
     out: &mut Vec<Document>,
 ) {
     let budget = Cell::new(limits.max_expanded_bytes);
-    process_in(path, bytes, warnings, depth, container, limits, &budget, out);
+    process_in(
+        path, bytes, warnings, depth, container, limits, &budget, out,
+    );
 }
 
 /// [`process_bytes`] with the expanded-bytes budget of the top-level file, shared by every
