@@ -61,14 +61,15 @@ pub struct WorkerOptions {
 }
 
 impl WorkerOptions {
-    /// Workers running the current executable with `__worker`, a hard deadline of twice the
-    /// cooperative time budget plus two seconds, and the given memory limit.
+    /// Workers running the current executable with `__worker`, a hard deadline of three times the
+    /// cooperative time budget plus two seconds (extraction and OCR each have the budget), and
+    /// the given memory limit.
     pub fn current_exe(limits: &Limits, memory_limit: Option<u64>) -> std::io::Result<Self> {
         Ok(WorkerOptions {
             program: std::env::current_exe()?,
             args: vec![WORKER_COMMAND.into()],
             memory_limit,
-            deadline: limits.time_budget * 2 + Duration::from_secs(2),
+            deadline: limits.time_budget * 3 + Duration::from_secs(2),
             batch: 16,
         })
     }
