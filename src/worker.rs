@@ -46,7 +46,8 @@ pub const TEST_HANG_ENV: &str = "PREUVES_TEST_HANG";
 /// See [`TEST_HANG_ENV`].
 pub const TEST_ALLOC_ENV: &str = "PREUVES_TEST_ALLOC";
 
-/// How to run workers.
+/// How to run workers. A program using them should ignore `SIGPIPE` (the CLI does): writing
+/// a job to a worker that just died must be an error, not the end of the program.
 #[derive(Clone, Debug)]
 pub struct WorkerOptions {
     /// The program to run (the `preuves` binary) and its arguments (`__worker`).
@@ -252,6 +253,7 @@ impl Slot<'_> {
         done: &dyn Fn(usize, Vec<Document>),
     ) {
         let mut pending: std::collections::VecDeque<usize> = range.collect();
+        let mut failed_sends = 0;
         while let Some(&first) = pending.front() {
             if self.worker.is_none() {
                 match Worker::spawn(self.options, self.setup) {
@@ -283,6 +285,14 @@ impl Slot<'_> {
                 .collect();
             let line = serde_json::to_string(&job).expect("a job serialises");
             let sent = writeln!(worker.stdin, "{line}").and_then(|_| worker.stdin.flush());
+            if sent.is_err() && failed_sends < 2 {
+                // The worker was gone before it got the job: no file to blame, start another.
+                failed_sends += 1;
+                if let Some(w) = self.worker.take() {
+                    w.kill();
+                }
+                continue;
+            }
             let mut outcome = if sent.is_err() {
                 Outcome::Died
             } else {
