@@ -44,6 +44,7 @@ pub mod shard;
 pub mod textenc;
 pub mod understand;
 pub mod walk;
+pub mod worker;
 
 pub use error::{Error, ErrorCode, Result};
 
@@ -71,6 +72,8 @@ pub struct ScanOptions {
     /// `--since` / `--until`: sessions wholly outside the range are left out, with their
     /// documents (see [`scope`]).
     pub dates: scope::DateRange,
+    /// Read files in killable worker processes (`None`, the default: in this process).
+    pub workers: Option<worker::WorkerOptions>,
 }
 
 /// Told about the scan's progress (the CLI draws a bar; the library prints nothing).
@@ -137,20 +140,63 @@ pub fn collect(
         },
         None => (None, None),
     };
-    let per_file: Vec<Vec<Document>> = pool.install(|| {
-        walked
-            .files
-            .par_iter()
-            .map(|f| {
-                let docs = match &cache {
-                    Some(c) => process::process_file_cached(f, &options.limits, c),
-                    None => process::process_file(f, &options.limits),
-                };
-                progress.file_done(&f.rel_path);
-                docs
-            })
-            .collect()
-    });
+    // --- worker isolation hook (src/worker.rs): files read in killable child processes ---
+    let per_file: Vec<Vec<Document>> = if let Some(workers) = &options.workers {
+        let jobs = options.jobs.unwrap_or_else(|| pool.current_num_threads());
+        // Cache hits are served here; only the files not in the cache go to the workers, and
+        // what they read is stored on the way back.
+        let looked: Vec<std::result::Result<Vec<Document>, Option<String>>> = match &cache {
+            Some(c) => pool.install(|| {
+                walked
+                    .files
+                    .par_iter()
+                    .map(|f| {
+                        let r = process::cache_lookup(f, &options.limits, c);
+                        if r.is_ok() {
+                            progress.file_done(&f.rel_path);
+                        }
+                        r
+                    })
+                    .collect()
+            }),
+            None => walked.files.iter().map(|_| Err(None)).collect(),
+        };
+        let missing: Vec<usize> = (0..looked.len()).filter(|&i| looked[i].is_err()).collect();
+        let to_read: Vec<walk::FoundFile> =
+            missing.iter().map(|&i| walked.files[i].clone()).collect();
+        let read = worker::process_all(&to_read, &options.limits, jobs, workers, progress);
+        let mut out: Vec<Vec<Document>> = Vec::with_capacity(looked.len());
+        let mut read = read.into_iter();
+        for (i, l) in looked.into_iter().enumerate() {
+            match l {
+                Ok(docs) => out.push(docs),
+                Err(content) => {
+                    let docs = read.next().unwrap_or_default();
+                    if let (Some(c), Some(content)) = (&cache, content) {
+                        process::cache_store(&walked.files[i], &content, &docs, c);
+                    }
+                    out.push(docs);
+                }
+            }
+        }
+        out
+    } else {
+        pool.install(|| {
+            walked
+                .files
+                .par_iter()
+                .map(|f| {
+                    let docs = match &cache {
+                        Some(c) => process::process_file_cached(f, &options.limits, c),
+                        None => process::process_file(f, &options.limits),
+                    };
+                    progress.file_done(&f.rel_path);
+                    docs
+                })
+                .collect()
+        })
+    };
+    // --- end of worker isolation hook ---
     let mut documents: Vec<Document> = per_file.into_iter().flatten().collect();
     for (path, error) in &walked.unreadable {
         documents.push(process::error_document(

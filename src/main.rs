@@ -40,6 +40,9 @@ enum Command {
     Sample(SampleArgs),
     /// Print what was extracted from one file (text per page or sheet, tables, images, fields).
     Text(TextArgs),
+    /// Internal: a worker process reading files for `scan` (jobs on stdin, results on stdout).
+    #[command(name = "__worker", hide = true)]
+    Worker,
     /// Explain how one file is understood: text outline, kind with its reasons and runner-up,
     /// every date with its role and source text, every signature evidence.
     Explain {
@@ -226,6 +229,13 @@ struct ScanArgs {
     /// (repeatable), e.g. --exclude "*/Archives" --exclude "*.jpg".
     #[arg(long)]
     exclude: Vec<String>,
+    /// Read every file in this process instead of killable worker processes (for debugging:
+    /// a file that hangs a parser then stalls the scan).
+    #[arg(long)]
+    in_process: bool,
+    /// Memory (address space) limit of each worker process, in MiB.
+    #[arg(long, default_value_t = 2048)]
+    worker_memory_mib: u64,
 }
 
 // ---- preuves sample (begin) ----
@@ -396,6 +406,7 @@ fn main() -> ExitCode {
             lang,
         } => review(&old, &new, &out, lang.into()),
         Command::Explain { file } => explain(&file),
+        Command::Worker => ExitCode::from(preuves::worker::worker_main() as u8),
     }
 }
 
@@ -542,7 +553,26 @@ fn scan_options(args: &ScanArgs) -> Result<ScanOptions, String> {
             since: args.since,
             until: args.until,
         },
+        workers: None,
     };
+    // --- worker isolation (src/worker.rs) ---
+    let mut options = options;
+    if !args.in_process {
+        let memory = Some(args.worker_memory_mib * 1024 * 1024);
+        match preuves::worker::WorkerOptions::current_exe(&options.limits, memory) {
+            Ok(w) => {
+                // A worker that dies must give an error on its pipe, not end this process.
+                #[cfg(unix)]
+                // SAFETY: setting a signal disposition to SIG_IGN.
+                unsafe {
+                    libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+                }
+                options.workers = Some(w);
+            }
+            Err(e) => eprintln!("preuves: no worker processes ({e}); reading in this process"),
+        }
+    }
+    // --- end of worker isolation ---
     Ok(options)
 }
 

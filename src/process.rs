@@ -13,6 +13,7 @@ use crate::extract::{self, Input, Limits};
 use crate::model::{Extracted, Format, Metadata};
 use crate::understand;
 use crate::walk::FoundFile;
+use std::cell::Cell;
 use std::io::Read;
 use std::time::Instant;
 
@@ -93,7 +94,7 @@ pub fn cache_store(
 ) {
     // The walk's warnings are not part of the content: stored without them.
     let mut docs = docs.to_vec();
-    if let Some(top) = docs.first_mut()
+    if let Some(top) = docs.iter_mut().find(|d| d.path == file.rel_path)
         && top.warnings.starts_with(&file.warnings)
     {
         top.warnings.drain(..file.warnings.len());
@@ -104,7 +105,7 @@ pub fn cache_store(
 /// The walk's warnings belong to this place on disk, not to the content: added in front of the
 /// file's own.
 fn with_walk_warnings(file: &FoundFile, mut docs: Vec<Document>) -> Vec<Document> {
-    if let Some(top) = docs.first_mut()
+    if let Some(top) = docs.iter_mut().find(|d| d.path == file.rel_path)
         && !file.warnings.is_empty()
     {
         let mut w = file.warnings.clone();
@@ -136,16 +137,51 @@ fn read_bounded(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
+/// Called when a container member starts being read (worker processes use it to restart their
+/// deadline: the hard time limit applies per document, not per archive).
+static MEMBER_STARTED: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Sets the function told about each container member (once per process; later calls are
+/// ignored).
+pub fn on_member_started(hook: fn(&str)) {
+    let _ = MEMBER_STARTED.set(hook);
+}
+
 /// Processes bytes that came from a file or a container member.
 pub fn process_bytes(
+    path: &str,
+    bytes: &[u8],
+    warnings: Vec<String>,
+    depth: u32,
+    container: Option<&str>,
+    limits: &Limits,
+    out: &mut Vec<Document>,
+) {
+    let budget = Cell::new(limits.max_expanded_bytes);
+    process_in(
+        path, bytes, warnings, depth, container, limits, &budget, out,
+    );
+}
+
+/// [`process_bytes`] with the expanded-bytes budget of the top-level file, shared by every
+/// container inside it (a zip of zips cannot expand `max_expanded_bytes` at each level). ZIP
+/// archives are streamed: each member is processed as soon as it is read, then dropped.
+#[allow(clippy::too_many_arguments)]
+fn process_in(
     path: &str,
     bytes: &[u8],
     mut warnings: Vec<String>,
     depth: u32,
     container: Option<&str>,
     limits: &Limits,
+    budget: &Cell<u64>,
     out: &mut Vec<Document>,
 ) {
+    if depth > 0
+        && let Some(hook) = MEMBER_STARTED.get()
+    {
+        hook(path);
+    }
     let name = path.rsplit('/').next().unwrap_or(path);
     let detection = detect(bytes, name);
     if let Some(note) = detection.note {
@@ -161,7 +197,15 @@ pub fn process_bytes(
         return;
     }
     let extractor = extract::extractor_for(detection.format);
-    let result = extract_stages(detection.format, bytes, name, depth, limits);
+    let here = Limits {
+        max_expanded_bytes: budget.get(),
+        ..limits.clone()
+    };
+    let result = if detection.format == Format::Zip {
+        stream_zip(path, bytes, name, depth, &here, budget, out)
+    } else {
+        extract_stages(detection.format, bytes, name, depth, &here)
+    };
     let info = ExtractorInfo {
         name: extractor.name().to_string(),
         version: extractor.version(),
@@ -181,15 +225,19 @@ pub fn process_bytes(
             for child in children {
                 let child_path = format!("{path}/{}", child.name);
                 match child.data {
-                    Ok(data) => process_bytes(
-                        &child_path,
-                        &data,
-                        Vec::new(),
-                        depth + 1,
-                        Some(path),
-                        limits,
-                        out,
-                    ),
+                    Ok(data) => {
+                        budget.set(budget.get().saturating_sub(data.len() as u64));
+                        process_in(
+                            &child_path,
+                            &data,
+                            Vec::new(),
+                            depth + 1,
+                            Some(path),
+                            limits,
+                            budget,
+                            out,
+                        )
+                    }
                     Err(error) => {
                         let format = Format::from_extension(&child.name).unwrap_or(Format::Other);
                         let mut d = error_document(&child_path, format, 0, error);
@@ -207,6 +255,63 @@ pub fn process_bytes(
     doc.hash = Some(hash);
     doc.container = container.map(str::to_string);
     out.push(doc);
+}
+
+/// A ZIP archive, streamed: each member is processed (recursively) as soon as it is read and
+/// its documents go to `out`; the archive's own extraction (its listing) is returned.
+fn stream_zip(
+    path: &str,
+    bytes: &[u8],
+    name: &str,
+    depth: u32,
+    limits: &Limits,
+    budget: &Cell<u64>,
+    out: &mut Vec<Document>,
+) -> Result<(Extracted, Option<Error>), Error> {
+    let input = Input {
+        bytes,
+        name,
+        limits,
+        depth,
+        started: Instant::now(),
+    };
+    let mut members = Vec::new();
+    let result = crate::panic_guard::catch(|| {
+        extract::zip::stream(&input, &mut |child| {
+            let child_path = format!("{path}/{}", child.name);
+            match child.data {
+                Ok(data) => {
+                    budget.set(budget.get().saturating_sub(data.len() as u64));
+                    let before = budget.get();
+                    process_in(
+                        &child_path,
+                        &data,
+                        Vec::new(),
+                        depth + 1,
+                        Some(path),
+                        limits,
+                        budget,
+                        &mut members,
+                    );
+                    before.saturating_sub(budget.get())
+                }
+                Err(error) => {
+                    let format = Format::from_extension(&child.name).unwrap_or(Format::Other);
+                    let mut d = error_document(&child_path, format, 0, error);
+                    d.container = Some(path.to_string());
+                    members.push(d);
+                    0
+                }
+            }
+        })
+    });
+    out.append(&mut members);
+    match result {
+        Ok(r) => r.map(|x| (x, None)),
+        Err(message) => Err(Error::internal(format!(
+            "zip extractor crashed: {message} (a bug in preuves; the run went on)"
+        ))),
+    }
 }
 
 /// Extraction of one document's bytes, then OCR of its scanned pages: what `scan`, `preuves

@@ -1,0 +1,137 @@
+//! Hostile archives: a nested zip bomb is capped cumulatively across its levels, and a scan
+//! leaves the scanned tree exactly as it was (content, sizes, mtimes, listing).
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
+use zip::ZipWriter;
+use zip::write::SimpleFileOptions;
+
+fn zip_of(members: &[(String, Vec<u8>)], deflate: bool) -> Vec<u8> {
+    let method = if deflate {
+        zip::CompressionMethod::Deflated
+    } else {
+        zip::CompressionMethod::Stored
+    };
+    let opts = SimpleFileOptions::default().compression_method(method);
+    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, data) in members {
+        w.start_file(name.as_str(), opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// A zip of 8 zips of 8 zips of 8 zips of 16 MiB of zeros: 8 GiB expanded, 8 MB on disk.
+fn nested_bomb() -> Vec<u8> {
+    let mut level = zip_of(&[("zeros.txt".into(), vec![0u8; 16 << 20])], true);
+    for depth in 0..3 {
+        let members: Vec<(String, Vec<u8>)> = (0..8)
+            .map(|i| (format!("l{depth}-{i}.zip"), level.clone()))
+            .collect();
+        level = zip_of(&members, false);
+    }
+    level
+}
+
+#[test]
+fn a_nested_zip_bomb_is_capped_across_its_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("bombe.zip"), nested_bomb()).unwrap();
+    fs::write(root.join("note.txt"), "Programme de formation Excel").unwrap();
+    let cap: u64 = 64 << 20;
+    let options = preuves::ScanOptions {
+        limits: preuves::extract::Limits {
+            max_expanded_bytes: cap,
+            ocr: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let report = preuves::scan(&root, &options, &preuves::NoProgress).unwrap();
+    let inside: Vec<_> = report
+        .documents
+        .iter()
+        .filter(|d| d.path.starts_with("bombe.zip/"))
+        .collect();
+    // Every byte expanded out of the bomb, at every level, counts against one cap.
+    // (a member refused has size 0; zeros are read, then reported as an unknown binary).
+    let expanded: u64 = inside.iter().map(|d| d.size).sum();
+    assert!(expanded <= cap, "{expanded} bytes expanded, cap {cap}");
+    assert!(
+        inside.iter().any(|d| d
+            .errors
+            .iter()
+            .any(|e| e.code == preuves::ErrorCode::TooLarge
+                && e.message.contains("expands to more than"))),
+        "no member refused for the total"
+    );
+    // Some members were read before the cap, and the other file too.
+    let read = |d: &&&preuves::document::Document| d.size == 16 << 20;
+    assert!(inside.iter().filter(read).count() >= 2, "{inside:?}");
+    let note = report
+        .documents
+        .iter()
+        .find(|d| d.path == "note.txt")
+        .unwrap();
+    assert!(note.errors.is_empty());
+}
+
+/// Path → (is dir, size, mtime, blake3) of everything under `root`, the root included.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, (bool, u64, std::time::SystemTime, String)> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(root) {
+        let e = e.unwrap();
+        let m = fs::symlink_metadata(e.path()).unwrap();
+        let hash = if m.is_file() {
+            blake3::hash(&fs::read(e.path()).unwrap())
+                .to_hex()
+                .to_string()
+        } else {
+            String::new()
+        };
+        out.insert(
+            e.path().to_path_buf(),
+            (m.is_dir(), m.len(), m.modified().unwrap(), hash),
+        );
+    }
+    out
+}
+
+#[test]
+fn a_scan_leaves_the_scanned_tree_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/archive/Formacoeur Lyon");
+    for e in walkdir::WalkDir::new(&fixtures) {
+        let e = e.unwrap();
+        let to = root.join(e.path().strip_prefix(&fixtures).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&to).unwrap();
+        } else {
+            fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    fs::write(root.join("bombe.zip"), nested_bomb()).unwrap();
+    let before = snapshot(&root);
+    assert!(before.len() > 80, "{} entries", before.len());
+    for extra in [&[][..], &["--in-process"][..], &["--jobs", "1"][..]] {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        Command::cargo_bin("preuves")
+            .unwrap()
+            .arg("scan")
+            .arg(&root)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .args(extra)
+            .assert()
+            .success();
+        assert!(out.join("report.json").is_file());
+        assert_eq!(snapshot(&root), before, "after scan {extra:?}");
+    }
+}
