@@ -293,4 +293,16 @@ fn funder_same_signature_image_in_two_peoples_cells() {
         f.message
     );
     assert_eq!(f.documents.len(), 1);
+    // The trainer's one image in all four of his cells: pasted, not signed each half-day.
+    let r = s
+        .funder_findings
+        .iter()
+        .find(|f| f.code == "funder.signature_image_repeated")
+        .unwrap_or_else(|| panic!("{:?}", s.funder_findings));
+    assert!(r.message.contains("Paul Martin (4)"), "{}", r.message);
+    assert!(
+        !r.message.contains("Jean Dupont") && !r.message.contains("Marie Curie"),
+        "{}",
+        r.message
+    );
 }

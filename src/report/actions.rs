@@ -144,6 +144,13 @@ pub fn suggest(code: &str, lang: Lang) -> String {
                 "Check that each person attended that day and have each sign in person; a copied signature is no proof."
             }
         }
+        "funder.signature_image_repeated" => {
+            if fr {
+                "Faire signer à la main chaque demi-journée ; une signature numérisée recopiée ne prouve pas la présence."
+            } else {
+                "Have each half-day signed by hand; a copied scanned signature does not prove attendance."
+            }
+        }
         "funder.name_mismatch" => {
             if fr {
                 "Vérifier l'orthographe du nom ou la présence du stagiaire sur les émargements."

@@ -15,13 +15,14 @@ use jiff::civil::{Date, Weekday};
 use std::collections::BTreeMap;
 
 /// The funder check codes this module implements.
-pub const KNOWN: [&str; 6] = [
+pub const KNOWN: [&str; 7] = [
     "funder.half_day_unsigned",
     "funder.hours_disagree",
     "funder.dates_disagree",
     "funder.signature_on_holiday",
     "funder.name_mismatch",
     "funder.same_signature_image",
+    "funder.signature_image_repeated",
 ];
 
 struct Raw {
@@ -40,6 +41,7 @@ pub fn run(s: &Session, docs: &[&Document], rules: &RuleSet) -> Vec<Finding> {
     signature_on_holiday(s, docs, &mut raw);
     name_mismatch(docs, &mut raw);
     same_signature_image(docs, &mut raw);
+    signature_image_repeated(docs, &mut raw);
     raw.into_iter()
         .filter_map(|r| {
             let c = rules.funder_check.iter().find(|c| c.code == r.code)?;
@@ -413,6 +415,39 @@ fn same_signature_image(docs: &[&Document], out: &mut Vec<Raw>) {
             code: "funder.same_signature_image",
             detail: format!("{} ({})", groups.join(" ; "), d.path),
             detail_en: format!("{} ({})", groups.join("; "), d.path),
+            documents: vec![d.path.clone()],
+        });
+    }
+}
+
+/// **What it checks**: nobody's signed cells all hold one same image (a scanned signature pasted
+/// into every half-day). **Why funders care**: a signature per half-day means signed each
+/// half-day; a pasted image proves nothing about presence and is a classic reason to refuse a
+/// sheet. **Evidence**: the sheet's `same_image_every_cell` evidence. Weaker than a signature
+/// shared by two people (some e-sign-in tools stamp each person's one signature): `info`.
+fn signature_image_repeated(docs: &[&Document], out: &mut Vec<Raw>) {
+    for d in docs.iter().filter(|d| d.kind == Kind::AttendanceSheet) {
+        let who: Vec<String> = d
+            .signature
+            .evidence
+            .iter()
+            .filter(|e| e.method == "same_image_every_cell")
+            .filter_map(|e| {
+                let (_, rest) = e.detail.split_once(" signed cells of ")?;
+                let (name, _) = rest.rsplit_once(": ")?;
+                let (_, cells) = e.detail.split_once(" fills all ")?;
+                let cells = cells.split_whitespace().next()?;
+                Some((name.to_string(), cells.to_string()))
+            })
+            .map(|(n, c)| format!("{n} ({c})"))
+            .collect();
+        if who.is_empty() {
+            continue;
+        }
+        out.push(Raw {
+            code: "funder.signature_image_repeated",
+            detail: format!("{} ({})", who.join(" ; "), d.path),
+            detail_en: format!("{} ({})", who.join("; "), d.path),
             documents: vec![d.path.clone()],
         });
     }

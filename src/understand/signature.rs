@@ -162,6 +162,16 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
                 page: grid.page,
             });
         }
+        for (image, who, cells) in repeated_images(&grid.images) {
+            sig.evidence.push(Evidence {
+                method: "same_image_every_cell".into(),
+                detail: format!(
+                    "one image ({image}) fills all {cells} signed cells of {who}: one signature \
+                     pasted rather than signed each half-day"
+                ),
+                page: grid.page,
+            });
+        }
         sig.empty_cells = grid.cells;
         sig.status = if grid.found == 0 && esign == 0 && digital_signed == 0 {
             SignatureStatus::Unsigned
@@ -506,6 +516,33 @@ fn shared_images(images: &[(String, String)]) -> Vec<(String, Vec<String>)> {
         .map(|(id, signers)| (id.to_string(), signers))
         .collect()
 }
+
+/// People whose signed cells (at least `REPEATED_MIN`) all hold one same image file, used by
+/// nobody else: one signature pasted into every half-day rather than signed each time.
+fn repeated_images(images: &[(String, String)]) -> Vec<(String, String, usize)> {
+    let mut by_signer: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
+    for (id, who) in images {
+        let e = by_signer
+            .entry(normalize_line(who))
+            .or_insert_with(|| (who.clone(), Vec::new()));
+        e.1.push(id.as_str());
+    }
+    let users = |id: &str| {
+        by_signer
+            .values()
+            .filter(|(_, ids)| ids.contains(&id))
+            .count()
+    };
+    by_signer
+        .values()
+        .filter(|(_, ids)| ids.len() >= REPEATED_MIN && ids.iter().all(|i| *i == ids[0]))
+        .filter(|(_, ids)| users(ids[0]) == 1)
+        .map(|(who, ids)| (ids[0].to_string(), who.clone(), ids.len()))
+        .collect()
+}
+
+/// Fewest cells of one person that make a repetition worth saying (a morning and an afternoon).
+const REPEATED_MIN: usize = 2;
 
 /// What a row of a grid is.
 #[derive(Clone, Copy, PartialEq)]
