@@ -282,16 +282,13 @@ fn sample(args: SampleArgs) -> ExitCode {
         seed,
         dates,
     };
-    let (report, drawn) =
-        match preuves::sample::run(&args.scan.root, &options, &sample_options, &bar) {
-            Ok(r) => r,
-            Err(e) => {
-                bar.0.finish_and_clear();
-                eprintln!("preuves: {}", e.message);
-                return ExitCode::from(2);
-            }
-        };
-    bar.0.finish_and_clear();
+    let (report, drawn) = match bar.done(
+        preuves::sample::run(&args.scan.root, &options, &sample_options, &bar)
+            .map_err(|e| e.message),
+    ) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let html_options = preuves::report::html::HtmlOptions {
         lang: args.scan.lang.into(),
         link_base: args
@@ -478,6 +475,17 @@ fn print_rules(path: Option<PathBuf>, audit_date: Option<jiff::civil::Date>) -> 
 
 struct Bar(ProgressBar);
 
+impl Bar {
+    /// Clears the bar; on an error, prints it and gives the exit code of a failed run.
+    fn done<T, E: std::fmt::Display>(&self, r: Result<T, E>) -> Result<T, ExitCode> {
+        self.0.finish_and_clear();
+        r.map_err(|e| {
+            eprintln!("preuves: {e}");
+            ExitCode::from(2)
+        })
+    }
+}
+
 impl Progress for Bar {
     fn start(&self, files: u64) {
         self.0.set_length(files);
@@ -615,21 +623,16 @@ fn scan(args: ScanArgs) -> ExitCode {
             lang: args.lang.into(),
             link_base: None,
         };
-        let rows = match preuves::clients::scan_all(
+        let rows = match bar.done(preuves::clients::scan_all(
             &args.root,
             &args.out,
             &options,
             &html_options,
             &bar,
-        ) {
+        )) {
             Ok(r) => r,
-            Err(e) => {
-                bar.0.finish_and_clear();
-                eprintln!("preuves: {e}");
-                return ExitCode::from(2);
-            }
+            Err(code) => return code,
         };
-        bar.0.finish_and_clear();
         if !args.quiet {
             for r in &rows {
                 eprintln!(
@@ -655,15 +658,12 @@ fn scan(args: ScanArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if let Some(shard) = args.shard {
-        let collected = match preuves::collect(&args.root, &options, &bar, Some(shard)) {
+        let collected = match bar
+            .done(preuves::collect(&args.root, &options, &bar, Some(shard)).map_err(|e| e.message))
+        {
             Ok(c) => c,
-            Err(e) => {
-                bar.0.finish_and_clear();
-                eprintln!("preuves: {}", e.message);
-                return ExitCode::from(2);
-            }
+            Err(code) => return code,
         };
-        bar.0.finish_and_clear();
         let root = args.root.to_string_lossy();
         return match preuves::shard::write(
             &args.out,
@@ -697,15 +697,10 @@ fn scan(args: ScanArgs) -> ExitCode {
             }
         };
     }
-    let report = match preuves::scan(&args.root, &options, &bar) {
+    let report = match bar.done(preuves::scan(&args.root, &options, &bar).map_err(|e| e.message)) {
         Ok(r) => r,
-        Err(e) => {
-            bar.0.finish_and_clear();
-            eprintln!("preuves: {}", e.message);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    bar.0.finish_and_clear();
     publish(
         &report,
         &options.rules,
