@@ -460,12 +460,7 @@ mod tests {
         Session {
             id: id.into(),
             path: format!("2025/{id}"),
-            title: None,
-            client: None,
-            start: None,
-            end: None,
             status,
-            missing: Vec::new(),
             findings: codes
                 .iter()
                 .map(|c| Finding {
@@ -477,13 +472,7 @@ mod tests {
                     documents: Vec::new(),
                 })
                 .collect(),
-            documents: Vec::new(),
-            trainers: Vec::new(),
-            trainees: Vec::new(),
-            distance: false,
-            organisation: String::new(),
-            sources: Vec::new(),
-            funder_findings: Vec::new(),
+            ..Session::default()
         }
     }
 

@@ -223,20 +223,9 @@ mod tests {
         Session {
             id: crate::sessions::session_id(path),
             path: path.into(),
-            title: None,
-            client: None,
             start: start.map(str::to_string),
             end: end.map(str::to_string),
-            status: crate::sessions::Status::Complete,
-            missing: Vec::new(),
-            findings: Vec::new(),
-            documents: Vec::new(),
-            trainers: Vec::new(),
-            trainees: Vec::new(),
-            distance: false,
-            organisation: String::new(),
-            sources: Vec::new(),
-            funder_findings: Vec::new(),
+            ..Session::default()
         }
     }
 

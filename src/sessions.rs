@@ -91,6 +91,31 @@ pub struct Session {
     pub funder_findings: Vec<Finding>,
 }
 
+/// A session with nothing found yet (no path, title, dates, documents or findings), complete
+/// until judged: what tests build their sessions from.
+impl Default for Session {
+    fn default() -> Session {
+        Session {
+            id: String::new(),
+            path: String::new(),
+            title: None,
+            client: None,
+            start: None,
+            end: None,
+            status: Status::Complete,
+            missing: Vec::new(),
+            findings: Vec::new(),
+            documents: Vec::new(),
+            trainers: Vec::new(),
+            trainees: Vec::new(),
+            distance: false,
+            organisation: String::new(),
+            sources: Vec::new(),
+            funder_findings: Vec::new(),
+        }
+    }
+}
+
 /// Kinds that belong to a session (the others are organisation-level).
 pub fn is_session_kind(k: Kind) -> bool {
     !matches!(

@@ -461,26 +461,14 @@ mod tests {
     use crate::document::DateFact;
     use crate::error::Error;
     use crate::model::Format;
-    use crate::sessions::Status;
 
     fn session() -> Session {
         Session {
             id: "S".into(),
             path: "S".into(),
-            title: None,
-            client: None,
             start: Some("2025-03-12".into()),
             end: Some("2025-03-14".into()),
-            status: Status::Complete,
-            missing: Vec::new(),
-            findings: Vec::new(),
-            documents: Vec::new(),
-            trainers: Vec::new(),
-            trainees: Vec::new(),
-            distance: false,
-            organisation: String::new(),
-            sources: Vec::new(),
-            funder_findings: Vec::new(),
+            ..Session::default()
         }
     }
 

@@ -454,26 +454,16 @@ fn categories(audit: &Audit, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sessions::{Finding, Status};
+    use crate::sessions::Finding;
 
     fn session(id: &str, start: &str, end: &str, findings: Vec<Finding>) -> Session {
         Session {
             id: id.into(),
             path: id.into(),
-            title: None,
-            client: None,
             start: Some(start.into()),
             end: Some(end.into()),
-            status: Status::Complete,
-            missing: Vec::new(),
             findings,
-            documents: Vec::new(),
-            trainers: Vec::new(),
-            trainees: Vec::new(),
-            distance: false,
-            organisation: String::new(),
-            sources: Vec::new(),
-            funder_findings: Vec::new(),
+            ..Session::default()
         }
     }
 

@@ -638,19 +638,9 @@ mod tests {
             id: crate::sessions::session_id(path),
             path: path.into(),
             title: Some(title.into()),
-            client: None,
             start: Some(start.into()),
             end: Some(start.into()),
-            status: crate::sessions::Status::Complete,
-            missing: Vec::new(),
-            findings: Vec::new(),
-            documents: Vec::new(),
-            trainers: Vec::new(),
-            trainees: Vec::new(),
-            distance: false,
-            organisation: String::new(),
-            sources: Vec::new(),
-            funder_findings: Vec::new(),
+            ..Session::default()
         }
     }
 
