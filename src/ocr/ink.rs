@@ -255,15 +255,40 @@ pub fn printed_words(words: &[Word], median_h: f32, pieces: &[Option<(i32, i32)>
         .zip(pieces)
         .map(|(w, p)| letter_like(w, median_h, *p))
         .collect();
-    let sure: Vec<bool> = words
+    let alnum_of = |w: &Word| w.text.chars().filter(|c| c.is_alphanumeric()).count();
+    // A large title (a form's name set in 20–28 pt over 9–11 pt body text) is up to about five
+    // body heights tall: its words are print when read with high confidence and either long or
+    // beside another such word of their height on their line. A signature or a handwritten
+    // name is rarely read as two confident words of one height, nor as one long word.
+    let title_word = |w: &Word| w.conf >= 85.0 && alnum_of(w) >= 2;
+    let title: Vec<bool> = words
         .iter()
         .zip(&shaped)
         .map(|(w, &s)| {
-            let alnum = w.text.chars().filter(|c| c.is_alphanumeric()).count();
-            s && alnum >= 1
+            let h = w.h as f32;
+            if !s || !title_word(w) || h <= median_h * 3.2 || h > median_h * 5.5 {
+                return false;
+            }
+            (alnum_of(w) >= 6 && w.conf >= 90.0)
+                || words.iter().any(|o| {
+                    !std::ptr::eq(o, w)
+                        && title_word(o)
+                        && (o.block, o.par, o.line) == (w.block, w.par, w.line)
+                        && (o.h as f32) >= 0.7 * h
+                        && (o.h as f32) <= h / 0.7
+                })
+        })
+        .collect();
+    let sure: Vec<bool> = words
+        .iter()
+        .zip(&shaped)
+        .zip(&title)
+        .map(|((w, &s), &t)| {
+            t || (s
+                && alnum_of(w) >= 1
                 && w.conf >= 80.0
                 && (w.h as f32) <= median_h * 3.2
-                && (w.h as f32) >= 0.45 * median_h
+                && (w.h as f32) >= 0.45 * median_h)
         })
         .collect();
     words
@@ -489,6 +514,115 @@ pub fn is_unprinted_shape(c: &Component, letter_h: f32) -> bool {
         && !(h <= 1.15 * letter_h && density > 0.35)
         && !(dense && h <= 3.5 * letter_h);
     tall || long
+}
+
+/// Which components are the dots or dashes of a dotted or dashed line (a form's leader
+/// "Nom : ..........", a dotted rule under a title): flat specks, each at most a letter wide,
+/// at least six in a row on one level with letter-sized gaps. Tesseract reads such a line as
+/// garbage and merges it with the text just above (a title comes out as "TR ee"); the
+/// ruling-line finder does not see it (no long run).
+pub fn dotted_line_parts(comps: &[Component], letter_h: f32, dpi: f32) -> Vec<bool> {
+    // A leader's dot or dash is about a point high (small print's x-height is four or five):
+    // the physical size, not the letter height, tells it from a row of small letters.
+    let flat_max = ((dpi / 60.0).round().max(2.0)).min((0.35 * letter_h).max(2.0)) as i32;
+    let is_flat = |c: &Component| {
+        let (w, h) = (c.x1 - c.x0, c.y1 - c.y0);
+        h <= flat_max && (w as f32) <= 1.5 * letter_h && w >= 1
+    };
+    // The dots of an i, the accents of é or è, are flat too, but a letter sits right under each
+    // of them: a dot with a taller component just below it is not a leader's.
+    const BUCKET: i32 = 32;
+    let mut below: std::collections::HashMap<i32, Vec<usize>> = std::collections::HashMap::new();
+    for (i, c) in comps.iter().enumerate() {
+        if !is_flat(c) && c.y1 - c.y0 > flat_max {
+            for b in c.x0.div_euclid(BUCKET)..=(c.x1 - 1).div_euclid(BUCKET) {
+                below.entry(b).or_default().push(i);
+            }
+        }
+    }
+    let reach = (0.6 * letter_h).ceil() as i32;
+    let over_a_letter = |d: &Component| {
+        (d.x0.div_euclid(BUCKET)..=(d.x1 - 1).div_euclid(BUCKET)).any(|b| {
+            below.get(&b).is_some_and(|list| {
+                list.iter().any(|&j| {
+                    let c = &comps[j];
+                    c.x0 < d.x1 && d.x0 < c.x1 && c.y0 >= d.y0 && c.y0 <= d.y1 + reach
+                })
+            })
+        })
+    };
+    // Between two dots of a leader there is paper: a letter (or a broken piece of one: serifs
+    // and bars of a poor scan are flat specks too) in the gap means the specks are text.
+    let band = ((0.3 * letter_h).ceil() as i32).max(2);
+    let gap_is_clear = |l: &Component, r: &Component| {
+        let (gx0, gx1) = (l.x1, r.x0);
+        let (gy0, gy1) = (l.cy().min(r.cy()) - band, l.cy().max(r.cy()) + band);
+        (gx0.div_euclid(BUCKET)..=gx1.max(gx0).div_euclid(BUCKET)).all(|b| {
+            below.get(&b).is_none_or(|list| {
+                !list.iter().any(|&j| {
+                    let c = &comps[j];
+                    c.x0 < gx1 && gx0 < c.x1 && c.y0 < gy1 && gy0 < c.y1
+                })
+            })
+        })
+    };
+    let mut dots: Vec<usize> = (0..comps.len())
+        .filter(|&i| is_flat(&comps[i]) && !over_a_letter(&comps[i]))
+        .collect();
+    dots.sort_by_key(|&i| (comps[i].cy(), comps[i].x0));
+    let mut out = vec![false; comps.len()];
+    let level_tol = (flat_max / 2).max(1);
+    let max_gap = 1.5 * letter_h;
+    // Group by level (centre rows within tolerance), then chain along x; a leader's dots are
+    // evenly spaced and of one size.
+    let mut start = 0;
+    while start < dots.len() {
+        let mut end = start + 1;
+        while end < dots.len() && comps[dots[end]].cy() - comps[dots[end - 1]].cy() <= level_tol {
+            end += 1;
+        }
+        let mut level: Vec<usize> = dots[start..end].to_vec();
+        level.sort_by_key(|&i| comps[i].x0);
+        let mut a = 0;
+        while a < level.len() {
+            let mut b = a + 1;
+            while b < level.len()
+                && ((comps[level[b]].x0 - comps[level[b - 1]].x1) as f32) <= max_gap
+                && gap_is_clear(&comps[level[b - 1]], &comps[level[b]])
+            {
+                b += 1;
+            }
+            if b - a >= 6 && regular(&level[a..b], comps) {
+                level[a..b].iter().for_each(|&i| out[i] = true);
+            }
+            a = b;
+        }
+        start = end;
+    }
+    out
+}
+
+/// Whether a chain of dots is evenly spaced and of one size (a leader, not scattered specks).
+fn regular(chain: &[usize], comps: &[Component]) -> bool {
+    let mut gaps: Vec<i32> = chain
+        .windows(2)
+        .map(|p| comps[p[1]].x0 - comps[p[0]].x0)
+        .collect();
+    let mut widths: Vec<i32> = chain.iter().map(|&i| comps[i].x1 - comps[i].x0).collect();
+    gaps.sort_unstable();
+    widths.sort_unstable();
+    let (g_mid, w_mid) = (gaps[gaps.len() / 2], widths[widths.len() / 2]);
+    // Most pitches within a third of the median (a dot lost to binarisation doubles one).
+    let even = gaps
+        .iter()
+        .filter(|&&g| (g - g_mid).abs() * 3 <= g_mid + 3)
+        .count();
+    let alike = widths
+        .iter()
+        .filter(|&&w| (w - w_mid).abs() * 2 <= w_mid + 3)
+        .count();
+    // A long chain may follow a pattern (dots grouped in dashes: two pitches).
+    (even * 4 >= gaps.len() * 3 || chain.len() >= 12) && alike * 4 >= widths.len() * 3
 }
 
 /// How sure we are that a blob is handwriting.
@@ -1160,6 +1294,58 @@ mod tests {
     }
 
     #[test]
+    fn dotted_leaders_are_found_and_periods_are_not() {
+        let c = |x0, y0, w, h| Component {
+            x0,
+            y0,
+            x1: x0 + w,
+            y1: y0 + h,
+            mass: (w * h) as u32,
+        };
+        let mut comps: Vec<Component> = (0..12).map(|k| c(100 + 9 * k, 300, 4, 2)).collect();
+        // a dotted line drifting by one pixel (skew)
+        comps.extend((0..8).map(|k| c(100 + 12 * k, 500 + k / 4, 6, 2)));
+        // letters and a sentence's periods
+        comps.push(c(100, 200, 12, 20));
+        comps.push(c(300, 218, 3, 3));
+        comps.push(c(600, 218, 3, 3));
+        // five dots: too few for a leader
+        comps.extend((0..5).map(|k| c(100 + 9 * k, 700, 4, 2)));
+        // the dots and accents of a word ("activité"), each over its letter
+        for k in 0..8 {
+            comps.push(c(100 + 11 * k, 900, 3, 3));
+            comps.push(c(100 + 11 * k, 906, 4, 14));
+        }
+        // broken serifs and bars at the foot of a line of letters
+        for k in 0..8 {
+            comps.push(c(100 + 12 * k, 1316, 4, 2));
+            comps.push(c(106 + 12 * k, 1300, 5, 16));
+        }
+        // dots grouped by four (a dash-dot pattern)
+        comps.extend((0..16).map(|k| c(100 + 3 * k + 13 * (k / 4), 1700, 2, 2)));
+        // a line of small print (x-height a third of the page's letters)
+        comps.extend((0..12).map(|k| c(100 + 8 * k, 1500, 6, 7)));
+        // specks of uneven sizes and spacing
+        for (x, w) in [
+            (100, 2),
+            (107, 9),
+            (130, 3),
+            (136, 2),
+            (160, 8),
+            (166, 2),
+            (190, 3),
+        ] {
+            comps.push(c(x, 1100, w, 2));
+        }
+        let d = dotted_line_parts(&comps, 20.0, 200.0);
+        let pattern = d.len() - 12 - 16 - 7;
+        assert!(d[..20].iter().all(|&x| x), "{d:?}");
+        assert!(d[pattern..pattern + 16].iter().all(|&x| x), "{d:?}");
+        assert!(d[20..pattern].iter().all(|&x| !x), "{d:?}");
+        assert!(d[pattern + 16..].iter().all(|&x| !x), "{d:?}");
+    }
+
+    #[test]
     fn printed_words_are_told_from_scribbles() {
         let w = |x, h, conf: f32, text: &str| Word {
             block: 1,
@@ -1181,8 +1367,12 @@ mod tests {
             w(800, 49, 43.0, "Ouoses,"), // tall junk
             w(900, 50, 78.0, "th"),
             w(1000, 81, 87.0, "|"),
-            w(1100, 35, 93.0, "CD"), // a cursive stroke read as letters
-            w(1200, 6, 79.0, "f"),   // a speck
+            w(1100, 35, 93.0, "CD"),     // a cursive stroke read as letters
+            w(1200, 6, 79.0, "f"),       // a speck
+            w(1300, 90, 96.0, "Grille"), // a large title: two confident words of one height
+            w(1400, 86, 95.0, "d'évaluation"),
+            w(2000, 92, 97.0, "Brun"), // one short confident word that tall: not a title
+            w(2100, 130, 96.0, "Questionnaire"), // over five body heights: not a title
         ];
         let pieces = vec![
             letters,
@@ -1194,11 +1384,18 @@ mod tests {
             letters,
             Some((120, 35)),
             Some((3, 6)),
+            Some((40, 90)),
+            Some((40, 86)),
+            Some((40, 92)),
+            Some((40, 130)),
         ];
         let p = printed_words(&words, 22.0, &pieces);
         assert_eq!(
             p,
-            vec![true, true, false, true, false, false, false, false, false]
+            vec![
+                true, true, false, true, false, false, false, false, false, true, true, false,
+                false
+            ]
         );
     }
 }

@@ -40,6 +40,8 @@ pub const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_PIXELS: usize = 80_000_000;
 /// Longest side given to tesseract; larger images (phone photos) are shrunk first.
 const MAX_SIDE: usize = 3600;
+/// Printed capitals shorter than this many pixels are read on the page enlarged twice.
+const SMALL_LETTERS_PX: f32 = 12.0;
 /// A4, in points: the size given to a photographed sheet.
 const A4_LONG: f32 = 842.0;
 
@@ -286,7 +288,20 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
     let (w, h) = (norm.w as f32, norm.h as f32);
     drop(norm);
     let started = Instant::now();
-    let mut words = engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?;
+    let mut words = if prepared.letter_h < SMALL_LETTERS_PX && prepared.clean.w <= MAX_SIDE / 2 {
+        // Small print (a phone photo of a whole sheet, a 100 dpi scan): tesseract misreads
+        // letters under about a dozen pixels; it reads the page enlarged twice, and its
+        // boxes are brought back to the page's pixels.
+        let big = prepared.clean.upscale2();
+        let mut words = engine.recognise(&big, (dpi * 2.0).round() as u32, timeout)?;
+        drop(big);
+        for w in &mut words {
+            (w.x, w.y, w.w, w.h) = (w.x / 2, w.y / 2, (w.w + 1) / 2, (w.h + 1) / 2);
+        }
+        words
+    } else {
+        engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?
+    };
     second_look(
         engine,
         &prepared.local,
@@ -294,7 +309,17 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
         dpi,
         timeout.saturating_sub(started.elapsed()),
     );
+    let debug_clean = debug_dir().map(|d| {
+        eprintln!(
+            "ocr debug: dpi {dpi:.0}, letter height {:.0} px",
+            prepared.letter_h
+        );
+        (d, prepared.clean.clone())
+    });
     let analysis = analyse(prepared, &words, dpi);
+    if let Some((dir, clean)) = debug_clean {
+        write_debug(&dir, &clean, &words, &analysis.keep);
+    }
     let (map, size) = match placement {
         Some(r) => (
             layout::ToPage {
@@ -466,6 +491,30 @@ fn second_look(
     }
 }
 
+/// `PREUVES_OCR_DEBUG=DIR`: each OCRed page's cleaned image (what tesseract read, PGM) and its
+/// words (TSV with the keep decision) are written to DIR, for whoever tunes the OCR stage. Never
+/// set in normal use; DIR must be outside the scanned tree.
+fn debug_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("PREUVES_OCR_DEBUG").map(std::path::PathBuf::from)
+}
+
+fn write_debug(dir: &std::path::Path, clean: &Gray, words: &[Word], keep: &[bool]) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let _ = std::fs::create_dir_all(dir);
+    let name = format!("page-{n:04}-{}", std::process::id());
+    let _ = std::fs::write(dir.join(format!("{name}.pgm")), clean.to_pgm());
+    let mut tsv = String::from("keep\tblock\tpar\tline\tx\ty\tw\th\tconf\ttext\n");
+    for (w, k) in words.iter().zip(keep) {
+        tsv.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{}\n",
+            *k as u8, w.block, w.par, w.line, w.x, w.y, w.w, w.h, w.conf, w.text
+        ));
+    }
+    let _ = std::fs::write(dir.join(format!("{name}.tsv")), tsv);
+}
+
 /// Light normalisation and deskew; returns the straight grey page and its binarisation.
 fn straighten(img: &Gray, dpi: f32) -> (Gray, ink::Bitmap) {
     let norm = img.normalise_light(((dpi / 4.0) as usize).max(16));
@@ -515,10 +564,14 @@ pub fn prepare(norm: &Gray, mut bin: ink::Bitmap, dpi: f32) -> Prepared {
     // them it merges lines across cells), and what it reads on them is dropped as junk.
     let (w, h) = (norm.w, norm.h);
     let mut mask = vec![false; w * h];
+    let dotted = ink::dotted_line_parts(&labelled.comps, letter_h, dpi);
     let unprinted: Vec<bool> = labelled
         .comps
         .iter()
-        .map(|c| ink::is_unprinted_shape(c, letter_h) || ink::is_hole_or_border(c, dpi, w, h))
+        .zip(&dotted)
+        .map(|(c, &d)| {
+            d || ink::is_unprinted_shape(c, letter_h) || ink::is_hole_or_border(c, dpi, w, h)
+        })
         .collect();
     for &(y, x0, x1, c) in &labelled.runs {
         if unprinted.get(c as usize).copied().unwrap_or(false) {

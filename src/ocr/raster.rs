@@ -121,6 +121,28 @@ impl Gray {
         out
     }
 
+    /// Enlarged twice in each direction (bilinear): small print from a low-resolution photo,
+    /// given to tesseract at the letter size it reads best.
+    pub fn upscale2(&self) -> Gray {
+        let (w, h) = (self.w * 2, self.h * 2);
+        let mut out = Gray::new(w, h, 255);
+        for y in 0..h {
+            let sy = ((y as f32 + 0.5) / 2.0 - 0.5).max(0.0);
+            let (y0, fy) = (sy as usize, sy.fract());
+            let y1 = (y0 + 1).min(self.h - 1);
+            for x in 0..w {
+                let sx = ((x as f32 + 0.5) / 2.0 - 0.5).max(0.0);
+                let (x0, fx) = (sx as usize, sx.fract());
+                let x1 = (x0 + 1).min(self.w - 1);
+                let p = |xx: usize, yy: usize| self.px[yy * self.w + xx] as f32;
+                let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
+                let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+                out.px[y * w + x] = (top * (1.0 - fy) + bottom * fy).round() as u8;
+            }
+        }
+        out
+    }
+
     /// A PGM (P5) file of the image: what tesseract reads on its standard input.
     pub fn to_pgm(&self) -> Vec<u8> {
         let mut out = format!("P5\n{} {}\n255\n", self.w, self.h).into_bytes();
