@@ -28,9 +28,30 @@ impl ToPage {
     }
 }
 
+/// Whether a word is made of digits and date separators only (a date or a piece of one).
+pub fn date_piece(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-'))
+        && text.chars().any(|c| c.is_ascii_digit())
+}
+
 /// Whether an OCR word is noise read inside handwriting or a stray mark.
 pub fn is_junk(w: &Word, printed: bool, blobs: &[Blob], median_h: f32) -> bool {
     if printed {
+        return false;
+    }
+    // A handwritten date ("Rempli le : 17/09/2025") is handwriting, but it is what the
+    // document says: digits read with fair confidence are kept, over ink too (a signature is
+    // not read as digits and slashes).
+    let digits = w.text.chars().filter(char::is_ascii_digit).count();
+    if date_piece(&w.text)
+        && w.conf >= 50.0
+        && (digits >= 3 || (digits >= 2 && w.text.contains(['/', '.', '-'])))
+        && (w.h as f32) <= median_h * 3.0
+        && (w.h as f32) >= median_h * 0.6
+    {
         return false;
     }
     let alnum = w.text.chars().filter(|c| c.is_alphanumeric()).count();
@@ -176,8 +197,22 @@ pub fn lay_out(
             let (Some(first), Some(last)) = (g.first(), g.last()) else {
                 continue;
             };
-            let s: Vec<&str> = g.iter().map(|w| w.text.as_str()).collect();
-            let s = s.join(" ");
+            let mut s = String::new();
+            for (i, w) in g.iter().enumerate() {
+                // Handwritten digits are spaced wider than print: tesseract cuts a date in
+                // pieces ("15/05/2 025", "09/1 0/2 025"); pieces of digits that touch are one.
+                let glued = i > 0 && {
+                    let prev = g[i - 1];
+                    date_piece(&prev.text)
+                        && date_piece(&w.text)
+                        && (prev.text.contains(['/', '.', '-']) || w.text.contains(['/', '.', '-']))
+                        && ((w.x - prev.right()) as f32) <= 0.6 * prev.h.max(w.h) as f32
+                };
+                if i > 0 && !glued {
+                    s.push(' ');
+                }
+                s.push_str(&w.text);
+            }
             let x = map.x(first.x as f32);
             spans.push(TextSpan {
                 x,
@@ -247,6 +282,50 @@ mod tests {
         assert_eq!(spans[2].text, "Jean Dupont");
         assert_eq!(spans[2].x, 50.0);
         assert!((spans[2].font_size - 20.0 / 0.72 * 0.5).abs() < 0.1);
+    }
+
+    /// Regression (class: handwritten answer dates on scanned forms): a date written by hand,
+    /// read by tesseract in pieces or over the ink of the handwriting, stays one date.
+    #[test]
+    fn handwritten_dates_are_kept_and_glued() {
+        let blob = Blob {
+            x0: 280,
+            y0: 90,
+            x1: 500,
+            y1: 130,
+            mass: 900,
+            verdict: super::super::ink::Verdict::Ink,
+            measure: 12.0,
+        };
+        let mut words = vec![
+            word(1, 100, 100, 80, 20, "Rempli"),
+            word(1, 186, 100, 20, 20, "le"),
+            word(1, 210, 104, 4, 12, ":"),
+            word(1, 297, 92, 124, 32, "22/05/2"),
+            word(1, 425, 92, 58, 29, "025"),
+            word(2, 100, 200, 40, 20, "SIRET"),
+            word(2, 150, 200, 30, 20, "834"),
+            word(2, 186, 200, 30, 20, "100"),
+        ];
+        words[3].conf = 72.0;
+        words[4].conf = 84.0;
+        let keep: Vec<bool> = words
+            .iter()
+            .map(|w| w.y > 150 || w.x < 250 || !is_junk(w, false, std::slice::from_ref(&blob), 20.0))
+            .collect();
+        assert!(keep.iter().all(|k| *k), "{keep:?}");
+        let map = ToPage {
+            x0: 0.0,
+            y_top: 1000.0,
+            sx: 0.5,
+            sy: 0.5,
+        };
+        let (text, _) = lay_out(&words, &keep, &Rules::default(), &map);
+        assert_eq!(text, "Rempli le :\t22/05/2025\nSIRET 834 100\n");
+        // a signature read as a short number is still junk
+        let mut scrawl = word(1, 300, 95, 40, 30, "7");
+        scrawl.conf = 60.0;
+        assert!(is_junk(&scrawl, false, std::slice::from_ref(&blob), 20.0));
     }
 
     #[test]

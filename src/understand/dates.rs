@@ -1130,6 +1130,18 @@ const EN_WORDS: &[&str] = &[
     "the", "and", "of", "to", "for", "with", "your", "you", "is", "are", "this", "from", "by",
     "on", "at", "we", "our", "will", "please", "have",
 ];
+/// Words of English (resp. French) form and survey exports, whose text is a few headers: a
+/// short text made of these is in that language even without prose.
+const EN_FORM_WORDS: &[&str] = &[
+    "submitted", "timestamp", "respondent", "response", "responses", "rating", "recommend",
+    "completed", "feedback", "overall", "comments", "course", "trainer", "yes", "signed",
+    "unsigned", "attendee", "attendees", "participant", "score", "answer", "answers",
+];
+const FR_FORM_WORDS: &[&str] = &[
+    "horodateur", "réponse", "réponses", "note", "oui", "non", "commentaires", "formation",
+    "stagiaire", "stagiaires", "nom", "prénom", "signé", "satisfaction", "formateur",
+    "formatrice", "répondant", "envoyé", "appréciation",
+];
 const FR_WORDS: &[&str] = &[
     "le", "la", "les", "des", "du", "et", "pour", "avec", "vous", "est", "sont", "ce", "cette",
     "une", "dans", "sur", "par", "aux", "nous", "votre",
@@ -1142,6 +1154,7 @@ impl DayOrder {
     pub fn of_document<'a>(texts: impl IntoIterator<Item = &'a str>) -> DayOrder {
         let (mut month_first, mut day_first) = (0usize, 0usize);
         let (mut en, mut fr) = (0usize, 0usize);
+        let (mut en_form, mut fr_form, mut words) = (0usize, 0usize, 0usize);
         let mut british = false;
         // Ambiguous dates (both parts ≤ 12), with their year, for the consecutive-days test.
         let mut ambiguous: Vec<(i16, i8, i8)> = Vec::new();
@@ -1164,13 +1177,19 @@ impl DayOrder {
             }
             for w in text
                 .split(|c: char| !c.is_alphabetic())
-                .filter(|w| (2..=6).contains(&w.len()))
+                .filter(|w| w.len() >= 2)
             {
+                words += 1;
                 let w = w.to_lowercase();
-                if EN_WORDS.contains(&w.as_str()) {
+                if (2..=6).contains(&w.len()) && EN_WORDS.contains(&w.as_str()) {
                     en += 1;
-                } else if FR_WORDS.contains(&w.as_str()) {
+                } else if (2..=6).contains(&w.len()) && FR_WORDS.contains(&w.as_str()) {
                     fr += 1;
+                }
+                if EN_FORM_WORDS.contains(&w.as_str()) {
+                    en_form += 1;
+                } else if FR_FORM_WORDS.contains(&w.as_str()) {
+                    fr_form += 1;
                 }
             }
         }
@@ -1184,6 +1203,9 @@ impl DayOrder {
             order
         } else if en >= 8 && en >= 3 * fr && !british {
             DayOrder::MonthFirst("read month first: the document is in English")
+        } else if en_form >= 3 && fr_form == 0 && fr == 0 && en + en_form >= words / 20 && !british
+        {
+            DayOrder::MonthFirst("read month first: an export with English headers")
         } else {
             DayOrder::DayFirst
         }
@@ -2566,6 +2588,23 @@ mod tests {
             DayOrder::of_document(["Ltd\t02/04/2025\t02/05/2025"]),
             DayOrder::DayFirst
         );
+    }
+
+    /// Regression (class: English survey exports read day first): a sheet of a few English
+    /// headers and US timestamps is month-first; the same sheet with French headers is not.
+    #[test]
+    fn day_order_of_english_exports() {
+        let en = "Submitted at\tRespondent\tOverall rating (1-5)\tWould recommend\tComments\n\
+                  09/10/2025 16:00:00\tLiam Carter\t4\tYes\n09/10/2025 16:01:00\tEmily Doyle\t4\tYes";
+        assert!(matches!(
+            DayOrder::of_document([en]),
+            DayOrder::MonthFirst(_)
+        ));
+        let fr = "Horodateur\tNom\tNote globale\tCommentaires\n09/10/2025 16:00:00\tLéa Roux\t4";
+        assert_eq!(DayOrder::of_document([fr]), DayOrder::DayFirst);
+        // English headers of a British company stay day first.
+        let uk = format!("{en}\nHarbour Ltd");
+        assert_eq!(DayOrder::of_document([uk.as_str()]), DayOrder::DayFirst);
     }
 
     #[test]

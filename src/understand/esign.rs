@@ -470,12 +470,24 @@ fn time_of(m: &regex::Captures) -> Option<Time> {
     Time::new(h, mi, s, 0).ok()
 }
 
-/// A time of day that opens a line ("09:12:03 UTC  IP: …", a wrapped table cell).
+/// A time of day that opens a line ("09:12:03 UTC  IP: …", a wrapped table cell), or that
+/// opens one of its table cells when the line is a wrapped table row (every cell of the row
+/// continued: "validé)\tmarie@…\t09:40:11") and states no date of its own.
 fn time_at_start(line: &str) -> Option<Time> {
-    let t = line.trim_start();
-    TIME.captures(t)
-        .filter(|c| c.get(0).is_some_and(|m| m.start() == 0))
-        .and_then(|c| time_of(&c))
+    let at_start = |t: &str| {
+        let t = t.trim_start();
+        TIME.captures(t)
+            .filter(|c| c.get(0).is_some_and(|m| m.start() == 0))
+            .and_then(|c| time_of(&c))
+    };
+    at_start(line).or_else(|| {
+        if !line.contains('\t') || !timestamps(line).is_empty() {
+            return None;
+        }
+        let mut found = line.split('\t').filter_map(at_start);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -1128,5 +1140,15 @@ mod tests {
         let (d, time, _, _) = t.signers[0].signed_at.clone().unwrap();
         assert_eq!(d.to_string(), "2025-03-10");
         assert_eq!(time.map(|t| t.hour()), Some(9));
+    }
+
+    /// Regression (class: SMS-code proofs read as empty zones): a French proof file whose event
+    /// table wraps "Signature apposée (code SMS validé)" and each signer's e-mail over two lines.
+    #[test]
+    fn sms_code_proof_with_wrapped_event_rows() {
+        let t = trail_of("Fichier de preuve de la signature électronique\nIdentifiant de la procédure :\t1074ee8b-8fdd-57c4-e8aa-7113d9a78d13\nDocument :\tContrat de formation\nStatut :\tTerminée\nJournal des événements\nÉvénement\tSignataire\tHorodatage\n(UTC+1)\nCréation de la procédure\t—\t25/09/2024\n09:12:00\nDocument consulté\tAnne-Sophie Delcourt\t25/09/2024\n09:37:11\nSignature apposée (code SMS\tAnne-Sophie Delcourt –\t25/09/2024\nvalidé)\tbonjour@capsavoirs.fr\t09:40:11\nAdresse IP : 186.206.58.210\nDocument consulté\tJérôme Delattre\t26/09/2024\n14:02:52\nSignature apposée (code SMS\tJérôme Delattre –\t26/09/2024\nvalidé)\tdelattre@boulangeriedelat.com\t14:05:52\nAdresse IP : 209.147.148.230\nSignature électronique avancée conforme au règlement eIDAS.\n").expect("a trail");
+        let who: Vec<String> = t.signers.iter().map(Signer::who).collect();
+        assert_eq!(t.signed(), 2, "{who:?} {:?}", t.signers);
+        assert_eq!(t.status(), SignatureStatus::Signed);
     }
 }

@@ -70,7 +70,14 @@ fn labelled<'l>(norm: &str, raw: &'l str, labels: &[&str]) -> Option<&'l str> {
     for label in labels {
         if let Some(rest) = norm.strip_prefix(label) {
             let rest = rest.trim_start();
-            if rest.starts_with(':') {
+            // The label may carry a variant or a qualifier before its colon ("Formateur /
+            // formatrice :", "Intervenant (e) :", "Formateur - référent :").
+            let qualified = rest.split_once(':').is_some_and(|(q, _)| {
+                q.starts_with(['/', '(', '-'])
+                    && q.split_whitespace().count() <= 3
+                    && !q.chars().any(|c| c.is_ascii_digit())
+            });
+            if rest.starts_with(':') || qualified {
                 return raw.split_once(':').and_then(|(_, v)| ok(v.trim()));
             }
         }
@@ -126,12 +133,32 @@ static LED_BY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 
 /// Splits "Claire Dubois et Marc Petit, Léa Roux" into names.
 fn split_names(v: &str) -> Vec<String> {
-    v.split([',', ';', '/'])
+    first_sentence(v)
+        .split([',', ';', '/'])
         .flat_map(|p| p.split(" et "))
         .flat_map(|p| p.split(" and "))
         .map(|n| clean_value(n.trim_start_matches(['-', '•', ' '])))
         .filter(|n| looks_like_name(n))
         .collect()
+}
+
+/// A value up to the end of its sentence: "Ophélie Nguyen. Le livret d'accueil est joint." →
+/// "Ophélie Nguyen" (a full stop after a word of three letters or more, then a capital; initials
+/// and titles such as "J. Dupont" or "Mme. Roux" do not end it).
+fn first_sentence(v: &str) -> &str {
+    let mut from = 0;
+    while let Some(i) = v[from..].find(". ").map(|i| i + from) {
+        let word = v[..i].rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+        let next_capital = v[i + 2..].chars().next().is_some_and(char::is_uppercase);
+        if next_capital
+            && word.chars().count() >= 3
+            && !["Mme", "Mlle", "Mrs", "Dr", "Pr"].contains(&word)
+        {
+            return &v[..i];
+        }
+        from = i + 2;
+    }
+    v
 }
 
 /// Two to four words of letters, at least two starting with a capital.
@@ -444,6 +471,25 @@ mod tests {
         assert_eq!(f.trainers, ["Claire Dubois"]);
         assert_eq!(f.client.as_deref(), Some("Boulangerie Martin"));
         assert_eq!(f.trainees, ["Jean Dupont"]);
+    }
+
+    #[test]
+    fn trainer_labels_with_a_variant_or_a_sentence_after_the_name() {
+        let f = facts(
+            "Formateur / formatrice : Ophélie Nguyen\nFormation : Tutorat",
+            Kind::AttendanceSheet,
+        );
+        assert_eq!(f.trainers, ["Ophélie Nguyen"]);
+        let f = facts(
+            "Intervenant(e) : Ophélie Nguyen. Le livret d'accueil et le règlement intérieur sont joints.",
+            Kind::Convocation,
+        );
+        assert_eq!(f.trainers, ["Ophélie Nguyen"]);
+        let f = facts("Formatrice : J. Dupont et Mme. Roux", Kind::Convocation);
+        assert_eq!(f.trainers, ["J. Dupont", "Mme. Roux"]);
+        // a label with a number before its colon is another field
+        let f = facts("Formateur (2 jours) : Marc Petit", Kind::Convocation);
+        assert!(f.trainers.is_empty(), "{:?}", f.trainers);
     }
 
     #[test]
