@@ -311,7 +311,9 @@ mod tests {
         words[4].conf = 84.0;
         let keep: Vec<bool> = words
             .iter()
-            .map(|w| w.y > 150 || w.x < 250 || !is_junk(w, false, std::slice::from_ref(&blob), 20.0))
+            .map(|w| {
+                w.y > 150 || w.x < 250 || !is_junk(w, false, std::slice::from_ref(&blob), 20.0)
+            })
             .collect();
         assert!(keep.iter().all(|k| *k), "{keep:?}");
         let map = ToPage {

@@ -148,7 +148,10 @@ fn split_names(v: &str) -> Vec<String> {
 fn first_sentence(v: &str) -> &str {
     let mut from = 0;
     while let Some(i) = v[from..].find(". ").map(|i| i + from) {
-        let word = v[..i].rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+        let word = v[..i]
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
         let next_capital = v[i + 2..].chars().next().is_some_and(char::is_uppercase);
         if next_capital
             && word.chars().count() >= 3

@@ -436,9 +436,12 @@ fn is_trainer_row(n: &str) -> bool {
 
 fn attendance(view: &DocView) -> Option<Grid> {
     let mut total: Option<Grid> = None;
+    let mut carried: Option<Columns> = None;
     for page in &view.ex.pages {
         let g = if view.format == Format::Pdf || laid_out_scan(page) {
-            pdf_grid(page)
+            let (g, cols) = pdf_grid(page, carried.as_ref());
+            carried = cols;
+            g
         } else {
             page.tables
                 .iter()
@@ -836,10 +839,17 @@ fn center_x(s: &TextSpan) -> f32 {
 /// dates, "Signature…"); rows are the labels below it (names, the trainer, or dates for an
 /// individual sheet), multi-line labels merged; a cell is signed when an image's centre falls in
 /// it.
-fn pdf_grid(page: &Page) -> Option<Grid> {
+/// The columns of a grid on a laid-out page: (centre x, slot label, lowest y of the header).
+type Columns = Vec<(f32, String, f32)>;
+
+/// The attendance grids of a laid-out page (PDF, scan), and the columns of its last grid. A
+/// page without a grid header carries on `carried`, the previous page's columns (a sheet whose
+/// grid runs over two pages and whose second page repeats no header).
+fn pdf_grid(page: &Page, carried: Option<&Columns>) -> (Option<Grid>, Option<Columns>) {
     let spans = &page.spans;
     let norm: Vec<String> = spans.iter().map(|s| normalize_line(&s.text)).collect();
     let mut out: Option<Grid> = None;
+    let mut columns: Option<Columns> = None;
     let heads: Vec<usize> = (0..spans.len())
         .filter(|&i| is_row_header(&norm[i]) && norm[i].split_whitespace().count() <= 5)
         .collect();
@@ -903,195 +913,226 @@ fn pdf_grid(page: &Page) -> Option<Grid> {
         }
         let band_bottom = cols.iter().map(|c| c.2).fold(head.y, f32::min);
         used_bands.push(head.y);
-        let first_col_x = cols.iter().map(|c| c.0).fold(f32::MAX, f32::min);
-        let spacing = cols
-            .windows(2)
-            .map(|w| w[1].0 - w[0].0)
-            .fold(f32::MAX, f32::min);
-        let spacing = if spacing == f32::MAX { 150.0 } else { spacing };
-        let label_limit = first_col_x - spacing * 0.45;
-        // Row labels: spans below the band, left of the first slot column; skip time ranges.
-        let mut labels: Vec<&TextSpan> = spans
-            .iter()
-            .filter(|s| s.y < band_bottom - 3.0 && s.x < label_limit)
-            .filter(|s| s.text.split_whitespace().count() <= 8)
-            .collect();
-        labels.sort_by(|a, b| b.y.total_cmp(&a.y));
-        // Cluster into rows (multi-line labels), stop at the first large gap.
-        let mut rows: Vec<(Vec<&TextSpan>, f32)> = Vec::new();
-        let mut last_y = band_bottom;
-        let mut gaps: Vec<f32> = Vec::new();
-        for s in labels {
-            let gap = last_y - s.y;
-            if let Some(row) = rows.last_mut()
-                && gap < s.font_size * 1.7
-            {
-                row.0.push(s);
-            } else {
-                let typical = if gaps.is_empty() {
-                    60.0
-                } else {
-                    gaps.iter().sum::<f32>() / gaps.len() as f32
-                };
-                if !rows.is_empty() && gap > typical * 2.2 + 10.0 {
-                    break;
-                }
-                if !rows.is_empty() {
-                    gaps.push(gap);
-                }
-                rows.push((vec![s], 0.0));
-            }
-            last_y = s.y;
-        }
-        for r in rows.iter_mut() {
-            let n = r.0.len() as f32;
-            r.1 = r.0.iter().map(|s| s.y + s.font_size * 0.3).sum::<f32>() / n;
-        }
-        // Rows follow the header without interruption: the first label row must be a name,
-        // the trainer or a slot (else this "header" was a key-value line such as "Date : …"),
-        // and the grid ends at the first row that is none of these.
-        let mut grid_rows: Vec<(String, RowKind, f32)> = Vec::new();
-        for (spans, cy) in rows {
-            let label = spans
-                .iter()
-                .map(|s| s.text.trim())
-                .collect::<Vec<_>>()
-                .join(" ");
-            match spans
-                .iter()
-                .find_map(|s| row_kind(&s.text))
-                .or_else(|| row_kind(&label))
-            {
-                Some(kind) => grid_rows.push((label, kind, cy)),
-                None => break,
-            }
-        }
-        let rows = grid_rows;
-        if rows.is_empty() {
+        let Some(g) = fill_grid(page, &cols, band_bottom, false) else {
             continue;
-        }
-        let row_gap = rows
-            .windows(2)
-            .map(|w| w[0].2 - w[1].2)
-            .fold(f32::MAX, f32::min);
-        let row_gap = if row_gap == f32::MAX {
-            40.0
-        } else {
-            row_gap.max(12.0)
         };
-        // 0: nothing, 1: uncertain ink, 2: signed.
-        let mut filled = vec![vec![0u8; cols.len()]; rows.len()];
-        // Scanned pages: the ink measured in each cell (stroke length, in letter heights).
-        let mut ink = vec![vec![0f32; cols.len()]; rows.len()];
-        let mut measured_page = false;
-        let mut placed: Vec<(usize, usize, String)> = Vec::new();
-        for img in &page.images {
-            let Some(Anchor::Page { rect }) = &img.anchor else {
-                continue;
-            };
-            if is_logo_like(img, page) {
-                continue;
-            }
-            let mark = if is_uncertain_ink(img) { 1 } else { 2 };
-            let cx = rect.x + rect.width / 2.0;
-            let cy = rect.y + rect.height / 2.0;
-            let col = cols
-                .iter()
-                .enumerate()
-                .min_by(|a, b| (a.1.0 - cx).abs().total_cmp(&(b.1.0 - cx).abs()))
-                .filter(|(_, c)| (c.0 - cx).abs() < spacing * 0.6)
-                .map(|(i, _)| i);
-            let row = rows
-                .iter()
-                .enumerate()
-                .min_by(|a, b| (a.1.2 - cy).abs().total_cmp(&(b.1.2 - cy).abs()))
-                .filter(|(_, r)| (r.2 - cy).abs() < row_gap * 0.6)
-                .map(|(i, _)| i);
-            let measure = crate::ocr::ink_measure(img);
-            measured_page |= measure.is_some();
-            if let (Some(r), Some(c)) = (row, col) {
-                filled[r][c] = filled[r][c].max(mark);
-                ink[r][c] += measure.unwrap_or(0.0);
-                if let Some(id) = image_identity(img, page.number, Format::Pdf) {
-                    placed.push((r, c, id));
-                }
-            }
-        }
-        let mut g = Grid {
-            expected: 0,
-            found: 0,
-            rows: rows.iter().filter(|r| r.1 == RowKind::Trainee).count(),
-            slots: cols.len(),
-            trainer_cells: 0,
-            cells: Vec::new(),
-            page: Some(page.number),
-            method: "attendance_grid_layout",
-            ink_notes: Vec::new(),
-            images: Vec::new(),
-        };
-        let cell_text = |cy: f32, cx: f32| -> String {
-            spans
-                .iter()
-                .filter(|s| {
-                    (s.y + s.font_size * 0.3 - cy).abs() < row_gap * 0.45
-                        && (center_x(s) - cx).abs() < spacing * 0.5
-                })
-                .map(|s| s.text.trim())
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        // A scanned page: each cell is judged against the page's own cells (ink_judgement).
-        // Words that OCR read inside a signature cell are handwriting shaped like print
-        // (initials, a name in block letters): they count as ink, about the stroke length of
-        // their letters.
-        if measured_page {
-            for (ri, row) in ink.iter_mut().enumerate() {
-                for (ci, m) in row.iter_mut().enumerate() {
-                    let text = cell_text(rows[ri].2, cols[ci].0);
-                    if !ABSENT.is_match(&text) {
-                        *m += LETTER_INK
-                            * text.chars().filter(|c| c.is_alphanumeric()).count() as f32;
-                    }
-                }
-            }
-        }
-        let judged = measured_page.then(|| {
-            ink_judgement(&rows, &cols, &ink, |ri, ci| {
-                ABSENT.is_match(&cell_text(rows[ri].2, cols[ci].0))
-            })
-        });
-        for (ri, (label, kind, cy)) in rows.iter().enumerate() {
-            for (ci, (cx, slot, _)) in cols.iter().enumerate() {
-                let text = cell_text(*cy, *cx);
-                let col_is_trainer = is_trainer_row(&normalize_line(slot));
-                let cell = match &judged {
-                    Some(j) => match j.decisions[ri][ci] {
-                        crate::ocr::ink::CellInk::Signed => CellMark::Signed,
-                        crate::ocr::ink::CellInk::Uncertain => CellMark::Uncertain,
-                        crate::ocr::ink::CellInk::Empty => CellMark::None,
-                    },
-                    None => match filled[ri][ci] {
-                        2 => CellMark::Signed,
-                        1 => CellMark::Uncertain,
-                        _ => CellMark::None,
-                    },
-                };
-                count_cell(&mut g, *kind, col_is_trainer, cell, &text, label, slot);
-            }
-        }
-        if let Some(j) = judged {
-            g.ink_notes.push(j.note(page.number));
-        }
-        for (r, c, id) in placed {
-            let (label, kind, _) = &rows[r];
-            g.images.push((id, cell_signer(*kind, label, &cols[c].1)));
-        }
+        columns = Some(cols);
         out = Some(match out {
             Some(o) => merge(o, g),
             None => g,
         });
     }
-    out
+    if out.is_none()
+        && let Some(cols) = carried
+        && let Some(mut g) = fill_grid(page, cols, f32::MAX, true)
+    {
+        g.method = "attendance_grid_layout_continued";
+        return (Some(g), Some(cols.clone()));
+    }
+    (out, columns)
+}
+
+/// The grid under a header band: row labels left of the first slot column, the cells' ink or
+/// images. `continued`: a page with no header of its own that carries on the previous page's
+/// grid (a two-page sheet): its rows start at the first name or trainer label (the repeated
+/// letterhead above is not a row).
+fn fill_grid(
+    page: &Page,
+    cols: &[(f32, String, f32)],
+    mut band_bottom: f32,
+    continued: bool,
+) -> Option<Grid> {
+    let spans = &page.spans;
+    let first_col_x = cols.iter().map(|c| c.0).fold(f32::MAX, f32::min);
+    let spacing = cols
+        .windows(2)
+        .map(|w| w[1].0 - w[0].0)
+        .fold(f32::MAX, f32::min);
+    let spacing = if spacing == f32::MAX { 150.0 } else { spacing };
+    let label_limit = first_col_x - spacing * 0.45;
+    // Row labels: spans below the band, left of the first slot column; skip time ranges.
+    let mut labels: Vec<&TextSpan> = spans
+        .iter()
+        .filter(|s| s.y < band_bottom - 3.0 && s.x < label_limit)
+        .filter(|s| s.text.split_whitespace().count() <= 8)
+        .collect();
+    labels.sort_by(|a, b| b.y.total_cmp(&a.y));
+    if continued {
+        let first = labels
+            .iter()
+            .position(|s| matches!(row_kind(&s.text), Some(RowKind::Trainee | RowKind::Trainer)))?;
+        band_bottom = labels[first].y + labels[first].font_size * 1.2;
+        labels.drain(..first);
+    }
+    // Cluster into rows (multi-line labels), stop at the first large gap.
+    let mut rows: Vec<(Vec<&TextSpan>, f32)> = Vec::new();
+    let mut last_y = band_bottom;
+    let mut gaps: Vec<f32> = Vec::new();
+    for s in labels {
+        let gap = last_y - s.y;
+        if let Some(row) = rows.last_mut()
+            && gap < s.font_size * 1.7
+        {
+            row.0.push(s);
+        } else {
+            let typical = if gaps.is_empty() {
+                60.0
+            } else {
+                gaps.iter().sum::<f32>() / gaps.len() as f32
+            };
+            if !rows.is_empty() && gap > typical * 2.2 + 10.0 {
+                break;
+            }
+            if !rows.is_empty() {
+                gaps.push(gap);
+            }
+            rows.push((vec![s], 0.0));
+        }
+        last_y = s.y;
+    }
+    for r in rows.iter_mut() {
+        let n = r.0.len() as f32;
+        r.1 = r.0.iter().map(|s| s.y + s.font_size * 0.3).sum::<f32>() / n;
+    }
+    // Rows follow the header without interruption: the first label row must be a name,
+    // the trainer or a slot (else this "header" was a key-value line such as "Date : …"),
+    // and the grid ends at the first row that is none of these.
+    let mut grid_rows: Vec<(String, RowKind, f32)> = Vec::new();
+    for (spans, cy) in rows {
+        let label = spans
+            .iter()
+            .map(|s| s.text.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        match spans
+            .iter()
+            .find_map(|s| row_kind(&s.text))
+            .or_else(|| row_kind(&label))
+        {
+            Some(kind) => grid_rows.push((label, kind, cy)),
+            None => break,
+        }
+    }
+    let rows = grid_rows;
+    if rows.is_empty() {
+        return None;
+    }
+    let row_gap = rows
+        .windows(2)
+        .map(|w| w[0].2 - w[1].2)
+        .fold(f32::MAX, f32::min);
+    let row_gap = if row_gap == f32::MAX {
+        40.0
+    } else {
+        row_gap.max(12.0)
+    };
+    // 0: nothing, 1: uncertain ink, 2: signed.
+    let mut filled = vec![vec![0u8; cols.len()]; rows.len()];
+    // Scanned pages: the ink measured in each cell (stroke length, in letter heights).
+    let mut ink = vec![vec![0f32; cols.len()]; rows.len()];
+    let mut measured_page = false;
+    let mut placed: Vec<(usize, usize, String)> = Vec::new();
+    for img in &page.images {
+        let Some(Anchor::Page { rect }) = &img.anchor else {
+            continue;
+        };
+        if is_logo_like(img, page) {
+            continue;
+        }
+        let mark = if is_uncertain_ink(img) { 1 } else { 2 };
+        let cx = rect.x + rect.width / 2.0;
+        let cy = rect.y + rect.height / 2.0;
+        let col = cols
+            .iter()
+            .enumerate()
+            .min_by(|a, b| (a.1.0 - cx).abs().total_cmp(&(b.1.0 - cx).abs()))
+            .filter(|(_, c)| (c.0 - cx).abs() < spacing * 0.6)
+            .map(|(i, _)| i);
+        let row = rows
+            .iter()
+            .enumerate()
+            .min_by(|a, b| (a.1.2 - cy).abs().total_cmp(&(b.1.2 - cy).abs()))
+            .filter(|(_, r)| (r.2 - cy).abs() < row_gap * 0.6)
+            .map(|(i, _)| i);
+        let measure = crate::ocr::ink_measure(img);
+        measured_page |= measure.is_some();
+        if let (Some(r), Some(c)) = (row, col) {
+            filled[r][c] = filled[r][c].max(mark);
+            ink[r][c] += measure.unwrap_or(0.0);
+            if let Some(id) = image_identity(img, page.number, Format::Pdf) {
+                placed.push((r, c, id));
+            }
+        }
+    }
+    let mut g = Grid {
+        expected: 0,
+        found: 0,
+        rows: rows.iter().filter(|r| r.1 == RowKind::Trainee).count(),
+        slots: cols.len(),
+        trainer_cells: 0,
+        cells: Vec::new(),
+        page: Some(page.number),
+        method: "attendance_grid_layout",
+        ink_notes: Vec::new(),
+        images: Vec::new(),
+    };
+    let cell_text = |cy: f32, cx: f32| -> String {
+        spans
+            .iter()
+            .filter(|s| {
+                (s.y + s.font_size * 0.3 - cy).abs() < row_gap * 0.45
+                    && (center_x(s) - cx).abs() < spacing * 0.5
+            })
+            .map(|s| s.text.trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // A scanned page: each cell is judged against the page's own cells (ink_judgement).
+    // Words that OCR read inside a signature cell are handwriting shaped like print
+    // (initials, a name in block letters): they count as ink, about the stroke length of
+    // their letters.
+    if measured_page {
+        for (ri, row) in ink.iter_mut().enumerate() {
+            for (ci, m) in row.iter_mut().enumerate() {
+                let text = cell_text(rows[ri].2, cols[ci].0);
+                if !ABSENT.is_match(&text) {
+                    *m += LETTER_INK * text.chars().filter(|c| c.is_alphanumeric()).count() as f32;
+                }
+            }
+        }
+    }
+    let judged = measured_page.then(|| {
+        ink_judgement(&rows, &cols, &ink, |ri, ci| {
+            ABSENT.is_match(&cell_text(rows[ri].2, cols[ci].0))
+        })
+    });
+    for (ri, (label, kind, cy)) in rows.iter().enumerate() {
+        for (ci, (cx, slot, _)) in cols.iter().enumerate() {
+            let text = cell_text(*cy, *cx);
+            let col_is_trainer = is_trainer_row(&normalize_line(slot));
+            let cell = match &judged {
+                Some(j) => match j.decisions[ri][ci] {
+                    crate::ocr::ink::CellInk::Signed => CellMark::Signed,
+                    crate::ocr::ink::CellInk::Uncertain => CellMark::Uncertain,
+                    crate::ocr::ink::CellInk::Empty => CellMark::None,
+                },
+                None => match filled[ri][ci] {
+                    2 => CellMark::Signed,
+                    1 => CellMark::Uncertain,
+                    _ => CellMark::None,
+                },
+            };
+            count_cell(&mut g, *kind, col_is_trainer, cell, &text, label, slot);
+        }
+    }
+    if let Some(j) = judged {
+        g.ink_notes.push(j.note(page.number));
+    }
+    for (r, c, id) in placed {
+        let (label, kind, _) = &rows[r];
+        g.images.push((id, cell_signer(*kind, label, &cols[c].1)));
+    }
+    Some(g)
 }
 
 #[cfg(test)]

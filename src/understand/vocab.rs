@@ -58,9 +58,18 @@ static TIME_SLOT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
     .expect("valid regex")
 });
 
+/// Two full clock times side by side: a time range whose dash a scan lost ("9h00 12h30"); or
+/// a range cut by a narrow header cell, its end on the next line ("13h30 –" / "17h00").
+static TIME_PAIR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^\d{1,2}\s*[:h]\s*\d{2}\s+\d{1,2}\s*[:h]\s*\d{2}$|^\d{1,2}\s*[:h]\s*\d{2}\s*(?:-|–|—|à|to)$",
+    )
+    .expect("valid regex")
+});
+
 /// A header cell that is a time range (a half-day slot given by its hours).
 pub fn is_time_slot(n: &str) -> bool {
-    n.len() <= 40 && TIME_SLOT.is_match(n.trim())
+    n.len() <= 40 && (TIME_SLOT.is_match(n.trim()) || TIME_PAIR.is_match(n.trim()))
 }
 
 /// A cell that mentions a half-day anywhere ("12/03 Matin").
@@ -79,6 +88,18 @@ pub fn is_date_header(n: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (class: scanned sheet headers whose dash OCR lost): "9h00 12h30" is a slot;
+    /// a single time or a phone number is not.
+    #[test]
+    fn time_slots_without_their_dash() {
+        assert!(is_time_slot("9h00 12h30"));
+        assert!(is_time_slot("13h30 - 17h00"));
+        assert!(is_half_day("9:00 12:30"));
+        assert!(is_time_slot("13h30 -"));
+        assert!(!is_time_slot("9h00"));
+        assert!(!is_time_slot("04 72 10 33 21"));
+    }
 
     #[test]
     fn headers() {
