@@ -28,13 +28,19 @@ impl ToPage {
     }
 }
 
-/// Whether a word is made of digits and date separators only (a date or a piece of one).
+/// Whether a word is made of digits and date separators only (a date or a piece of one);
+/// a handwritten 0 read as the letter O counts as a digit beside other digits ("O5/").
 pub fn date_piece(text: &str) -> bool {
     !text.is_empty()
         && text
             .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-'))
+            .all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-' | 'O' | 'o'))
         && text.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A date piece with its letters O read as the digits they are.
+fn date_digits(text: &str) -> String {
+    text.replace(['O', 'o'], "0")
 }
 
 /// Whether an OCR word is noise read inside handwriting or a stray mark.
@@ -45,10 +51,14 @@ pub fn is_junk(w: &Word, printed: bool, blobs: &[Blob], median_h: f32) -> bool {
     // A handwritten date ("Rempli le : 17/09/2025") is handwriting, but it is what the
     // document says: digits read with fair confidence are kept, over ink too (a signature is
     // not read as digits and slashes).
-    let digits = w.text.chars().filter(char::is_ascii_digit).count();
+    let digits = date_digits(&w.text)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    let separated = w.text.contains(['/', '.', '-']);
     if date_piece(&w.text)
-        && w.conf >= 50.0
-        && (digits >= 3 || (digits >= 2 && w.text.contains(['/', '.', '-'])))
+        && (w.conf >= 50.0 || (w.conf >= 35.0 && separated && digits >= 2))
+        && (digits >= 3 || (digits >= 2 && separated))
         && (w.h as f32) <= median_h * 3.0
         && (w.h as f32) >= median_h * 0.6
     {
@@ -211,7 +221,11 @@ pub fn lay_out(
                 if i > 0 && !glued {
                     s.push(' ');
                 }
-                s.push_str(&w.text);
+                if date_piece(&w.text) && w.text.chars().filter(char::is_ascii_digit).count() >= 1 {
+                    s.push_str(&date_digits(&w.text));
+                } else {
+                    s.push_str(&w.text);
+                }
             }
             let x = map.x(first.x as f32);
             spans.push(TextSpan {
@@ -301,13 +315,13 @@ mod tests {
             word(1, 100, 100, 80, 20, "Rempli"),
             word(1, 186, 100, 20, 20, "le"),
             word(1, 210, 104, 4, 12, ":"),
-            word(1, 297, 92, 124, 32, "22/05/2"),
+            word(1, 297, 92, 124, 32, "22/O5/2"),
             word(1, 425, 92, 58, 29, "025"),
             word(2, 100, 200, 40, 20, "SIRET"),
             word(2, 150, 200, 30, 20, "834"),
             word(2, 186, 200, 30, 20, "100"),
         ];
-        words[3].conf = 72.0;
+        words[3].conf = 38.0;
         words[4].conf = 84.0;
         let keep: Vec<bool> = words
             .iter()

@@ -1013,7 +1013,21 @@ fn fill_grid(
             None => break,
         }
     }
-    let rows = grid_rows;
+    let mut rows = grid_rows;
+    if continued {
+        // A letterhead read as a name ("Atelier Horizon Compétences") sits well above the
+        // grid's first row: rows of a grid follow each other at one pitch.
+        while rows.len() >= 3 {
+            let gaps: Vec<f32> = rows.windows(2).map(|w| w[0].2 - w[1].2).collect();
+            let mut rest = gaps[1..].to_vec();
+            rest.sort_by(f32::total_cmp);
+            if gaps[0] > 1.8 * rest[rest.len() / 2] {
+                rows.remove(0);
+            } else {
+                break;
+            }
+        }
+    }
     if rows.is_empty() {
         return None;
     }
@@ -1297,6 +1311,82 @@ mod tests {
     /// A scanned grid (OCR spans, ink placements named with their stroke length): each cell is
     /// judged against the page's own cells, faint initials count, residue does not, and the
     /// evidence carries the page's levels and the measure of the cells not counted.
+    /// Regression (class: two-page scanned sheets whose second page repeats no header): the
+    /// rows of page 2 are counted in page 1's columns; the letterhead above them is no row.
+    #[test]
+    fn scan_grid_continued_on_a_page_without_header() {
+        let span = |x: f32, y: f32, text: &str| TextSpan {
+            x,
+            y,
+            width: 6.0 * text.len() as f32,
+            font_size: 10.0,
+            text: text.into(),
+        };
+        let ink = |x: f32, y: f32| ImageRef {
+            name: format!("{}{:.2}", crate::ocr::INK_NAME_PREFIX, 12.0),
+            encoding: Some("ink".into()),
+            width_px: Some(40),
+            height_px: Some(20),
+            anchor: Some(Anchor::Page {
+                rect: crate::model::Rect {
+                    x: x - 15.0,
+                    y: y - 5.0,
+                    width: 30.0,
+                    height: 12.0,
+                },
+            }),
+        };
+        let page = |number: u32, header: bool, names: &[&str], signed: usize| {
+            let mut spans = vec![span(40.0, 800.0, "Atelier Horizon Compétences")];
+            if header {
+                spans.push(span(40.0, 700.0, "Nom du stagiaire"));
+                spans.push(span(230.0, 700.0, "9h00 - 12h30"));
+                spans.push(span(380.0, 700.0, "13h30 - 17h00"));
+            }
+            let top = if header { 670.0 } else { 740.0 };
+            let mut images = Vec::new();
+            for (i, n) in names.iter().enumerate() {
+                let y = top - 30.0 * i as f32;
+                spans.push(span(40.0, y, n));
+                for c in 0..2 {
+                    if i * 2 + c < signed {
+                        images.push(ink(260.0 + 155.0 * c as f32, y + 2.0));
+                    }
+                }
+            }
+            Page {
+                number,
+                text: "Feuille d'émargement".into(),
+                spans,
+                images,
+                size: Some((595.0, 842.0)),
+                scanned: true,
+                ..Page::default()
+            }
+        };
+        let ex = Extracted {
+            pages: vec![
+                page(1, true, &["Jean Dupont", "Léa Martin", "Karim Benali"], 6),
+                page(2, false, &["Sophie Leroy", "Thomas Girard"], 3),
+            ],
+            ..Extracted::default()
+        };
+        let sig = analyse(&view_of(&ex, Format::Pdf), Kind::AttendanceSheet);
+        assert_eq!(
+            (sig.found, sig.expected),
+            (Some(9), Some(10)),
+            "{:?}",
+            sig.evidence
+        );
+        // Without page 1, page 2 alone is no grid.
+        let alone = Extracted {
+            pages: vec![page(1, false, &["Sophie Leroy", "Thomas Girard"], 3)],
+            ..Extracted::default()
+        };
+        let sig = analyse(&view_of(&alone, Format::Pdf), Kind::AttendanceSheet);
+        assert_eq!(sig.expected, None, "{:?}", sig.evidence);
+    }
+
     #[test]
     fn scan_grid_cells_are_judged_against_the_page() {
         let span = |x: f32, y: f32, text: &str| TextSpan {
