@@ -1116,7 +1116,7 @@ fn fill_grid(
         }
     }
     let judged = measured_page.then(|| {
-        ink_judgement(&rows, &cols, &ink, |ri, ci| {
+        ink_judgement(&rows, cols, &ink, |ri, ci| {
             ABSENT.is_match(&cell_text(rows[ri].2, cols[ci].0))
         })
     });
