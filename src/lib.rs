@@ -151,7 +151,10 @@ pub fn collect(
                     .files
                     .par_iter()
                     .map(|f| {
-                        let r = process::cache_lookup(f, &options.limits, c);
+                        let r = process::cache_lookup(f, &options.limits, c).map(|mut d| {
+                            d.shrink_to_fit();
+                            d
+                        });
                         if r.is_ok() {
                             progress.file_done(&f.rel_path);
                         }
@@ -193,10 +196,12 @@ pub fn collect(
                 .files
                 .par_iter()
                 .map(|f| {
-                    let docs = match &cache {
+                    let mut docs = match &cache {
                         Some(c) => process::process_file_cached(f, &options.limits, c),
                         None => process::process_file(f, &options.limits),
                     };
+                    // Kept until the scan ends: without slack (see `worker::process_all`).
+                    docs.shrink_to_fit();
                     progress.file_done(&f.rel_path);
                     docs
                 })
