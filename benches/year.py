@@ -26,10 +26,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(REPO, "target", "release", "preuves")
+BIN = os.environ.get("PREUVES_BIN", os.path.join(REPO, "target", "release", "preuves"))
 SOURCES = [os.path.join(REPO, "fixtures", "archive"), os.path.join(REPO, "fixtures", "heldout", "archive")]
 
 PYMUPDF = r"""
@@ -66,16 +67,40 @@ def build(dest, copies):
     return files
 
 
-def run(cmd, stdin=None, env=None, ok=(0,)):
-    """Runs a command; returns (wall s, cpu s, peak RSS MB) of its process tree."""
+def run(cmd, stdin=None, env=None, ok=(0,), parent=None):
+    """Runs a command; returns (wall s, cpu s, peak RSS MB) of its process tree (the largest
+    process: with workers, a worker may be larger than the parent). With `parent` (a dict), also
+    stores there under "mb" the peak resident memory of the command's own process (VmHWM, read
+    from /proc while it runs)."""
     start = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    done = threading.Event()
+
+    def watch():
+        # VmHWM only grows: the last reading before the process ends is its peak (reports are
+        # written over the last seconds, read every 10 ms).
+        while not done.is_set():
+            try:
+                with open(f"/proc/{p.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            parent["mb"] = int(line.split()[1]) / 1024
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch) if parent is not None else None
+    if watcher:
+        watcher.start()
     if stdin is not None:
         p.stdin.write(stdin)
         p.stdin.close()
     err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
+    done.set()
+    if watcher:
+        watcher.join()
     wall = time.monotonic() - start
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode not in ok:
@@ -147,11 +172,12 @@ def main():
         with open(os.path.join(out, "report.json")) as f:
             warm = json.load(f)["summary"]
     summary = rep["summary"]
+    parent_x1, parent_x4 = {}, {}
     if a.flat:
         big = os.path.join(a.work, "archive4")
         build(big, a.copies * 4)
-        r["no_ocr_2_x4"] = run(scan(big, out, "--no-ocr", "--no-cache"))
-        r["no_ocr_2_x1"] = run(scan(root, out, "--no-ocr", "--no-cache"))
+        r["no_ocr_2_x4"] = run(scan(big, out, "--no-ocr", "--no-cache"), parent=parent_x4)
+        r["no_ocr_2_x1"] = run(scan(root, out, "--no-ocr", "--no-cache"), parent=parent_x1)
         shutil.rmtree(big)
     ocr_cpu = r["cold"][1] - r["no_ocr_2"][1] if "cold" in r else None
     fig = {
@@ -171,6 +197,10 @@ def main():
     }
     if a.flat:
         fig["ratios"]["memory_x4_over_x1"] = round(r["no_ocr_2_x4"][2] / r["no_ocr_2_x1"][2], 3)
+        fig["parent_peak_rss_mb"] = {"x1": round(parent_x1.get("mb", 0), 1),
+                                     "x4": round(parent_x4.get("mb", 0), 1)}
+        if parent_x1.get("mb"):
+            fig["ratios"]["parent_memory_x4_over_x1"] = round(parent_x4["mb"] / parent_x1["mb"], 3)
     with open(os.path.join(a.work, "year.json"), "w") as f:
         json.dump(fig, f, indent=1)
     names = {
@@ -189,6 +219,9 @@ def main():
     print("| run | wall s | CPU s | peak RSS MB |\n|---|---|---|---|")
     for k, v in r.items():
         print(f"| {names[k]} | {v[0]:.2f} | {v[1]:.2f} | {v[2]:.0f} |")
+    if a.flat:
+        print(f"\nparent process alone (VmHWM), 2 workers, --no-ocr: {parent_x1.get('mb', 0):.0f} MB "
+              f"at 1x, {parent_x4.get('mb', 0):.0f} MB at 4x")
     print()
     for k, v in fig["ratios"].items():
         print(f"- {k}: {v}")
