@@ -7,6 +7,7 @@ against `pdftotext` over every PDF and PyMuPDF's text extraction (`pip install p
     python3 benches/year.py                 # 20 copies: ~7,400 files, ~500 sessions, ~1,500 scanned pages
     python3 benches/year.py --copies 5      # quicker
     python3 benches/year.py --flat          # also the memory at 4x the size (born-digital reading)
+    python3 benches/year.py --skip-ocr      # born-digital runs only (no cold/warm scan with OCR)
 
 The archive is built in a temporary folder (never in the repository): COPIES copies of
 `fixtures/archive` and `fixtures/heldout/archive`, every folder renamed with its copy number so
@@ -25,10 +26,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(REPO, "target", "release", "preuves")
+BIN = os.environ.get("PREUVES_BIN", os.path.join(REPO, "target", "release", "preuves"))
 SOURCES = [os.path.join(REPO, "fixtures", "archive"), os.path.join(REPO, "fixtures", "heldout", "archive")]
 
 PYMUPDF = r"""
@@ -65,16 +67,40 @@ def build(dest, copies):
     return files
 
 
-def run(cmd, stdin=None, env=None, ok=(0,)):
-    """Runs a command; returns (wall s, cpu s, peak RSS MB) of its process tree."""
+def run(cmd, stdin=None, env=None, ok=(0,), parent=None):
+    """Runs a command; returns (wall s, cpu s, peak RSS MB) of its process tree (the largest
+    process: with workers, a worker may be larger than the parent). With `parent` (a dict), also
+    stores there under "mb" the peak resident memory of the command's own process (VmHWM, read
+    from /proc while it runs)."""
     start = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    done = threading.Event()
+
+    def watch():
+        # VmHWM only grows: the last reading before the process ends is its peak (reports are
+        # written over the last seconds, read every 10 ms).
+        while not done.is_set():
+            try:
+                with open(f"/proc/{p.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            parent["mb"] = int(line.split()[1]) / 1024
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch) if parent is not None else None
+    if watcher:
+        watcher.start()
     if stdin is not None:
         p.stdin.write(stdin)
         p.stdin.close()
     err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
+    done.set()
+    if watcher:
+        watcher.join()
     wall = time.monotonic() - start
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode not in ok:
@@ -96,6 +122,8 @@ def main():
     ap.add_argument("--copies", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--flat", action="store_true", help="also measure memory at 4x the size")
+    ap.add_argument("--skip-ocr", action="store_true",
+                    help="skip the cold and warm scans with OCR (born-digital figures only)")
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "preuves-year"))
     a = ap.parse_args()
     if not os.path.exists(BIN):
@@ -118,32 +146,40 @@ def main():
     r["pymupdf"] = median_of(a.runs, [sys.executable, "-c", PYMUPDF], stdin=nul)
     # preuves, born-digital reading (no OCR, no cache), one and two workers.
     r["no_ocr_1"] = median_of(a.runs, scan(root, out, "--no-ocr", "--no-cache", "--jobs", "1"))
+    r["no_ocr_1_in"] = median_of(a.runs, scan(root, out, "--no-ocr", "--no-cache", "--jobs", "1",
+                                              "--in-process"))
     r["no_ocr_2"] = median_of(a.runs, scan(root, out, "--no-ocr", "--no-cache", "--jobs", "2"))
-    # The whole scan with OCR: cold (empty cache), then warm (same cache, nothing changed).
-    shutil.rmtree(cache, ignore_errors=True)
-    r["cold"] = run(scan(root, out, "--cache", cache))
-    with open(os.path.join(out, "report.json")) as f:
-        rep = json.load(f)
     pages = 0
-    for d in rep["documents"]:
-        o = d.get("metadata", {}).get("other", {}).get("ocr", "")
-        # "tesseract 5.3.0 (fra+eng): 2 pages read"
-        if ": " in o:
-            try:
-                pages += int(o.rsplit(": ", 1)[1].split()[0])
-            except ValueError:
-                pass
-    r["warm"] = median_of(a.runs, scan(root, out, "--cache", cache))
-    with open(os.path.join(out, "report.json")) as f:
-        warm = json.load(f)["summary"]
+    if a.skip_ocr:
+        with open(os.path.join(out, "report.json")) as f:
+            rep = json.load(f)
+        warm = {}
+    else:
+        # The whole scan with OCR: cold (empty cache), then warm (same cache, nothing changed).
+        shutil.rmtree(cache, ignore_errors=True)
+        r["cold"] = run(scan(root, out, "--cache", cache))
+        with open(os.path.join(out, "report.json")) as f:
+            rep = json.load(f)
+        for d in rep["documents"]:
+            o = d.get("metadata", {}).get("other", {}).get("ocr", "")
+            # "tesseract 5.3.0 (fra+eng): 2 pages read"
+            if ": " in o:
+                try:
+                    pages += int(o.rsplit(": ", 1)[1].split()[0])
+                except ValueError:
+                    pass
+        r["warm"] = median_of(a.runs, scan(root, out, "--cache", cache))
+        with open(os.path.join(out, "report.json")) as f:
+            warm = json.load(f)["summary"]
     summary = rep["summary"]
+    parent_x1, parent_x4 = {}, {}
     if a.flat:
         big = os.path.join(a.work, "archive4")
         build(big, a.copies * 4)
-        r["no_ocr_2_x4"] = run(scan(big, out, "--no-ocr", "--no-cache"))
-        r["no_ocr_2_x1"] = run(scan(root, out, "--no-ocr", "--no-cache"))
+        r["no_ocr_2_x4"] = run(scan(big, out, "--no-ocr", "--no-cache"), parent=parent_x4)
+        r["no_ocr_2_x1"] = run(scan(root, out, "--no-ocr", "--no-cache"), parent=parent_x1)
         shutil.rmtree(big)
-    ocr_cpu = r["cold"][1] - r["no_ocr_2"][1]
+    ocr_cpu = r["cold"][1] - r["no_ocr_2"][1] if "cold" in r else None
     fig = {
         "files": files, "pdfs": len(pdfs), "sessions": summary["sessions"],
         "documents": summary["documents"], "ocr_pages": pages,
@@ -151,21 +187,27 @@ def main():
         "runs": {k: {"wall_s": round(v[0], 2), "cpu_s": round(v[1], 2), "max_rss_mb": round(v[2], 1)}
                  for k, v in r.items()},
         "ratios": {
-            "warm_over_cold": round(r["warm"][0] / r["cold"][0], 4),
+            "warm_over_cold": round(r["warm"][0] / r["cold"][0], 4) if "cold" in r else None,
             "ocr_cpu_per_page_s": round(ocr_cpu / pages, 3) if pages else None,
             "one_core_pipeline_over_pymupdf": round(r["no_ocr_1"][0] / r["pymupdf"][0], 3),
+            "one_core_in_process_over_pymupdf": round(r["no_ocr_1_in"][0] / r["pymupdf"][0], 3),
             "one_core_pipeline_over_pdftotext": round(r["no_ocr_1"][0] / r["pdftotext"][0], 3),
             "speedup_2_cores": round(r["no_ocr_1"][0] / r["no_ocr_2"][0], 2),
         },
     }
     if a.flat:
         fig["ratios"]["memory_x4_over_x1"] = round(r["no_ocr_2_x4"][2] / r["no_ocr_2_x1"][2], 3)
+        fig["parent_peak_rss_mb"] = {"x1": round(parent_x1.get("mb", 0), 1),
+                                     "x4": round(parent_x4.get("mb", 0), 1)}
+        if parent_x1.get("mb"):
+            fig["ratios"]["parent_memory_x4_over_x1"] = round(parent_x4["mb"] / parent_x1["mb"], 3)
     with open(os.path.join(a.work, "year.json"), "w") as f:
         json.dump(fig, f, indent=1)
     names = {
         "pdftotext": "pdftotext, every PDF, one at a time (1 core)",
         "pymupdf": "PyMuPDF text of every PDF (1 core)",
         "no_ocr_1": "preuves scan --no-ocr --no-cache --jobs 1",
+        "no_ocr_1_in": "preuves scan --no-ocr --no-cache --jobs 1 --in-process",
         "no_ocr_2": "preuves scan --no-ocr --no-cache (2 workers)",
         "cold": "preuves scan, cold (empty cache, OCR)",
         "warm": "preuves scan, warm (same cache, nothing changed)",
@@ -177,6 +219,9 @@ def main():
     print("| run | wall s | CPU s | peak RSS MB |\n|---|---|---|---|")
     for k, v in r.items():
         print(f"| {names[k]} | {v[0]:.2f} | {v[1]:.2f} | {v[2]:.0f} |")
+    if a.flat:
+        print(f"\nparent process alone (VmHWM), 2 workers, --no-ocr: {parent_x1.get('mb', 0):.0f} MB "
+              f"at 1x, {parent_x4.get('mb', 0):.0f} MB at 4x")
     print()
     for k, v in fig["ratios"].items():
         print(f"- {k}: {v}")

@@ -151,7 +151,10 @@ pub fn collect(
                     .files
                     .par_iter()
                     .map(|f| {
-                        let r = process::cache_lookup(f, &options.limits, c);
+                        let r = process::cache_lookup(f, &options.limits, c).map(|mut d| {
+                            d.shrink_to_fit();
+                            d
+                        });
                         if r.is_ok() {
                             progress.file_done(&f.rel_path);
                         }
@@ -161,10 +164,17 @@ pub fn collect(
             }),
             None => walked.files.iter().map(|_| Err(None)).collect(),
         };
-        let missing: Vec<usize> = (0..looked.len()).filter(|&i| looked[i].is_err()).collect();
-        let to_read: Vec<walk::FoundFile> =
-            missing.iter().map(|&i| walked.files[i].clone()).collect();
-        let read = worker::process_all(&to_read, &options.limits, jobs, workers, progress);
+        // Without a cache every file is read: the walk's list is handed over as it is (a copy
+        // of it is as large as the archive's paths).
+        let read = if cache.is_some() {
+            let to_read: Vec<walk::FoundFile> = (0..looked.len())
+                .filter(|&i| looked[i].is_err())
+                .map(|i| walked.files[i].clone())
+                .collect();
+            worker::process_all(&to_read, &options.limits, jobs, workers, progress)
+        } else {
+            worker::process_all(&walked.files, &options.limits, jobs, workers, progress)
+        };
         let mut out: Vec<Vec<Document>> = Vec::with_capacity(looked.len());
         let mut read = read.into_iter();
         for (i, l) in looked.into_iter().enumerate() {
@@ -186,10 +196,12 @@ pub fn collect(
                 .files
                 .par_iter()
                 .map(|f| {
-                    let docs = match &cache {
+                    let mut docs = match &cache {
                         Some(c) => process::process_file_cached(f, &options.limits, c),
                         None => process::process_file(f, &options.limits),
                     };
+                    // Kept until the scan ends: without slack (see `worker::process_all`).
+                    docs.shrink_to_fit();
                     progress.file_done(&f.rel_path);
                     docs
                 })
@@ -197,7 +209,10 @@ pub fn collect(
         })
     };
     // --- end of worker isolation hook ---
-    let mut documents: Vec<Document> = per_file.into_iter().flatten().collect();
+    // Sized once: a `Document` is large, and doubling a vector of them holds two copies.
+    let mut documents: Vec<Document> =
+        Vec::with_capacity(per_file.iter().map(Vec::len).sum::<usize>() + walked.unreadable.len());
+    documents.extend(per_file.into_iter().flatten());
     for (path, error) in &walked.unreadable {
         documents.push(process::error_document(
             path,

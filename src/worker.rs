@@ -210,8 +210,11 @@ pub fn process_all(
                 loop {
                     let b = next.fetch_add(1, Ordering::Relaxed);
                     let Some(range) = batches.get(b) else { break };
-                    pool.run_batch(files, range.clone(), limits, &|i, docs| {
+                    pool.run_batch(files, range.clone(), limits, &|i, mut docs| {
                         progress.file_done(&files[i].rel_path);
+                        // Kept until the scan ends: without slack (a vector of one `Document`
+                        // is given room for four).
+                        docs.shrink_to_fit();
                         results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(docs);
                     });
                 }

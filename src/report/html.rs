@@ -250,6 +250,47 @@ pub struct DocRow {
     pub warnings: Vec<String>,
 }
 
+/// Rows of documents, each made as the page is written: the rows of a large archive are never
+/// all in memory at once (the page lists every document twice, in its session and in the
+/// documents tab).
+pub struct DocRows<'a> {
+    docs: Vec<&'a Document>,
+    o: &'a HtmlOptions,
+}
+
+impl DocRows<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+}
+
+pub struct DocRowIter<'a, 'b> {
+    docs: std::slice::Iter<'b, &'a Document>,
+    o: &'a HtmlOptions,
+}
+
+impl Iterator for DocRowIter<'_, '_> {
+    type Item = DocRow;
+    fn next(&mut self) -> Option<DocRow> {
+        self.docs.next().map(|d| doc_row(d, self.o))
+    }
+}
+
+impl<'a, 'b> IntoIterator for &'b DocRows<'a> {
+    type Item = DocRow;
+    type IntoIter = DocRowIter<'a, 'b>;
+    fn into_iter(self) -> DocRowIter<'a, 'b> {
+        DocRowIter {
+            docs: self.docs.iter(),
+            o: self.o,
+        }
+    }
+}
+
 pub struct CheckItem {
     pub label: String,
     pub ok: bool,
@@ -265,7 +306,7 @@ pub struct FindingRow {
     pub documents: Vec<(String, String)>,
 }
 
-pub struct SessionRow {
+pub struct SessionRow<'a> {
     pub id: String,
     pub path: String,
     pub title: String,
@@ -280,7 +321,7 @@ pub struct SessionRow {
     pub n_findings: usize,
     pub trainers: String,
     pub checklist: Vec<CheckItem>,
-    pub docs: Vec<DocRow>,
+    pub docs: DocRows<'a>,
     pub findings: Vec<FindingRow>,
     pub funder: Vec<FindingRow>,
 }
@@ -309,14 +350,14 @@ struct Page<'a> {
     version: &'a str,
     rules: String,
     summary: &'a super::Summary,
-    sessions: Vec<SessionRow>,
+    sessions: Vec<SessionRow<'a>>,
     clients: Vec<String>,
     months: Vec<(String, String)>,
     missing_kinds: Vec<(String, String)>,
     bars: Vec<MonthBar>,
     orgs: Vec<OrgRow>,
-    docs: Vec<DocRow>,
-    errors: Vec<DocRow>,
+    docs: DocRows<'a>,
+    errors: DocRows<'a>,
     skipped: &'a [crate::walk::Skipped],
     elapsed: String,
     rules_reason: String,
@@ -604,6 +645,21 @@ pub fn checklist(s: &crate::sessions::Session, rules: &RuleSet, lang: Lang) -> V
 
 /// Renders the page.
 pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
+    let mut out = Vec::new();
+    match render_into(report, rules, o, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => format!("<!doctype html><p>render error: {e}</p>"),
+    }
+}
+
+/// Writes the page into `w` as it is rendered (a large archive's page is never held whole in
+/// memory).
+pub fn render_into(
+    report: &Report,
+    rules: &RuleSet,
+    o: &HtmlOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let lang = o.lang;
     let l = match lang {
         Lang::Fr => &FR,
@@ -675,12 +731,14 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
             n_findings: s.findings.len(),
             trainers: s.trainers.join(", "),
             checklist,
-            docs: s
-                .documents
-                .iter()
-                .filter_map(|p| by_path.get(p.as_str()))
-                .map(|d| doc_row(d, o))
-                .collect(),
+            docs: DocRows {
+                docs: s
+                    .documents
+                    .iter()
+                    .filter_map(|p| by_path.get(p.as_str()).copied())
+                    .collect(),
+                o,
+            },
             findings: s.findings.iter().map(|f| finding_row(f, l, o)).collect(),
             funder: s
                 .funder_findings
@@ -745,13 +803,18 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
             findings: org.findings.iter().map(|f| finding_row(f, l, o)).collect(),
         })
         .collect();
-    let docs: Vec<DocRow> = report.documents.iter().map(|d| doc_row(d, o)).collect();
-    let errors: Vec<DocRow> = report
-        .documents
-        .iter()
-        .filter(|d| !d.errors.is_empty())
-        .map(|d| doc_row(d, o))
-        .collect();
+    let docs = DocRows {
+        docs: report.documents.iter().collect(),
+        o,
+    };
+    let errors = DocRows {
+        docs: report
+            .documents
+            .iter()
+            .filter(|d| !d.errors.is_empty())
+            .collect(),
+        o,
+    };
     let ms = report.summary.elapsed_ms;
     let elapsed = if ms < 10_000 {
         format!("{:.1} s", ms as f64 / 1000.0)
@@ -817,8 +880,7 @@ pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
         skipped: &report.skipped,
         elapsed,
     };
-    page.render()
-        .unwrap_or_else(|e| format!("<!doctype html><p>render error: {e}</p>"))
+    page.write_into(w)
 }
 
 pub fn month_label(m: &str, lang: Lang) -> String {

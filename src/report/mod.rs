@@ -250,8 +250,11 @@ impl Report {
         let indicators_csv = out.join("indicators.csv");
         let actions_csv = out.join("actions.csv");
         let actions_xlsx = out.join("actions.xlsx");
-        write_atomic(&json, self.to_json().as_bytes())?;
-        write_atomic(&html, html::render(self, rules, html_options).as_bytes())?;
+        // Written as serialised and rendered: neither page is ever held whole in memory.
+        write_atomic_with(&json, |w| {
+            serde_json::to_writer_pretty(w, self).map_err(std::io::Error::other)
+        })?;
+        write_atomic_with(&html, |w| html::render_into(self, rules, html_options, w))?;
         write_atomic(&csv_path, &csv::sessions_csv(self))?;
         write_atomic(&docs_csv, &csv::documents_csv(self))?;
         write_atomic(
@@ -302,6 +305,20 @@ pub enum Lang {
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp~");
     std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// `write_atomic` for a file written as it is produced (through a buffer).
+pub(crate) fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp~");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    write(&mut w)?;
+    w.flush()?;
+    drop(w);
     std::fs::rename(&tmp, path)
 }
 

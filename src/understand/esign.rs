@@ -660,8 +660,12 @@ fn flush(page: &mut Vec<Signer>, all: &mut Vec<Signer>) {
 /// Lines a signer's name stays "current" for (a DocuSign signer block is ~6 lines).
 const BLOCK_LINES: usize = 8;
 
-/// Finds the e-signature trail of a document, if any.
+/// Finds the e-signature trail of a document, if any (read once per view).
 pub fn trail(view: &DocView) -> Option<Trail> {
+    view.trail.get_or_init(|| read_trail(view)).clone()
+}
+
+fn read_trail(view: &DocView) -> Option<Trail> {
     // A trail ties its signers to an e-mail, an envelope id, an IP address or an electronic
     // signing phrase (see the end): without any of these there is none to find.
     let tied_somewhere = view.ex.pages.iter().any(|p| {

@@ -280,6 +280,10 @@ pub fn extract(view: &DocView, kind: Kind) -> DocFacts {
     f
 }
 
+/// `MARKER_PHRASES` in one phrase set (`normalize::PhraseSet`).
+static MARKER_SET: std::sync::LazyLock<super::normalize::PhraseSet> =
+    std::sync::LazyLock::new(|| super::normalize::PhraseSet::new(&MARKER_PHRASES.map(|(p, _)| p)));
+
 /// Phrases (normalised) that state a category or modality of action.
 const MARKER_PHRASES: [(&str, Marker); 37] = [
     ("rncp", Marker::Certifying),
@@ -359,8 +363,10 @@ fn line_markers(raw: &str, norm: &str, out: &mut std::collections::BTreeSet<Mark
     if CERT_CODE.is_match(raw) {
         out.insert(Marker::Certifying);
     }
-    for (p, m) in MARKER_PHRASES {
-        if let Some(i) = super::normalize::find_phrase(norm, p) {
+    // Every phrase in one pass over the line (as `find_phrase` finds them).
+    let found = MARKER_SET.find_all(norm);
+    for (&(_, m), at) in MARKER_PHRASES.iter().zip(found) {
+        if let Some(i) = at {
             let before = &norm[..i];
             let negated = ["non ", "pas ", "ni ", "hors "]
                 .iter()

@@ -6,7 +6,7 @@
 //! sections make a CV); the file and folder names count, but less (many say nothing, some lie).
 //! The vocabulary is data: `kinds.toml`, embedded. Never reads bytes or files.
 
-use super::normalize::{contains_phrase, find_phrase, normalize_line, words};
+use super::normalize::{PhraseSet, contains_phrase, find_phrase, normalize_line, words};
 use super::view::DocView;
 use super::vocab::{is_date_header, is_person_header, mentions_half_day};
 use crate::document::Kind;
@@ -52,6 +52,44 @@ static VOCABULARY: LazyLock<(u32, Vec<KindDef>)> = LazyLock::new(|| {
         .collect();
     (v.version, defs)
 });
+
+/// One vocabulary field of every kind (titles, phrases, headers or file names) in one phrase
+/// set, so that a text is read once for all kinds (`normalize::PhraseSet`), not once per phrase.
+struct FieldSet {
+    set: PhraseSet,
+    /// Where each kind's phrases start in the set's answers (in `VOCABULARY` order).
+    start: Vec<usize>,
+}
+
+impl FieldSet {
+    fn new(pick: fn(&KindWords) -> &Vec<String>) -> FieldSet {
+        let mut all: Vec<&str> = Vec::new();
+        let mut start = Vec::new();
+        for d in &VOCABULARY.1 {
+            start.push(all.len());
+            all.extend(pick(&d.words).iter().map(String::as_str));
+        }
+        FieldSet {
+            set: PhraseSet::new(&all),
+            start,
+        }
+    }
+
+    /// `find_phrase(hay, p)` for every phrase of the field, indexed by `at`.
+    fn find_all(&self, hay: &str) -> Vec<Option<usize>> {
+        self.set.find_all(hay)
+    }
+
+    /// The answer for the `j`-th phrase of the kind numbered `def`.
+    fn at(&self, found: &[Option<usize>], def: usize, j: usize) -> Option<usize> {
+        found[self.start[def] + j]
+    }
+}
+
+static TITLES: LazyLock<FieldSet> = LazyLock::new(|| FieldSet::new(|w| &w.titles));
+static PHRASES: LazyLock<FieldSet> = LazyLock::new(|| FieldSet::new(|w| &w.phrases));
+static HEADERS: LazyLock<FieldSet> = LazyLock::new(|| FieldSet::new(|w| &w.headers));
+static FILE_NAMES: LazyLock<FieldSet> = LazyLock::new(|| FieldSet::new(|w| &w.filename));
 
 /// Version of the classifier's vocabulary.
 pub fn vocabulary_version() -> u32 {
@@ -103,17 +141,48 @@ pub fn classify(view: &DocView) -> Classification {
     let mut scores: Vec<(Kind, Score)> = defs.iter().map(|d| (d.kind, Score::default())).collect();
     let structure = Structure::of(view);
 
-    for (def, (_, score)) in defs.iter().zip(scores.iter_mut()) {
+    // Each text read once for the whole vocabulary (answers as `find_phrase` gives them).
+    let title_words: Vec<usize> = view.title_lines.iter().map(|l| words(l).count()).collect();
+    let title_found: Vec<Option<Vec<Option<usize>>>> = view
+        .title_lines
+        .iter()
+        .zip(&title_words)
+        .map(|(line, &n)| (n <= 16).then(|| TITLES.find_all(line)))
+        .collect();
+    let titles_in_text = TITLES.find_all(&view.norm);
+    let phrases_in_text = PHRASES.find_all(&view.norm);
+    let mut header_found: Vec<bool> = Vec::new();
+    for c in view.headers.iter().flatten() {
+        let f = HEADERS.find_all(c);
+        header_found.resize(f.len(), false);
+        for (h, x) in header_found.iter_mut().zip(f) {
+            *h |= x.is_some();
+        }
+    }
+    let titles_in_name = structure
+        .survey
+        .is_some()
+        .then(|| TITLES.find_all(&view.file_name));
+    let names_in_name = FILE_NAMES.find_all(&view.file_name);
+    let mut names_in_folders: Vec<bool> = Vec::new();
+    for f in &view.folders {
+        let found = FILE_NAMES.find_all(f);
+        names_in_folders.resize(found.len(), false);
+        for (h, x) in names_in_folders.iter_mut().zip(found) {
+            *h |= x.is_some();
+        }
+    }
+
+    for (di, (def, (_, score))) in defs.iter().zip(scores.iter_mut()).enumerate() {
         let w = &def.words;
         // 1. How the document names itself.
         let mut best_title: Option<(f32, &str, usize)> = None;
-        for t in &w.titles {
-            for (pos, line) in view.title_lines.iter().enumerate() {
-                let n_words = words(line).count();
-                if n_words > 16 {
+        for (j, t) in w.titles.iter().enumerate() {
+            for (pos, found) in title_found.iter().enumerate() {
+                let Some(found) = found else {
                     continue;
-                }
-                if let Some(at) = find_phrase(line, t) {
+                };
+                if let Some(at) = TITLES.at(found, di, j) {
                     let specific = (words(t).count() as f32 - 1.0).clamp(0.0, 2.0) * 0.5;
                     let starts = if at == 0 { 1.0 } else { 0.0 };
                     let pts = TITLE + specific + starts;
@@ -127,17 +196,17 @@ pub fn classify(view: &DocView) -> Classification {
             score.add(pts, format!("title «{t}»"));
             score.title_pos = Some(pos);
             score.title = Some((t.to_string(), pos, pts));
-        } else if let Some(t) = w
-            .titles
-            .iter()
-            .find(|t| words(t).count() >= 2 && contains_phrase(&view.norm, t))
+        } else if let Some((_, t)) =
+            w.titles.iter().enumerate().find(|(j, t)| {
+                words(t).count() >= 2 && TITLES.at(&titles_in_text, di, *j).is_some()
+            })
         {
             score.add(TITLE_ELSEWHERE, format!("mentions «{t}»"));
         }
         // 2. Characteristic phrases and legal mentions.
         let mut matched: Vec<&str> = Vec::new();
-        for p in &w.phrases {
-            if contains_phrase(&view.norm, p) {
+        for (j, p) in w.phrases.iter().enumerate() {
+            if PHRASES.at(&phrases_in_text, di, j).is_some() {
                 matched.push(p);
             }
         }
@@ -149,11 +218,11 @@ pub fn classify(view: &DocView) -> Classification {
         // 3. Table headers.
         if !w.headers.is_empty() && !view.headers.is_empty() {
             let mut hits: Vec<&str> = Vec::new();
-            for h in &w.headers {
-                if view
-                    .headers
-                    .iter()
-                    .any(|row| row.iter().any(|c| contains_phrase(c, h)))
+            for (j, h) in w.headers.iter().enumerate() {
+                if header_found
+                    .get(HEADERS.start[di] + j)
+                    .copied()
+                    .unwrap_or(false)
                 {
                     hits.push(h);
                 }
@@ -166,22 +235,24 @@ pub fn classify(view: &DocView) -> Classification {
         }
         // 4. File and folder names. A survey export is named after its form ("<form title>
         // (réponses).csv"): there the file name is the title.
-        if structure.survey.is_some()
-            && let Some(t) = w
+        if let Some(in_name) = &titles_in_name
+            && let Some((_, t)) = w
                 .titles
                 .iter()
-                .filter(|t| contains_phrase(&view.file_name, t))
-                .max_by_key(|t| t.len())
+                .enumerate()
+                .filter(|(j, _)| TITLES.at(in_name, di, *j).is_some())
+                .max_by_key(|(_, t)| t.len())
         {
             score.add(
                 TITLE,
                 format!("form title «{t}» (file name of a survey export)"),
             );
             score.title_pos = Some(0);
-        } else if let Some(t) = w
+        } else if let Some((_, t)) = w
             .filename
             .iter()
-            .find(|t| contains_phrase(&view.file_name, t))
+            .enumerate()
+            .find(|(j, _)| FILE_NAMES.at(&names_in_name, di, *j).is_some())
         {
             if structure.survey.is_some() {
                 // A survey export's file name is its form's name ("Froid.xlsx", "Suivi à 3
@@ -200,11 +271,13 @@ pub fn classify(view: &DocView) -> Classification {
             } else {
                 score.add(FILE_NAME, format!("file name «{t}»"));
             }
-        } else if let Some(t) = w
-            .filename
-            .iter()
-            .find(|t| t.len() > 3 && view.folders.iter().any(|f| contains_phrase(f, t)))
-        {
+        } else if let Some((_, t)) = w.filename.iter().enumerate().find(|(j, t)| {
+            t.len() > 3
+                && names_in_folders
+                    .get(FILE_NAMES.start[di] + j)
+                    .copied()
+                    .unwrap_or(false)
+        }) {
             score.add(FOLDER_NAME, format!("folder name «{t}»"));
         }
     }

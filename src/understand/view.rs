@@ -31,6 +31,9 @@ pub struct DocView<'a> {
     pub file_name: String,
     /// Normalised names of the parent folders (nearest first, at most 2).
     pub folders: Vec<String>,
+    /// The document's e-signature trail, read once (`esign::trail` is asked by the classifier,
+    /// the signature analysis and the dates).
+    pub(crate) trail: std::cell::OnceCell<Option<super::esign::Trail>>,
 }
 
 const TITLE_LINES: usize = 12;
@@ -150,6 +153,7 @@ impl<'a> DocView<'a> {
             headers,
             file_name,
             folders,
+            trail: std::cell::OnceCell::new(),
         }
     }
 }
