@@ -1371,7 +1371,10 @@ mod tests {
             w(1200, 6, 79.0, "f"),       // a speck
             w(1300, 90, 96.0, "Grille"), // a large title: two confident words of one height
             w(1400, 86, 95.0, "d'évaluation"),
-            w(2000, 92, 97.0, "Brun"), // one short confident word that tall: not a title
+            Word {
+                line: 2,
+                ..w(2000, 92, 97.0, "Brun") // one short confident word that tall, alone on its line: not a title
+            },
             w(2100, 130, 96.0, "Questionnaire"), // over five body heights: not a title
         ];
         let pieces = vec![
