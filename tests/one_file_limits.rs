@@ -60,3 +60,19 @@ fn a_file_that_hangs_is_stopped_at_the_hard_deadline() {
     let a = preuves(&["explain", stuck, "--file-timeout", "1"], &[]).success();
     assert!(stdout(&a).contains("Kind:"));
 }
+
+/// Found by `cargo run --release --example mutate -- ods 10000 7` (input 502): an .ods whose
+/// content.xml is cut inside a table made calamine loop forever; it is `corrupt`.
+#[test]
+fn an_ods_cut_inside_a_table_is_corrupt_not_a_hang() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/hostile/ods_content_cut_hang.ods"
+    );
+    let a = preuves(&["text", path, "--file-timeout", "5"], &[]).success();
+    let out = stdout(&a);
+    assert!(
+        out.contains("# error corrupt: content.xml ends inside a table"),
+        "{out}"
+    );
+}
