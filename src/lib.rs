@@ -256,18 +256,41 @@ pub fn judge(
         files,
         cache,
     } = collected;
-    let mut sessions = sessions::group(&mut documents, &options.sessions);
-    scope::retain_sessions(&mut sessions, &mut documents, &options.dates);
-    rules::judge(&mut sessions, &documents, &options.rules);
-    let organisations =
-        rules::judge_organisations(&sessions, &documents, &options.rules, options.audit.date);
-    let indicators = rules::indicators::grid(
-        &options.rules,
-        &options.audit,
-        &sessions,
-        &organisations,
-        &documents,
-    );
+    // Every stage under the panic guard: a crash is an `internal` error in the summary and a
+    // degraded result in its place (no sessions, sessions marked incomplete, no grid), never
+    // the end of the scan.
+    let mut internal = Vec::new();
+    let mut sessions = panic_guard::stage("grouping sessions", &mut internal, || {
+        sessions::group(&mut documents, &options.sessions)
+    })
+    .unwrap_or_else(|| {
+        documents.iter_mut().for_each(|d| d.session = None);
+        Vec::new()
+    });
+    panic_guard::stage("the --since/--until filter", &mut internal, || {
+        scope::retain_sessions(&mut sessions, &mut documents, &options.dates)
+    });
+    if panic_guard::stage("judging sessions", &mut internal, || {
+        rules::judge(&mut sessions, &documents, &options.rules)
+    })
+    .is_none()
+    {
+        sessions.iter_mut().for_each(sessions::Session::not_judged);
+    }
+    let organisations = panic_guard::stage("judging organisation documents", &mut internal, || {
+        rules::judge_organisations(&sessions, &documents, &options.rules, options.audit.date)
+    })
+    .unwrap_or_default();
+    let indicators = panic_guard::stage("the indicator grid", &mut internal, || {
+        rules::indicators::grid(
+            &options.rules,
+            &options.audit,
+            &sessions,
+            &organisations,
+            &documents,
+        )
+    })
+    .unwrap_or_default();
     let mut report = report::Report::build(
         Path::new(root),
         &options.rules,
@@ -285,6 +308,14 @@ pub fn judge(
     );
     report.indicators = indicators;
     report.summary.cache = cache;
+    if !internal.is_empty() {
+        *report
+            .summary
+            .by_error
+            .entry("internal".into())
+            .or_default() += internal.len();
+        report.summary.internal = internal;
+    }
     report
 }
 
@@ -324,4 +355,132 @@ pub fn check_output_outside_root(root: &Path, out: &Path) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::panic_guard::inject;
+
+    /// Two documents of one session folder, read from bytes (no file system).
+    fn collected() -> Collected {
+        let mut documents = Vec::new();
+        for (path, text) in [
+            (
+                "2025-03 Excel - ACME/Convention.txt",
+                "Convention de formation professionnelle\nFormation Excel du 12/03/2025 au \
+                 14/03/2025\nSigné le 01/03/2025",
+            ),
+            (
+                "2025-03 Excel - ACME/Emargement.txt",
+                "Feuille d'émargement\nFormation Excel\n12/03/2025 matin",
+            ),
+        ] {
+            process::process_bytes(
+                path,
+                text.as_bytes(),
+                Vec::new(),
+                0,
+                None,
+                &extract::Limits::default(),
+                &mut documents,
+            );
+        }
+        Collected {
+            files: documents.len(),
+            documents,
+            ..Collected::default()
+        }
+    }
+
+    fn judged_with_panic_in(stage: Option<&str>) -> report::Report {
+        inject::set(stage);
+        let r = judge(
+            "root",
+            &ScanOptions::default(),
+            collected(),
+            std::time::Duration::ZERO,
+        );
+        inject::set(None);
+        r
+    }
+
+    #[test]
+    fn no_crash_no_internal_entry() {
+        let r = judged_with_panic_in(None);
+        assert!(r.summary.internal.is_empty());
+        assert_eq!(r.sessions.len(), 1, "{:?}", r.sessions);
+        assert!(!r.indicators.is_empty());
+        assert!(!r.to_json().contains("\"internal\""));
+    }
+
+    #[test]
+    fn a_crash_in_grouping_gives_a_report_without_sessions() {
+        let r = judged_with_panic_in(Some("grouping sessions"));
+        assert_eq!(r.documents.len(), 2);
+        assert!(r.sessions.is_empty());
+        assert!(r.documents.iter().all(|d| d.session.is_none()));
+        let [e] = r.summary.internal.as_slice() else {
+            panic!("{:?}", r.summary.internal)
+        };
+        assert_eq!(e.code, ErrorCode::Internal);
+        assert!(
+            e.message
+                .starts_with("grouping sessions crashed: injected panic")
+        );
+        assert_eq!(r.summary.by_error.get("internal"), Some(&1));
+        assert!(r.to_json().contains("grouping sessions crashed"));
+    }
+
+    #[test]
+    fn a_crash_in_the_rules_leaves_every_session_incomplete() {
+        let r = judged_with_panic_in(Some("judging sessions"));
+        assert_eq!(r.sessions.len(), 1);
+        let s = &r.sessions[0];
+        assert_eq!(s.status, sessions::Status::Incomplete);
+        assert!(
+            s.findings
+                .iter()
+                .any(|f| f.code == "internal" && f.severity == sessions::Severity::Blocking)
+        );
+        assert_eq!(r.summary.incomplete, 1);
+        assert!(
+            r.summary.internal[0]
+                .message
+                .starts_with("judging sessions")
+        );
+    }
+
+    #[test]
+    fn a_crash_in_the_grid_or_organisations_leaves_them_empty() {
+        let r = judged_with_panic_in(Some("the indicator grid"));
+        assert!(r.indicators.is_empty());
+        assert_eq!(r.sessions.len(), 1);
+        assert_eq!(r.summary.internal.len(), 1);
+        let r = judged_with_panic_in(Some("judging organisation documents"));
+        assert!(r.organisations.is_empty());
+        assert_eq!(r.summary.internal.len(), 1);
+    }
+
+    #[test]
+    fn a_crash_while_rendering_one_output_leaves_the_others_whole() {
+        let r = judged_with_panic_in(None);
+        let dir = tempfile::tempdir().unwrap();
+        inject::set(Some("report.html"));
+        let written = r.write_all(
+            dir.path(),
+            &ScanOptions::default().rules,
+            &report::html::HtmlOptions::default(),
+        );
+        inject::set(None);
+        let written = written.unwrap();
+        assert_eq!(written.len(), 7);
+        let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+        assert!(
+            html.starts_with("internal error: report.html crashed"),
+            "{html}"
+        );
+        let json = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+        assert!(json.contains("Convention.txt"));
+    }
 }

@@ -48,6 +48,8 @@ enum Command {
     Explain {
         /// The file to explain.
         file: PathBuf,
+        #[command(flatten)]
+        limits: OneFileLimits,
     },
     /// Compare two scans of the same archive (the monthly review): sessions newly complete,
     /// still incomplete or worse, findings added and resolved, documents added, changed or
@@ -373,6 +375,35 @@ struct TextArgs {
     /// Print the full extraction as JSON instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    limits: OneFileLimits,
+}
+
+/// The limits `scan` applies to each file, for `text` and `explain` (same flags, same
+/// defaults): the size bound, the cooperative time budget, and the hard deadline and memory
+/// limit a scan's worker process would be killed at.
+#[derive(clap::Args, Clone, Debug)]
+struct OneFileLimits {
+    /// Largest file read, in MiB.
+    #[arg(long, default_value_t = 512)]
+    max_file_mib: u64,
+    /// Time limit per file, in seconds (reading stops at three times this plus 2 s whatever the
+    /// parser is doing, as in a scan's worker).
+    #[arg(long, default_value_t = 120)]
+    file_timeout: u64,
+    /// Memory (address space) limit of this process, in MiB (a scan's worker limit).
+    #[arg(long, default_value_t = 2048)]
+    worker_memory_mib: u64,
+}
+
+impl OneFileLimits {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_mib * 1024 * 1024,
+            time_budget: std::time::Duration::from_secs(self.file_timeout),
+            ..Limits::default()
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -402,7 +433,7 @@ fn main() -> ExitCode {
             out,
             lang,
         } => review(&old, &new, &out, lang.into()),
-        Command::Explain { file } => explain(&file),
+        Command::Explain { file, limits } => explain(&file, &limits),
         Command::Worker => ExitCode::from(preuves::worker::worker_main() as u8),
     }
 }
@@ -874,9 +905,76 @@ struct OneFile {
     extracted: Result<preuves::model::Extracted, preuves::Error>,
 }
 
-fn load_one(file: &Path) -> Result<OneFile, ExitCode> {
+/// How `text` / `explain` say that reading a file ran past the hard deadline.
+#[derive(Clone, Copy)]
+enum Style {
+    Text,
+    Json,
+    Explain,
+}
+
+/// Stops the process when one file's reading and understanding run past the hard deadline a
+/// scan's worker would be killed at (a parser looping inside a dependency cannot be
+/// interrupted otherwise), after printing the `timeout` the scan would report.
+struct Deadline(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Deadline {
+    fn arm(file: &Path, limits: &Limits, style: Style) -> Deadline {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let done = std::sync::Arc::new(AtomicBool::new(false));
+        let deadline = limits.time_budget * 3 + std::time::Duration::from_secs(2);
+        let (flag, file) = (std::sync::Arc::clone(&done), file.display().to_string());
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            while !flag.load(Ordering::Relaxed) {
+                if started.elapsed() > deadline {
+                    let message = format!(
+                        "still being read after {} s (hard limit per file, as in a scan); \
+                         stopped",
+                        deadline.as_secs()
+                    );
+                    match style {
+                        Style::Text => println!("# error timeout: {message}"),
+                        Style::Json => println!(
+                            "{}",
+                            serde_json::json!({"error": preuves::Error::timeout(message)})
+                        ),
+                        Style::Explain => println!("{file}: not read: timeout — {message}"),
+                    }
+                    std::process::exit(0);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        });
+        Deadline(done)
+    }
+    fn disarm(self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+fn load_one(file: &Path, limits: &Limits) -> Result<OneFile, ExitCode> {
     // The same size limit as a scan: a huge file is refused, never read whole into memory.
-    let limits = Limits::default();
+    let limits = limits.clone();
+    // The test hooks a scan's workers honour (`tests/cli.rs`): a file that hangs, or allocates
+    // without bound.
+    let path = file.to_string_lossy();
+    let hook = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|h| !h.is_empty() && path.contains(h.as_str()))
+    };
+    if hook(preuves::worker::TEST_HANG_ENV).is_some() {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
+    if hook(preuves::worker::TEST_ALLOC_ENV).is_some() {
+        let mut hog: Vec<Vec<u8>> = Vec::new();
+        loop {
+            hog.push(std::hint::black_box(Vec::with_capacity(64 << 20)));
+        }
+    }
     let bytes = {
         use std::io::Read;
         let f = std::fs::File::open(file).map_err(|e| {
@@ -917,10 +1015,15 @@ fn load_one(file: &Path) -> Result<OneFile, ExitCode> {
 }
 
 fn text(args: TextArgs) -> ExitCode {
-    let one = match load_one(&args.file) {
+    let limits = args.limits.limits();
+    preuves::worker::limit_memory(args.limits.worker_memory_mib * 1024 * 1024);
+    let style = if args.json { Style::Json } else { Style::Text };
+    let deadline = Deadline::arm(&args.file, &limits, style);
+    let one = match load_one(&args.file, &limits) {
         Ok(one) => one,
         Err(code) => return code,
     };
+    deadline.disarm();
     let detection = &one.detection;
     if !args.json {
         println!("# {}  format: {}", args.file.display(), detection.format);
@@ -1060,8 +1163,11 @@ fn print_text(ex: &preuves::model::Extracted, _name: &Path) {
     }
 }
 
-fn explain(file: &Path) -> ExitCode {
-    let one = match load_one(file) {
+fn explain(file: &Path, one_file: &OneFileLimits) -> ExitCode {
+    let limits = one_file.limits();
+    preuves::worker::limit_memory(one_file.worker_memory_mib * 1024 * 1024);
+    let deadline = Deadline::arm(file, &limits, Style::Explain);
+    let one = match load_one(file, &limits) {
         Ok(one) => one,
         Err(code) => return code,
     };
@@ -1109,6 +1215,7 @@ fn explain(file: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    deadline.disarm();
     println!(
         "\nKind: {} ({}), confidence {:.2}",
         u.kind.id(),

@@ -50,6 +50,49 @@ pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
+/// Runs one stage of the scan after reading (sessions, rules, grid, report rendering): a panic
+/// becomes `None` and an `internal` error naming the stage, pushed on `errors`, so the caller
+/// can put a degraded result in its place and the scan goes on.
+pub fn stage<T>(
+    name: &str,
+    errors: &mut Vec<crate::error::Error>,
+    f: impl FnOnce() -> T,
+) -> Option<T> {
+    match catch(|| {
+        #[cfg(test)]
+        inject::maybe_panic(name);
+        f()
+    }) {
+        Ok(v) => Some(v),
+        Err(message) => {
+            errors.push(crate::error::Error::internal(format!(
+                "{name} crashed: {message} (a bug in preuves; the scan went on)"
+            )));
+            None
+        }
+    }
+}
+
+/// Test-only fault injection: makes the named [`stage`] panic on this thread.
+#[cfg(test)]
+pub(crate) mod inject {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static STAGE: RefCell<Option<String>> = const { RefCell::new(None) };
+    }
+
+    pub fn set(stage: Option<&str>) {
+        STAGE.with(|s| *s.borrow_mut() = stage.map(str::to_string));
+    }
+
+    pub fn maybe_panic(name: &str) {
+        if STAGE.with(|s| s.borrow().as_deref() == Some(name)) {
+            panic!("injected panic in {name}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

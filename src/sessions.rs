@@ -91,6 +91,27 @@ pub struct Session {
     pub funder_findings: Vec<Finding>,
 }
 
+impl Session {
+    /// The rules could not judge this session (they crashed, see `summary.internal`): never
+    /// shown complete, with a blocking finding saying why.
+    pub fn not_judged(&mut self) {
+        self.status = Status::Incomplete;
+        self.findings.retain(|f| f.code != "internal");
+        self.findings.push(Finding {
+            code: "internal".into(),
+            severity: Severity::Blocking,
+            message: "Les règles n'ont pas pu être appliquées à cette session (erreur interne de \
+                      preuves) : à vérifier à la main."
+                .into(),
+            message_en: "The rules could not be applied to this session (an internal error in \
+                         preuves): check it by hand."
+                .into(),
+            indicators: Vec::new(),
+            documents: Vec::new(),
+        });
+    }
+}
+
 /// A session with nothing found yet (no path, title, dates, documents or findings), complete
 /// until judged: what tests build their sessions from.
 impl Default for Session {

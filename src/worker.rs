@@ -570,8 +570,10 @@ fn beat(_path: &str) {
     let _ = out.write_all(b"\"beat\"\n").and_then(|_| out.flush());
 }
 
+/// Limits this process's address space (`RLIMIT_AS`): past it an allocation fails and the
+/// process aborts. What each worker does; `preuves text` and `explain` too.
 #[cfg(unix)]
-fn limit_memory(bytes: u64) {
+pub fn limit_memory(bytes: u64) {
     let lim = libc::rlimit {
         rlim_cur: bytes as libc::rlim_t,
         rlim_max: bytes as libc::rlim_t,
@@ -581,8 +583,9 @@ fn limit_memory(bytes: u64) {
         libc::setrlimit(libc::RLIMIT_AS, &lim);
     }
 }
+/// See the Unix version: no limit elsewhere.
 #[cfg(not(unix))]
-fn limit_memory(_bytes: u64) {}
+pub fn limit_memory(_bytes: u64) {}
 
 #[cfg(test)]
 mod tests {

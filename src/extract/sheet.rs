@@ -1336,6 +1336,13 @@ fn scan_ods(xml: &str, input: &Input) -> Result<OdsScan> {
                 }
                 continue;
             }
+            // calamine 0.38 loops forever on a table cut short (`read_table` never sees its
+            // end): such a content.xml is refused here, before calamine reads it.
+            Event::Eof if table_depth > 0 => {
+                return Err(Error::corrupt(
+                    "content.xml ends inside a table (the file is cut short)",
+                ));
+            }
             Event::Eof => break,
             _ => continue,
         };

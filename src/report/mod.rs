@@ -134,6 +134,10 @@ pub struct Summary {
     /// of one archive.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cache: Option<crate::cache::CacheCounters>,
+    /// Stages after reading (sessions, rules, grid) that crashed: each an `internal` error
+    /// naming the stage; the report is degraded where it says (absent when none crashed).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub internal: Vec<crate::error::Error>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -254,26 +258,55 @@ impl Report {
         write_atomic_with(&json, |w| {
             serde_json::to_writer_pretty(w, self).map_err(std::io::Error::other)
         })?;
-        write_atomic_with(&html, |w| html::render_into(self, rules, html_options, w))?;
-        write_atomic(&csv_path, &csv::sessions_csv(self))?;
-        write_atomic(&docs_csv, &csv::documents_csv(self))?;
+        // Each rendering under the panic guard: a crash leaves that file saying so (and the
+        // others, report.json first, complete), never the end of the run.
+        let lang = html_options.lang;
+        let mut html_crash = Vec::new();
+        match crate::panic_guard::stage("report.html", &mut html_crash, || {
+            write_atomic_with(&html, |w| html::render_into(self, rules, html_options, w))
+        }) {
+            Some(written) => written?,
+            None => write_atomic(&html, &crash_note(&html_crash))?,
+        }
+        write_atomic(
+            &csv_path,
+            &rendered("report.csv", || csv::sessions_csv(self)),
+        )?;
+        write_atomic(
+            &docs_csv,
+            &rendered("documents.csv", || csv::documents_csv(self)),
+        )?;
         write_atomic(
             &indicators_csv,
-            &csv::indicators_csv(self, html_options.lang),
+            &rendered("indicators.csv", || csv::indicators_csv(self, lang)),
         )?;
-        write_atomic(&actions_csv, &actions::actions_csv(self, html_options.lang))?;
-        let xlsx = actions::actions_xlsx(self, html_options.lang).map_err(std::io::Error::other)?;
-        write_atomic(&actions_xlsx, &xlsx)?;
-        Ok(vec![
-            json,
-            html,
-            csv_path,
-            docs_csv,
-            indicators_csv,
-            actions_csv,
-            actions_xlsx,
-        ])
+        write_atomic(
+            &actions_csv,
+            &rendered("actions.csv", || actions::actions_csv(self, lang)),
+        )?;
+        let mut written = vec![json, html, csv_path, docs_csv, indicators_csv, actions_csv];
+        let mut crashed = Vec::new();
+        if let Some(xlsx) = crate::panic_guard::stage("actions.xlsx", &mut crashed, || {
+            actions::actions_xlsx(self, lang)
+        }) {
+            write_atomic(&actions_xlsx, &xlsx.map_err(std::io::Error::other)?)?;
+            written.push(actions_xlsx);
+        }
+        Ok(written)
     }
+}
+
+/// The bytes of one output file, or, when rendering it crashed, a line saying so (the scan's
+/// results stay whole in report.json).
+fn rendered(name: &str, render: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
+    let mut crashed = Vec::new();
+    crate::panic_guard::stage(name, &mut crashed, render).unwrap_or_else(|| crash_note(&crashed))
+}
+
+/// What a file whose rendering crashed holds instead.
+fn crash_note(crashed: &[crate::error::Error]) -> Vec<u8> {
+    let why = crashed.first().map(|e| e.message.as_str()).unwrap_or("");
+    format!("internal error: {why}. report.json holds the full results.\n").into_bytes()
 }
 
 /// Escapes text for the hand-built HTML pages (review, clients index); `report.html` is escaped
