@@ -1308,34 +1308,11 @@ mod tests {
         );
     }
 
-    /// A scanned grid (OCR spans, ink placements named with their stroke length): each cell is
-    /// judged against the page's own cells, faint initials count, residue does not, and the
-    /// evidence carries the page's levels and the measure of the cells not counted.
     /// Regression (class: two-page scanned sheets whose second page repeats no header): the
     /// rows of page 2 are counted in page 1's columns; the letterhead above them is no row.
     #[test]
     fn scan_grid_continued_on_a_page_without_header() {
-        let span = |x: f32, y: f32, text: &str| TextSpan {
-            x,
-            y,
-            width: 6.0 * text.len() as f32,
-            font_size: 10.0,
-            text: text.into(),
-        };
-        let ink = |x: f32, y: f32| ImageRef {
-            name: format!("{}{:.2}", crate::ocr::INK_NAME_PREFIX, 12.0),
-            encoding: Some("ink".into()),
-            width_px: Some(40),
-            height_px: Some(20),
-            anchor: Some(Anchor::Page {
-                rect: crate::model::Rect {
-                    x: x - 15.0,
-                    y: y - 5.0,
-                    width: 30.0,
-                    height: 12.0,
-                },
-            }),
-        };
+        let ink = |x: f32, y: f32| ink_at(x, y, 12.0, "ink");
         let page = |number: u32, header: bool, names: &[&str], signed: usize| {
             let mut spans = vec![span(40.0, 800.0, "Atelier Horizon Compétences")];
             if header {
@@ -1387,15 +1364,40 @@ mod tests {
         assert_eq!(sig.expected, None, "{:?}", sig.evidence);
     }
 
-    #[test]
-    fn scan_grid_cells_are_judged_against_the_page() {
-        let span = |x: f32, y: f32, text: &str| TextSpan {
+    /// An OCR text span of a scanned page (10 pt, 6 pt per character).
+    fn span(x: f32, y: f32, text: &str) -> TextSpan {
+        TextSpan {
             x,
             y,
             width: 6.0 * text.len() as f32,
             font_size: 10.0,
             text: text.into(),
-        };
+        }
+    }
+
+    /// An ink placement centred at (x, y), named with its stroke length `m`.
+    fn ink_at(x: f32, y: f32, m: f32, enc: &str) -> ImageRef {
+        ImageRef {
+            name: format!("{}{m:.2}", crate::ocr::INK_NAME_PREFIX),
+            encoding: Some(enc.into()),
+            width_px: Some(40),
+            height_px: Some(20),
+            anchor: Some(Anchor::Page {
+                rect: crate::model::Rect {
+                    x: x - 15.0,
+                    y: y - 5.0,
+                    width: 30.0,
+                    height: 12.0,
+                },
+            }),
+        }
+    }
+
+    /// A scanned grid (OCR spans, ink placements named with their stroke length): each cell is
+    /// judged against the page's own cells, faint initials count, residue does not, and the
+    /// evidence carries the page's levels and the measure of the cells not counted.
+    #[test]
+    fn scan_grid_cells_are_judged_against_the_page() {
         let mut spans = vec![
             span(40.0, 700.0, "Nom et prénom"),
             span(230.0, 700.0, "Matin"),
@@ -1411,20 +1413,7 @@ mod tests {
         for (i, n) in names.iter().enumerate() {
             spans.push(span(40.0, 670.0 - 30.0 * i as f32, n));
         }
-        let ink = |x: f32, y: f32, m: f32, enc: &str| ImageRef {
-            name: format!("{}{m:.2}", crate::ocr::INK_NAME_PREFIX),
-            encoding: Some(enc.into()),
-            width_px: Some(40),
-            height_px: Some(20),
-            anchor: Some(Anchor::Page {
-                rect: crate::model::Rect {
-                    x: x - 15.0,
-                    y: y - 5.0,
-                    width: 30.0,
-                    height: 12.0,
-                },
-            }),
-        };
+        let ink = ink_at;
         // (row, column, measure, encoding): faint initials judged "uncertain" by size alone
         // are signed here, being far above this page's empty cells.
         let marks = [
