@@ -51,18 +51,21 @@ pub fn is_junk(w: &Word, printed: bool, blobs: &[Blob], median_h: f32) -> bool {
     // A handwritten date ("Rempli le : 17/09/2025") is handwriting, but it is what the
     // document says: digits read with fair confidence are kept, over ink too (a signature is
     // not read as digits and slashes).
-    let digits = date_digits(&w.text)
-        .chars()
-        .filter(char::is_ascii_digit)
-        .count();
-    let separated = w.text.contains(['/', '.', '-']);
-    if date_piece(&w.text)
-        && (w.conf >= 50.0 || (w.conf >= 35.0 && separated && digits >= 2))
-        && (digits >= 3 || (digits >= 2 && separated))
-        && (w.h as f32) <= median_h * 3.0
-        && (w.h as f32) >= median_h * 0.6
-    {
-        return false;
+    if date_piece(&w.text) {
+        // Digits (an O among them is a 0): what is not a separator.
+        let digits = w
+            .text
+            .chars()
+            .filter(|c| !matches!(c, '/' | '.' | '-'))
+            .count();
+        let separated = digits < w.text.chars().count();
+        if (w.conf >= 50.0 || (w.conf >= 35.0 && separated && digits >= 2))
+            && (digits >= 3 || (digits >= 2 && separated))
+            && (w.h as f32) <= median_h * 3.0
+            && (w.h as f32) >= median_h * 0.6
+        {
+            return false;
+        }
     }
     let alnum = w.text.chars().filter(|c| c.is_alphanumeric()).count();
     if alnum < 2 || w.conf < 80.0 || (w.h as f32) > median_h * 2.2 || (w.h as f32) < median_h * 0.45
@@ -221,7 +224,7 @@ pub fn lay_out(
                 if i > 0 && !glued {
                     s.push(' ');
                 }
-                if date_piece(&w.text) && w.text.chars().filter(char::is_ascii_digit).count() >= 1 {
+                if date_piece(&w.text) {
                     s.push_str(&date_digits(&w.text));
                 } else {
                     s.push_str(&w.text);
