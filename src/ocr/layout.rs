@@ -43,6 +43,125 @@ fn date_digits(text: &str) -> String {
     text.replace(['O', 'o'], "0")
 }
 
+/// A handwritten 1 is a single stroke: tesseract reads it as a bracket, a bar or a letter l/I
+/// ("{5/11/2024", "l0/O9/2025").
+fn one_like(c: char) -> bool {
+    matches!(c, '{' | '}' | '(' | ')' | '[' | ']' | '|' | 'l' | 'I' | '!')
+}
+
+/// A lone narrow stroke ("fl", "il", "|" for a handwritten 1 with its flag): letters that a
+/// single digit stroke is read as, in a box at most half as wide as it is tall.
+fn single_stroke(w: &Word) -> bool {
+    !w.text.is_empty()
+        && w.text.chars().count() <= 2
+        && w.text
+            .chars()
+            .all(|c| one_like(c) || matches!(c, 'f' | 't' | 'i' | 'j'))
+        && w.w * 2 <= w.h
+}
+
+/// Whether a word can be a piece of a handwritten date once its misread digits are repaired.
+fn loose_date_piece(w: &Word) -> bool {
+    single_stroke(w)
+        || (!w.text.is_empty()
+            && w.text.chars().all(|c| {
+                c.is_ascii_digit() || matches!(c, '/' | '.' | '-' | 'O' | 'o') || one_like(c)
+            }))
+}
+
+/// The digits a handwritten date piece stands for (O → 0, one-like strokes → 1).
+fn repaired_digits(w: &Word) -> String {
+    if single_stroke(w) {
+        return "1".into();
+    }
+    w.text
+        .chars()
+        .map(|c| match c {
+            'O' | 'o' => '0',
+            c if one_like(c) => '1',
+            c => c,
+        })
+        .collect()
+}
+
+/// Whether glued pieces make a whole numeric date ("15/11/2024", "09.10.25").
+fn whole_date(s: &str) -> bool {
+    let s = s.trim_end_matches(['.', '-', '/']);
+    let parts: Vec<&str> = s.split(['/', '.', '-']).collect();
+    parts.len() == 3
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && (1..=2).contains(&parts[0].len())
+        && (1..=2).contains(&parts[1].len())
+        && matches!(parts[2].len(), 2 | 4)
+        && s.chars().filter(|c| matches!(c, '/' | '.' | '-')).count() == 2
+}
+
+/// Handwritten dates on one line (words sorted left to right): runs of adjacent words that,
+/// glued and repaired, make a whole date. Tesseract cuts handwritten dates at the wide gaps
+/// between digits ("0" "9/" "1" "0/2" "025") and reads a 1 as "{" or "|"; no piece alone says
+/// it is a date, the run does. A run of pieces that makes no date is left alone (a SIRET's
+/// digit groups).
+pub fn date_runs(line: &[&Word], median_h: f32) -> Vec<std::ops::Range<usize>> {
+    let fits = |w: &Word| {
+        loose_date_piece(w)
+            && w.conf >= 30.0
+            && (w.h as f32) <= median_h * 3.0
+            && (w.h as f32) >= median_h * 0.5
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < line.len() {
+        if !fits(line[i]) {
+            i += 1;
+            continue;
+        }
+        // The maximal run of touching pieces from i.
+        let mut end = i + 1;
+        while end < line.len()
+            && fits(line[end])
+            && ((line[end].x - line[end - 1].right()) as f32)
+                <= 0.6 * line[end].h.max(line[end - 1].h) as f32
+        {
+            end += 1;
+        }
+        // Its longest sub-runs that are dates, left to right.
+        let mut a = i;
+        while a < end {
+            let found = (a + 1..=end).rev().find(|&b| {
+                let glued: String = line[a..b].iter().map(|w| repaired_digits(w)).collect();
+                let conf = line[a..b].iter().map(|w| w.conf).sum::<f32>() / (b - a) as f32;
+                conf >= 50.0 && whole_date(&glued)
+            });
+            match found {
+                Some(b) => {
+                    out.push(a..b);
+                    a = b;
+                }
+                None => a += 1,
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+/// Keeps the words of handwritten dates ([`date_runs`]) that the per-word test dropped.
+pub fn keep_date_runs(words: &[Word], keep: &mut [bool], median_h: f32) {
+    let mut order: Vec<usize> = (0..words.len()).collect();
+    order.sort_by_key(|&i| (words[i].block, words[i].par, words[i].line, words[i].x));
+    for line in order.chunk_by(|&a, &b| {
+        (words[a].block, words[a].par, words[a].line)
+            == (words[b].block, words[b].par, words[b].line)
+    }) {
+        let ws: Vec<&Word> = line.iter().map(|&i| &words[i]).collect();
+        for run in date_runs(&ws, median_h) {
+            for &i in &line[run] {
+                keep[i] = true;
+            }
+        }
+    }
+}
+
 /// Whether an OCR word is noise read inside handwriting or a stray mark.
 pub fn is_junk(w: &Word, printed: bool, blobs: &[Blob], median_h: f32) -> bool {
     if printed {
@@ -210,21 +329,20 @@ pub fn lay_out(
             let (Some(first), Some(last)) = (g.first(), g.last()) else {
                 continue;
             };
+            // Handwritten digits are spaced wider than print: tesseract cuts a date in pieces
+            // ("15/05/2 025", "09/1 0/2 025"); the pieces of one date are glued and repaired.
+            let runs = date_runs(&g, median_h);
+            let run_of = |i: usize| runs.iter().position(|r| r.contains(&i));
             let mut s = String::new();
             for (i, w) in g.iter().enumerate() {
-                // Handwritten digits are spaced wider than print: tesseract cuts a date in
-                // pieces ("15/05/2 025", "09/1 0/2 025"); pieces of digits that touch are one.
-                let glued = i > 0 && {
-                    let prev = g[i - 1];
-                    date_piece(&prev.text)
-                        && date_piece(&w.text)
-                        && (prev.text.contains(['/', '.', '-']) || w.text.contains(['/', '.', '-']))
-                        && ((w.x - prev.right()) as f32) <= 0.6 * prev.h.max(w.h) as f32
-                };
+                let run = run_of(i);
+                let glued = i > 0 && run.is_some() && run == run_of(i - 1);
                 if i > 0 && !glued {
                     s.push(' ');
                 }
-                if date_piece(&w.text) {
+                if run.is_some() {
+                    s.push_str(&repaired_digits(w));
+                } else if date_piece(&w.text) {
                     s.push_str(&date_digits(&w.text));
                 } else {
                     s.push_str(&w.text);
@@ -345,6 +463,76 @@ mod tests {
         let mut scrawl = word(1, 300, 95, 40, 30, "7");
         scrawl.conf = 60.0;
         assert!(is_junk(&scrawl, false, std::slice::from_ref(&blob), 20.0));
+    }
+
+    /// Regression (class: handwritten dates cut into one-digit pieces or with a 1 read as a
+    /// bracket or a letter): "0" "9/" "fl" "0/2" "025" over the handwriting's ink is one date
+    /// (the flagged 1 a narrow stroke read "fl"), "{5/11/2024"
+    /// is 15/11/2024; digit groups that make no date stay apart and dropped as before.
+    #[test]
+    fn handwritten_dates_in_single_digit_pieces_or_with_a_bracket_for_one() {
+        let blob = Blob {
+            x0: 500,
+            y0: 680,
+            x1: 800,
+            y1: 750,
+            mass: 900,
+            verdict: super::super::ink::Verdict::Ink,
+            measure: 12.0,
+        };
+        let mut words = vec![
+            word(1, 264, 703, 171, 36, "Completed"),
+            word(1, 447, 713, 37, 19, "on"),
+            word(1, 498, 713, 5, 19, ":"),
+            word(1, 519, 692, 30, 44, "0"),
+            word(1, 555, 692, 47, 47, "9/"),
+            word(1, 594, 688, 22, 60, "fl"),
+            word(1, 621, 692, 76, 47, "0/2"),
+            word(1, 704, 692, 87, 44, "025"),
+            word(2, 176, 800, 88, 26, "Rempli"),
+            word(2, 274, 800, 20, 20, "le"),
+            word(2, 306, 806, 3, 13, ":"),
+            word(2, 321, 793, 159, 32, "{5/11/2024"),
+            word(3, 100, 900, 30, 40, "7"),
+            word(3, 134, 900, 30, 40, "12"),
+        ];
+        words[3].conf = 60.3;
+        words[5].conf = 33.9;
+        words[11].conf = 85.0;
+        words[12].conf = 60.0;
+        words[13].conf = 60.0;
+        // The second date is handwriting too: its own ink.
+        let blobs = [
+            blob.clone(),
+            Blob {
+                x0: 310,
+                y0: 785,
+                x1: 490,
+                y1: 830,
+                ..blob
+            },
+        ];
+        let mut keep: Vec<bool> = words
+            .iter()
+            .map(|w| {
+                (w.conf >= 80.0 && w.text.chars().any(|c| c.is_alphabetic() && c != 'O'))
+                    || w.text == ":"
+                    || !is_junk(w, false, &blobs, 27.0)
+            })
+            .collect();
+        assert!(!keep[3] && !keep[4] && !keep[5] && !keep[11] && !keep[12]);
+        keep_date_runs(&words, &mut keep, 27.0);
+        assert!(keep[3..8].iter().all(|k| *k), "{keep:?}");
+        assert!(keep[11]);
+        assert!(!keep[12] && !keep[13], "7 12 is no date");
+        let map = ToPage {
+            x0: 0.0,
+            y_top: 1000.0,
+            sx: 0.5,
+            sy: 0.5,
+        };
+        let (text, _) = lay_out(&words, &keep, &Rules::default(), &map);
+        assert_eq!(text, "Completed on : 09/10/2025\nRempli le : 15/11/2024\n");
     }
 
     #[test]

@@ -687,11 +687,12 @@ pub fn analyse(prepared: Prepared, words: &[Word], dpi: f32) -> Analysis {
         .filter(|b| b.verdict != ink::Verdict::Trace)
         .cloned()
         .collect();
-    let keep = words
+    let mut keep: Vec<bool> = words
         .iter()
         .zip(&printed)
         .map(|(w, &p)| !layout::is_junk(w, p, &seen, median_h))
         .collect();
+    layout::keep_date_runs(words, &mut keep, median_h);
     Analysis { rules, keep, blobs }
 }
 
