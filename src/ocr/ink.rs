@@ -256,6 +256,39 @@ pub fn printed_words(words: &[Word], median_h: f32, pieces: &[Option<(i32, i32)>
         .map(|(w, p)| letter_like(w, median_h, *p))
         .collect();
     let alnum_of = |w: &Word| w.text.chars().filter(|c| c.is_alphanumeric()).count();
+    // A bold title's letters touch ("Auto-diagnostic d'entrée" in a heavy serif): its long
+    // words are one wide piece of ink each, like a signature's stroke. Such a word, read with
+    // high confidence, is print when at least two other confident words of its line and height
+    // are print-shaped or such words too, one of them print-shaped; a signature in a cell has
+    // no such neighbours.
+    let bold_candidate =
+        |w: &Word| w.conf >= 90.0 && alnum_of(w) >= 6 && w.h as f32 > 1.6 * median_h;
+    let shaped: Vec<bool> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if shaped[i] || !bold_candidate(w) {
+                return shaped[i];
+            }
+            let h = w.h as f32;
+            let (mut print, mut bold) = (0, 0);
+            for (j, o) in words.iter().enumerate() {
+                if j == i
+                    || (o.block, o.par, o.line) != (w.block, w.par, w.line)
+                    || (o.h as f32) < 0.7 * h
+                    || (o.h as f32) > h / 0.7
+                {
+                    continue;
+                }
+                if shaped[j] && o.conf >= 85.0 && alnum_of(o) >= 2 {
+                    print += 1;
+                } else if bold_candidate(o) {
+                    bold += 1;
+                }
+            }
+            print >= 1 && print + bold >= 2
+        })
+        .collect();
     // A large title (a form's name set in 20–28 pt over 9–11 pt body text) is up to about five
     // body heights tall: its words are print when read with high confidence and either long or
     // beside another such word of their height on their line. A signature or a handwritten
@@ -1400,5 +1433,41 @@ mod tests {
                 false
             ]
         );
+    }
+
+    /// Regression (class: bold title words with touching letters): in a heavy serif title
+    /// ("Auto-diagnostic d'entrée en formation", about twice the body height) the long words are
+    /// one wide piece of ink each; with confident neighbours of their height they are print. The
+    /// same wide piece, confidently read but alone in a cell (a signature), is not.
+    #[test]
+    fn bold_title_words_with_touching_letters_are_print() {
+        let w = |x, line, text: &str| Word {
+            block: 1,
+            par: 1,
+            line,
+            x,
+            y: 100 * line as i32,
+            w: 200,
+            h: 48,
+            conf: 93.0,
+            text: text.into(),
+        };
+        let words = vec![
+            w(0, 1, "Auto-diagnostic"),
+            w(420, 1, "d'entrée"),
+            Word {
+                h: 30, // no ascender: shorter than its line's other words
+                ..w(640, 1, "en")
+            },
+            w(720, 1, "formation"),
+            w(0, 2, "Dominique"),
+            w(300, 2, "Lambert"),
+        ];
+        // Touching letters: pieces far wider than the word is tall.
+        let wide = Some((190, 50));
+        let pieces = vec![wide, Some((40, 48)), Some((30, 36)), wide, wide, wide];
+        let p = printed_words(&words, 22.0, &pieces);
+        // "formation" touches too: the two long words vouch for each other beside "d'entrée".
+        assert_eq!(p, vec![true, true, true, true, false, false]);
     }
 }
