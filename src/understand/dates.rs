@@ -1125,6 +1125,27 @@ static RE_BRITISH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"£|(?i:\bltd\b|\+44[ 0-9]|\bunited kingdom\b|\bengland\b)").expect("valid regex")
 });
 
+/// English month names (and their usual abbreviations), for the written-date order test.
+const EN_MONTH_NAMES: &str = "january|february|march|april|may|june|july|august|september|october|\
+november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
+
+/// A date written month first, American style: "January 2, 2025", "Jan. 2nd 2025".
+static RE_WRITTEN_MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:{EN_MONTH_NAMES})\.? [0-9]{{1,2}}(?:st|nd|rd|th)?,? (?:19|20)[0-9]{{2}}\b"
+    ))
+    .expect("valid regex")
+});
+
+/// A date written day first: "2 January 2025", "2nd Jan 2025", "2 janvier 2025".
+static RE_WRITTEN_DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b[0-9]{{1,2}}(?:st|nd|rd|th|er)? (?:of )?(?:{EN_MONTH_NAMES}|janvier|février|\
+mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\.?,? (?:19|20)[0-9]{{2}}\b"
+    ))
+    .expect("valid regex")
+});
+
 /// Words only English (resp. French) prose uses often.
 const EN_WORDS: &[&str] = &[
     "the", "and", "of", "to", "for", "with", "your", "you", "is", "are", "this", "from", "by",
@@ -1191,10 +1212,14 @@ impl DayOrder {
         let (mut en, mut fr) = (0usize, 0usize);
         let (mut en_form, mut fr_form, mut words) = (0usize, 0usize, 0usize);
         let mut british = false;
+        // Dates written with their month's name: month first ("January 2, 2025") or day first.
+        let (mut written_month_day, mut written_day_month) = (0usize, 0usize);
         // Ambiguous dates (both parts ≤ 12), with their year, for the consecutive-days test.
         let mut ambiguous: Vec<(i16, i8, i8)> = Vec::new();
         for text in texts {
             british |= RE_BRITISH.is_match(text);
+            written_month_day += RE_WRITTEN_MONTH_DAY.find_iter(text).count();
+            written_day_month += RE_WRITTEN_DAY_MONTH.find_iter(text).count();
             for c in RE_NUMERIC_ORDER.captures_iter(text) {
                 let a: u32 = c.get(1).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
                 let b: u32 = c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
@@ -1236,6 +1261,13 @@ impl DayOrder {
             )
         } else if let Some(order) = consecutive_order(&ambiguous) {
             order
+        } else if written_month_day > 0 && written_day_month == 0 {
+            // The writer's own habit outweighs hints of the country ("Ltd" in a client's name).
+            DayOrder::MonthFirst(
+                "read month first: the document writes its dates month first (\"January 2, 2025\")",
+            )
+        } else if written_day_month > 0 && written_month_day == 0 {
+            DayOrder::DayFirst
         } else if en >= 8 && en >= 3 * fr && !british {
             DayOrder::MonthFirst("read month first: the document is in English")
         } else if en_form >= 3 && fr_form == 0 && fr == 0 && en + en_form >= words / 20 && !british
@@ -2640,6 +2672,31 @@ mod tests {
         // English headers of a British company stay day first.
         let uk = format!("{en}\nHarbour Ltd");
         assert_eq!(DayOrder::of_document([uk.as_str()]), DayOrder::DayFirst);
+    }
+
+    /// Regression (class: written dates tell the order): an English quotation that writes
+    /// "January 2, 2025" reads its numeric dates month first, even when a client's name says
+    /// "Ltd"; one that writes "2 January 2025" reads them day first.
+    #[test]
+    fn day_order_from_dates_written_with_the_month_name() {
+        let us = "QUOTATION\nDate: January 2, 2025\nClient: Harbour Freight Ltd\n\
+                  Valid until 01/06/2025";
+        assert!(matches!(
+            DayOrder::of_document([us]),
+            DayOrder::MonthFirst(_)
+        ));
+        assert_eq!(
+            find_dates(us)
+                .iter()
+                .map(|d| d.date.to_string())
+                .collect::<Vec<_>>(),
+            ["2025-01-02", "2025-01-06"]
+        );
+        let uk = "Quotation for your team, with the schedule and the price of the course\n\
+                  Date: 2 January 2025\nValid until 01/06/2025";
+        assert_eq!(DayOrder::of_document([uk]), DayOrder::DayFirst);
+        let both = "Date: January 2, 2025 — signed 3 January 2025 — 01/06/2025";
+        assert_eq!(DayOrder::of_document([both]), DayOrder::DayFirst);
     }
 
     #[test]
