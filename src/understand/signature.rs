@@ -11,7 +11,7 @@
 
 use super::normalize::{contains_phrase, normalize_line};
 use super::view::DocView;
-use super::vocab::{is_date_header, is_half_day, is_person_header};
+use super::vocab::{is_clock_time, is_date_header, is_half_day, is_person_header, is_time_slot};
 use crate::document::{EmptyCell, Evidence, Kind, Signature, SignatureStatus};
 use crate::model::{Anchor, Format, ImageRef, Page, Table, TextSpan};
 use regex::Regex;
@@ -860,9 +860,17 @@ fn pdf_grid(page: &Page, carried: Option<&Columns>) -> (Option<Grid>, Option<Col
             continue;
         }
         let near = |s: &TextSpan| (s.y - head.y).abs() <= 30.0 && s.x > head.x + head.width * 0.5;
-        let half: Vec<usize> = (0..spans.len())
+        let mut half: Vec<usize> = (0..spans.len())
             .filter(|&i| near(&spans[i]) && is_half_day(&norm[i]))
             .collect();
+        // Beside slots headed by their hours, a lone clock time is a slot whose end the scan
+        // lost ("9:00 – 12:30" … "1:30").
+        if half.iter().filter(|&&i| is_time_slot(&norm[i])).count() >= 2 {
+            let lone: Vec<usize> = (0..spans.len())
+                .filter(|&i| near(&spans[i]) && is_clock_time(&norm[i]) && !half.contains(&i))
+                .collect();
+            half.extend(lone);
+        }
         let sig: Vec<usize> = (0..spans.len())
             .filter(|&i| near(&spans[i]) && is_signature_header(&norm[i]))
             .collect();
@@ -1362,6 +1370,47 @@ mod tests {
         };
         let sig = analyse(&view_of(&alone, Format::Pdf), Kind::AttendanceSheet);
         assert_eq!(sig.expected, None, "{:?}", sig.evidence);
+    }
+
+    /// Regression (class: a scanned slot heading that lost its end): beside slots headed by
+    /// their hours, a heading read as one clock time ("1:30" for "1:30 – 5:00") is a slot too.
+    #[test]
+    fn scan_grid_slot_heading_read_as_a_lone_clock_time() {
+        let mut spans = vec![
+            span(40.0, 700.0, "Participant"),
+            span(200.0, 700.0, "9:00 – 12:30"),
+            span(300.0, 700.0, "1:30 – 5:00"),
+            span(400.0, 700.0, "9:00 – 12:30"),
+            span(510.0, 700.0, "1:30"),
+        ];
+        let mut images = Vec::new();
+        for (i, n) in ["Hannah Barnes", "Thomas Carter"].iter().enumerate() {
+            let y = 670.0 - 30.0 * i as f32;
+            spans.push(span(40.0, y, n));
+            for x in [236.0, 333.0, 436.0, 522.0] {
+                images.push(ink_at(x, y + 2.0, 12.0, "ink"));
+            }
+        }
+        let ex = Extracted {
+            pages: vec![Page {
+                number: 1,
+                text: "Sign-in sheet".into(),
+                spans,
+                images,
+                size: Some((595.0, 842.0)),
+                scanned: true,
+                ..Page::default()
+            }],
+            ..Extracted::default()
+        };
+        let sig = analyse(&view_of(&ex, Format::Pdf), Kind::AttendanceSheet);
+        assert_eq!(
+            (sig.found, sig.expected),
+            (Some(8), Some(8)),
+            "{:?}",
+            sig.evidence
+        );
+        assert!(!is_clock_time("1:30 – 5:00") && is_clock_time("13h30"));
     }
 
     /// An OCR text span of a scanned page (10 pt, 6 pt per character).

@@ -72,6 +72,16 @@ pub fn is_time_slot(n: &str) -> bool {
     n.len() <= 40 && (TIME_SLOT.is_match(n.trim()) || TIME_PAIR.is_match(n.trim()))
 }
 
+/// One clock time alone ("1:30", "13h30", "2:00 pm"): a slot heading whose end a scan lost.
+static CLOCK_TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^\d{1,2}\s*[:h]\s*\d{2}\s*(?:am|pm)?\s*[-–—]?$").expect("valid regex")
+});
+
+/// Whether a header cell is one clock time alone (see [`CLOCK_TIME`]).
+pub fn is_clock_time(n: &str) -> bool {
+    CLOCK_TIME.is_match(n.trim())
+}
+
 /// A cell that mentions a half-day anywhere ("12/03 Matin").
 pub fn mentions_half_day(n: &str) -> bool {
     HALF_DAYS.iter().any(|p| contains_phrase(n, p))
