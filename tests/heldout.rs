@@ -18,24 +18,23 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-// Floors on the held-out archive: what main achieved on 2026-12-03 after the fixes of issue 8
-// (titles and dotted leaders on scans, handwritten dates, two-page grids, wrapped slot
-// headers, English exports, e-sign rows wrapped over two lines), measured blind on the archive
-// regenerated with seed 20261203 (the seed-20261202 draw had been looked at), minus a small
-// margin, printed beside the issue's targets. Raise them as fixes land.
-const FLOOR_KIND_ALL: f64 = 0.96;
-const FLOOR_SIG_BORN: f64 = 0.97;
-const FLOOR_SIG_SCANS: f64 = 0.90;
-const FLOOR_CELLS_PRECISION: f64 = 0.98;
-const FLOOR_CELLS_RECALL: f64 = 0.92;
-const CEIL_CELLS_UNCERTAIN: f64 = 0.03;
-const FLOOR_CELLS_EXACT: f64 = 0.75;
-const FLOOR_ANSWER_DAY_ROLE: f64 = 0.90;
-const FLOOR_DATE_RECALL: f64 = 0.96;
+// Floors on the held-out archive: the targets of issue 8 ("done when"), met by main on
+// 2026-12-03 when measured blind on the archive regenerated with seed 20261204 (the 20261202 and
+// 20261203 draws had been looked at while fixing). Where the issue names no target, the floor is
+// what main achieved minus a small margin. Keep them at least here; raise them as fixes land.
+const FLOOR_KIND_ALL: f64 = 0.97;
+const FLOOR_SIG_BORN: f64 = 0.95;
+const FLOOR_SIG_SCANS: f64 = 0.92;
+const FLOOR_CELLS_PRECISION: f64 = 0.95;
+const FLOOR_CELLS_RECALL: f64 = 0.95;
+const CEIL_CELLS_UNCERTAIN: f64 = 0.05;
+const FLOOR_CELLS_EXACT: f64 = 0.80;
+const FLOOR_ANSWER_DAY_ROLE: f64 = 0.95;
+const FLOOR_DATE_RECALL: f64 = 0.97;
 const FLOOR_SESSIONS_FOUND: f64 = 0.95;
 const FLOOR_DOCS_GROUPED: f64 = 0.97;
-const FLOOR_STATUS: f64 = 0.92;
-const CEIL_CLEAN_FALSE_ALARM: f64 = 0.10;
+const FLOOR_STATUS: f64 = 0.95;
+const CEIL_CLEAN_FALSE_ALARM: f64 = 0.05;
 const FLOOR_INJECTED: f64 = 0.90;
 
 fn heldout_root() -> PathBuf {
