@@ -483,4 +483,30 @@ mod tests {
         let json = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
         assert!(json.contains("Convention.txt"));
     }
+
+    #[test]
+    fn a_crashed_stage_is_said_at_the_top_of_the_html_report() {
+        let render = |r: &report::Report, lang| {
+            let mut html = Vec::new();
+            let o = report::html::HtmlOptions {
+                lang,
+                ..Default::default()
+            };
+            report::html::render_into(r, &ScanOptions::default().rules, &o, &mut html).unwrap();
+            String::from_utf8(html).unwrap()
+        };
+        let clean = render(&judged_with_panic_in(None), report::Lang::Fr);
+        assert!(!clean.contains("internal-errors"));
+        let r = judged_with_panic_in(Some("the indicator grid"));
+        let fr = render(&r, report::Lang::Fr);
+        let banner = fr.find("id=\"internal-errors\"").expect("no banner");
+        assert!(
+            banner < fr.find("class=\"cards\"").unwrap(),
+            "banner below the cards"
+        );
+        assert!(fr.contains("Rapport incomplet"));
+        assert!(fr.contains("the indicator grid crashed: injected panic"));
+        let en = render(&r, report::Lang::En);
+        assert!(en.contains("Incomplete report"));
+    }
 }

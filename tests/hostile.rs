@@ -1,40 +1,14 @@
 //! Hostile archives: a nested zip bomb is capped cumulatively across its levels, and a scan
-//! leaves the scanned tree exactly as it was (content, sizes, mtimes, listing).
+//! leaves the scanned tree exactly as it was (content, sizes, mtimes, listing): with workers
+//! and in-process, cold and warm with the results cache, and in shards.
+
+mod common;
 
 use assert_cmd::Command;
+use common::bombs::nested_bomb;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
-use zip::ZipWriter;
-use zip::write::SimpleFileOptions;
-
-fn zip_of(members: &[(String, Vec<u8>)], deflate: bool) -> Vec<u8> {
-    let method = if deflate {
-        zip::CompressionMethod::Deflated
-    } else {
-        zip::CompressionMethod::Stored
-    };
-    let opts = SimpleFileOptions::default().compression_method(method);
-    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, data) in members {
-        w.start_file(name.as_str(), opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
-/// A zip of 8 zips of 8 zips of 8 zips of 16 MiB of zeros: 8 GiB expanded, 8 MB on disk.
-fn nested_bomb() -> Vec<u8> {
-    let mut level = zip_of(&[("zeros.txt".into(), vec![0u8; 16 << 20])], true);
-    for depth in 0..3 {
-        let members: Vec<(String, Vec<u8>)> = (0..8)
-            .map(|i| (format!("l{depth}-{i}.zip"), level.clone()))
-            .collect();
-        level = zip_of(&members, false);
-    }
-    level
-}
 
 #[test]
 fn a_nested_zip_bomb_is_capped_across_its_levels() {
@@ -119,8 +93,21 @@ fn a_scan_leaves_the_scanned_tree_untouched() {
     fs::write(root.join("bombe.zip"), nested_bomb()).unwrap();
     let before = snapshot(&root);
     assert!(before.len() > 80, "{} entries", before.len());
-    for extra in [&[][..], &["--in-process"][..], &["--jobs", "1"][..]] {
-        let out = dir.path().join(format!("out{}", extra.len()));
+    let cache = dir.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    // Workers and in-process; a cold scan that fills a cache and a warm re-scan that reads it;
+    // the two halves of a sharded run.
+    let runs: [&[&str]; 6] = [
+        &["--no-cache"],
+        &["--no-cache", "--in-process", "--jobs", "1"],
+        &["--cache", cache_arg],
+        &["--cache", cache_arg],
+        &["--cache", cache_arg, "--shard", "1/2"],
+        &["--cache", cache_arg, "--shard", "2/2"],
+    ];
+    let mut shards = Vec::new();
+    for (i, extra) in runs.iter().enumerate() {
+        let out = dir.path().join(format!("out{i}"));
         Command::cargo_bin("preuves")
             .unwrap()
             .arg("scan")
@@ -128,10 +115,28 @@ fn a_scan_leaves_the_scanned_tree_untouched() {
             .arg("--out")
             .arg(&out)
             .arg("--quiet")
-            .args(extra)
+            .args(*extra)
             .assert()
             .success();
-        assert!(out.join("report.json").is_file());
+        if extra.contains(&"--shard") {
+            assert!(out.join("documents.jsonl").is_file());
+            shards.push(out);
+        } else {
+            assert!(out.join("report.json").is_file());
+        }
         assert_eq!(snapshot(&root), before, "after scan {extra:?}");
     }
+    assert!(cache.is_dir(), "the cache was not written");
+    let merged = dir.path().join("merged");
+    Command::cargo_bin("preuves")
+        .unwrap()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .arg("--quiet")
+        .assert()
+        .success();
+    assert!(merged.join("report.json").is_file());
+    assert_eq!(snapshot(&root), before, "after merging the shards");
 }

@@ -92,6 +92,8 @@ pub struct Labels {
     pub gradable: &'static str,
     pub no_indicators: &'static str,
     pub funder: &'static str,
+    /// Above the list of stages that crashed after reading (`summary.internal`).
+    pub internal: &'static str,
 }
 
 const FR: Labels = Labels {
@@ -160,6 +162,9 @@ const FR: Labels = Labels {
     provisional: "provisoire",
     gradable: "NC mineure possible",
     no_indicators: "Le jeu de règles ne définit pas d'indicateurs.",
+    internal: "Rapport incomplet : une étape de l'analyse a échoué (erreur interne de preuves, \
+               l'analyse a continué sans elle). Les résultats qui en dépendent manquent ou sont \
+               marqués incomplets ; les documents lus sont tous dans le rapport. Détail technique :",
     funder: "Contrôles des financeurs (sans effet sur le statut Qualiopi)",
 };
 
@@ -229,6 +234,9 @@ const EN: Labels = Labels {
     provisional: "provisional",
     gradable: "minor NC possible",
     no_indicators: "The rule set defines no indicators.",
+    internal: "Incomplete report: a stage of the analysis failed (an internal error of preuves; \
+               the scan went on without it). The results that depend on it are missing or \
+               marked incomplete; every document read is in the report. Technical detail:",
     funder: "Funder checks (no effect on the Qualiopi status)",
 };
 

@@ -1,6 +1,7 @@
 //! Shared helpers for the tests that run on the fixture archive and its ground truth.
 #![allow(dead_code)]
 
+pub mod bombs;
 pub mod browser;
 pub mod eval;
 
