@@ -234,7 +234,8 @@ pub enum SignatureStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// `pdf_signature_field`, `esign_marker`, `esign_audit_trail`, `image_in_signature_zone`,
-    /// `typed_approval`, `signature_zone_empty`, `attendance_grid`...
+    /// `handwritten_name_in_signature_zone` (scans: a name written by hand that OCR read as
+    /// words), `typed_approval`, `signature_zone_empty`, `attendance_grid`...
     pub method: String,
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]

@@ -363,6 +363,30 @@ pub fn zones(
     z
 }
 
+/// How much larger than its zone's label a name read by OCR is written to be taken for the
+/// signatory's hand (handwriting is two to four times the size of 9–11 pt print).
+const HANDWRITTEN_NAME_MIN_RATIO: f32 = 1.7;
+const HANDWRITTEN_NAME_MAX_RATIO: f32 = 6.0;
+
+/// A name as OCR reads handwriting: two to five words of letters, the first and at least one
+/// other capitalised ("Franck Debruyne", "F. DEBRUYNE"); the others are particles ("de") or
+/// short pieces a wide hand got cut into ("Franck Debruy ne").
+fn written_name(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    (2..=5).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
+        })
+        && words.first().is_some_and(|w| capitalised(w))
+        && words.iter().filter(|w| capitalised(w)).count() >= 2
+        && words
+            .iter()
+            .all(|w| capitalised(w) || w.chars().count() <= 3)
+        && text.chars().filter(|c| c.is_alphabetic()).count() >= 5
+}
+
 /// One block of label lines on a PDF page.
 struct Block {
     label: Label,
@@ -631,6 +655,45 @@ fn pdf_zones(
                 marks[k].1.push(method);
             }
             None => free.push((what, cx, cy)),
+        }
+    }
+    // On a page read by OCR, a name written by hand in the zone may be legible enough for
+    // OCR to read it confidently as words ("Franck Debruyne" in a flowing hand, "F. DEBRUYNE"
+    // in block capitals): it is then text, not ink. Such a name, set well above the label's
+    // size (print in a signature zone is the label's size: a typed name, "Le 26/04/2025"),
+    // is the signatory's hand.
+    if page.scanned {
+        let in_label: Vec<usize> = blocks.iter().flat_map(|b| b.lines.clone()).collect();
+        for (j, s) in spans.iter().enumerate() {
+            let text = s.text.trim().trim_matches(|c: char| !c.is_alphanumeric());
+            if in_label.contains(&j) || !written_name(text) {
+                continue;
+            }
+            let rect = Rect {
+                x: s.x,
+                y: s.y,
+                width: s.width.max(s.font_size),
+                height: s.font_size,
+            };
+            let Some(k) = zone_of(&rect) else {
+                continue;
+            };
+            let label_size = blocks[k]
+                .lines
+                .iter()
+                .map(|&i| spans[i].font_size)
+                .fold(f32::INFINITY, f32::min);
+            let ratio = s.font_size / label_size.max(1.0);
+            if !(HANDWRITTEN_NAME_MIN_RATIO..=HANDWRITTEN_NAME_MAX_RATIO).contains(&ratio)
+                || s.y >= blocks[k].top
+            {
+                continue;
+            }
+            marks[k].0.push(format!(
+                "handwritten name «{text}» read by OCR ({:.0} pt high, {ratio:.1}× the label)",
+                s.font_size
+            ));
+            marks[k].1.push("handwritten_name_in_signature_zone");
         }
     }
     for (k, b) in blocks.into_iter().enumerate() {
@@ -1133,6 +1196,61 @@ mod layout_tests {
             ..Page::default()
         };
         zones(&[page], true, &|_, _| Ok(()), &|_| false)
+    }
+
+    #[test]
+    fn zones_handwritten_name_read_by_ocr_signs_a_scanned_zone() {
+        let page = |scanned: bool, under: Vec<TextSpan>| {
+            let mut spans = vec![
+                span(
+                    200.0,
+                    640.0,
+                    "Bon pour accord – date, cachet et signature du client",
+                ),
+                span(200.0, 627.0, "Le 26/04/2025"),
+            ];
+            spans.extend(under);
+            let p = Page {
+                number: 1,
+                spans,
+                size: Some((595.0, 842.0)),
+                scanned,
+                ..Page::default()
+            };
+            zones(&[p], true, &|_, _| Ok(()), &|_| false)
+        };
+        let tall = |y: f32, text: &str, size: f32| TextSpan {
+            font_size: size,
+            ..span(210.0, y, text)
+        };
+        // A flowing hand cut by OCR, and block capitals with an initial: signed.
+        for name in ["Franck Debruy ne", "F. DEBRUYNE", "Ophélie Nguyen-Tran"] {
+            let z = page(true, vec![tall(600.0, name, 23.0)]);
+            assert_eq!(z.signed.len(), 1, "{name}: {:?}", z.empty);
+            assert_eq!(z.signed[0].methods, ["handwritten_name_in_signature_zone"]);
+            assert!(
+                z.signed[0].marks[0].contains(name),
+                "{:?}",
+                z.signed[0].marks
+            );
+        }
+        // Not a hand: a typed name of the label's size, a born-digital page, a heading of
+        // words, a date, a name far below the zone, a name above the label.
+        for (scanned, under) in [
+            (true, vec![tall(600.0, "Franck Debruyne", 10.0)]),
+            (false, vec![tall(600.0, "Franck Debruyne", 23.0)]),
+            (
+                true,
+                vec![tall(600.0, "Conditions générales de vente", 23.0)],
+            ),
+            (true, vec![tall(600.0, "Le 26/04/2025", 23.0)]),
+            (true, vec![tall(300.0, "Franck Debruyne", 23.0)]),
+            (true, vec![tall(700.0, "Franck Debruyne", 23.0)]),
+        ] {
+            let z = page(scanned, under.clone());
+            assert!(z.signed.is_empty(), "{scanned} {under:?}: {:?}", z.signed);
+            assert_eq!(z.empty.len(), 1);
+        }
     }
 
     #[test]
