@@ -32,15 +32,16 @@ fn candidate(s: &Stroke) -> bool {
         && s.bbox.width.max(s.bbox.height) >= 3.0
 }
 
-/// Whether a group of paths is a plausible signature (or initials).
+/// Whether a group of paths is a plausible signature (or initials: a quick "JD" in a sign-in
+/// cell is 5–8 mm, 14–23 pt, across).
 fn signature_like(segments: u32, diagonal: u32, turns: u32, r: &Rect) -> bool {
     let (w, h) = (r.width, r.height);
     segments >= 8
         && diagonal * 2 >= segments
         && turns >= 4
-        && (15.0..=420.0).contains(&w)
+        && (14.0..=420.0).contains(&w)
         && (6.0..=220.0).contains(&h)
-        && w.max(h) >= 25.0
+        && w.max(h) >= 14.0
 }
 
 fn union(a: &Rect, b: &Rect) -> Rect {
@@ -201,6 +202,18 @@ mod tests {
         assert_eq!(m.len(), 1, "{m:?}");
         assert_eq!(m[0].encoding.as_deref(), Some("vector"));
         assert!(m[0].name.contains("2 paths, 21 segments"), "{}", m[0].name);
+    }
+
+    #[test]
+    fn vector_small_initials_are_a_mark() {
+        // Initials of 24 × 19 pt in a sign-in cell (48 segments, tablet ink), and smaller ones.
+        for (w, h) in [(24.0, 19.0), (16.0, 11.0), (14.5, 14.0)] {
+            let m = marks(&[stroke(207.0, 225.0, w, h, 40, 8, 40, 14)]);
+            assert_eq!(m.len(), 1, "{w}×{h}: {m:?}");
+            assert_eq!(m[0].encoding.as_deref(), Some("vector"));
+        }
+        // A dot-sized scribble is not.
+        assert!(marks(&[stroke(207.0, 225.0, 10.0, 8.0, 40, 8, 40, 14)]).is_empty());
     }
 
     #[test]
