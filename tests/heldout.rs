@@ -23,7 +23,9 @@ use std::sync::OnceLock;
 // (seed 20261205) and measured blind: three figures fell below the targets there (scan cell
 // recall 0.937, session status 0.929, one clean session of seven with a false alarm). The floors
 // are the targets where that blind draw meets them, and its figures minus a margin where it does
-// not (marked "below target"). Raise them as fixes land.
+// not (marked "below target"). The small-initials fix (vector marks of 14–25 pt) then brought
+// session status and false alarms back to the targets on this draw (no longer blind for them).
+// Raise them as fixes land.
 const FLOOR_KIND_ALL: f64 = 0.97;
 const FLOOR_SIG_BORN: f64 = 0.95;
 const FLOOR_SIG_SCANS: f64 = 0.92;
@@ -35,8 +37,8 @@ const FLOOR_ANSWER_DAY_ROLE: f64 = 0.95;
 const FLOOR_DATE_RECALL: f64 = 0.97;
 const FLOOR_SESSIONS_FOUND: f64 = 0.95;
 const FLOOR_DOCS_GROUPED: f64 = 0.97;
-const FLOOR_STATUS: f64 = 0.92; // below target (0.95)
-const CEIL_CLEAN_FALSE_ALARM: f64 = 0.15; // above target (0.05)
+const FLOOR_STATUS: f64 = 0.95;
+const CEIL_CLEAN_FALSE_ALARM: f64 = 0.05;
 const FLOOR_INJECTED: f64 = 0.90;
 
 fn heldout_root() -> PathBuf {
