@@ -81,15 +81,7 @@ fn a_scan_leaves_the_scanned_tree_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("archive");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/archive/Formacoeur Lyon");
-    for e in walkdir::WalkDir::new(&fixtures) {
-        let e = e.unwrap();
-        let to = root.join(e.path().strip_prefix(&fixtures).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&to).unwrap();
-        } else {
-            fs::copy(e.path(), &to).unwrap();
-        }
-    }
+    common::copy_dir(&fixtures, &root);
     fs::write(root.join("bombe.zip"), nested_bomb()).unwrap();
     let before = snapshot(&root);
     assert!(before.len() > 80, "{} entries", before.len());
@@ -108,16 +100,7 @@ fn a_scan_leaves_the_scanned_tree_untouched() {
     let mut shards = Vec::new();
     for (i, extra) in runs.iter().enumerate() {
         let out = dir.path().join(format!("out{i}"));
-        Command::cargo_bin("preuves")
-            .unwrap()
-            .arg("scan")
-            .arg(&root)
-            .arg("--out")
-            .arg(&out)
-            .arg("--quiet")
-            .args(*extra)
-            .assert()
-            .success();
+        common::run_scan(&root, &out, extra);
         if extra.contains(&"--shard") {
             assert!(out.join("documents.jsonl").is_file());
             shards.push(out);

@@ -8,8 +8,9 @@
 
 mod common;
 
-use assert_cmd::Command;
+use serde_json::Value;
 use std::fs;
+use std::path::Path;
 
 const CEILING_MB: i64 = 250;
 
@@ -25,28 +26,40 @@ fn children_peak_mb() -> i64 {
     usage.ru_maxrss / 1024 // kilobytes on Linux
 }
 
+/// Scans `root` with workers, then in-process (`--no-cache` and `extra`), checking the ceiling
+/// after each run; returns the two reports. `what` names the input in messages.
+fn scan_both_ways(root: &Path, out: &Path, extra: &[&str], what: &str) -> Vec<Value> {
+    let mut reports = Vec::new();
+    for mode in [&[][..], &["--in-process"][..]] {
+        let out = out.join(format!("out{}", mode.len()));
+        let args: Vec<&str> = ["--no-cache"]
+            .iter()
+            .chain(extra)
+            .chain(mode)
+            .copied()
+            .collect();
+        common::run_scan(root, &out, &args);
+        let peak = children_peak_mb();
+        assert!(
+            peak < CEILING_MB,
+            "{what} {mode:?}: {peak} MB resident at the peak (ceiling {CEILING_MB} MB)"
+        );
+        eprintln!("{what} {mode:?}: peak resident so far {peak} MB");
+        reports.push(common::read_report(&out));
+    }
+    reports
+}
+
 #[test]
 fn a_nested_zip_bomb_and_a_200_page_pdf_stay_under_250_mb_resident() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("archive");
-    fs::create_dir_all(&root).unwrap();
-    fs::write(root.join("bombe.zip"), common::bombs::nested_bomb()).unwrap();
-    fs::write(root.join("note.txt"), "Programme de formation Excel").unwrap();
     assert!(children_peak_mb() < 50, "a child ran before the scans");
-    for extra in [&[][..], &["--in-process"][..]] {
-        let out = dir.path().join(format!("out{}", extra.len()));
-        Command::cargo_bin("preuves")
-            .unwrap()
-            .arg("scan")
-            .arg(&root)
-            .arg("--out")
-            .arg(&out)
-            .args(["--quiet", "--no-cache", "--no-ocr"])
-            .args(extra)
-            .assert()
-            .success();
-        let report: serde_json::Value =
-            serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
+
+    let bomb = dir.path().join("bomb");
+    fs::create_dir_all(&bomb).unwrap();
+    fs::write(bomb.join("bombe.zip"), common::bombs::nested_bomb()).unwrap();
+    fs::write(bomb.join("note.txt"), "Programme de formation Excel").unwrap();
+    for report in scan_both_ways(&bomb, dir.path(), &["--no-ocr"], "nested zip bomb") {
         let docs = report["documents"].as_array().unwrap();
         // The default cap (2 GiB expanded in all, across the levels) was reached: the bomb was
         // really read, and the rest refused.
@@ -55,64 +68,31 @@ fn a_nested_zip_bomb_and_a_200_page_pdf_stay_under_250_mb_resident() {
             .filter(|d| d["path"].as_str().unwrap().starts_with("bombe.zip/"))
             .map(|d| d["size"].as_u64().unwrap())
             .sum();
-        assert!(
-            read >= 1 << 30,
-            "only {read} bytes read out of the bomb {extra:?}"
-        );
+        assert!(read >= 1 << 30, "only {read} bytes read out of the bomb");
         assert!(
             docs.iter().any(|d| d["errors"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .any(|e| e["code"] == "too_large")),
-            "nothing refused {extra:?}"
+            "nothing refused"
         );
-        let peak = children_peak_mb();
-        assert!(
-            peak < CEILING_MB,
-            "{peak} MB resident at the peak {extra:?} (ceiling {CEILING_MB} MB)"
-        );
-        eprintln!("nested zip bomb {extra:?}: peak resident {peak} MB");
     }
 
     // A register of 200 sign-in sheets printed by Chromium (Skia/PDF, subset fonts, 2 MB): read
     // whole, every page, under the same ceiling.
-    let register = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/hostile/chromium_200_pages.pdf");
-    for doc in scan_alone(dir.path(), &register) {
+    let register = dir.path().join("register");
+    fs::create_dir_all(&register).unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hostile/chromium_200_pages.pdf"),
+        register.join("chromium_200_pages.pdf"),
+    )
+    .unwrap();
+    let out = dir.path().join("register-out");
+    for report in scan_both_ways(&register, &out, &[], "200-page Chromium PDF") {
+        let doc = &report["documents"][0];
         assert_eq!(doc["pages"], 200, "{doc}");
         assert_eq!(doc["errors"].as_array().unwrap().len(), 0, "{doc}");
         assert_eq!(doc["kind"], "attendance_sheet");
     }
-    let peak = children_peak_mb();
-    assert!(
-        peak < CEILING_MB,
-        "{peak} MB resident at the peak (200-page PDF)"
-    );
-    eprintln!("200-page Chromium PDF: peak resident {peak} MB (the bomb's included)");
-}
-
-/// Scans `file` alone with and without workers and returns the report's one document.
-fn scan_alone(dir: &std::path::Path, file: &std::path::Path) -> Vec<serde_json::Value> {
-    let root = dir.join("alone");
-    fs::create_dir_all(&root).unwrap();
-    fs::copy(file, root.join(file.file_name().unwrap())).unwrap();
-    let mut docs = Vec::new();
-    for extra in [&[][..], &["--in-process"][..]] {
-        let out = dir.join(format!("alone-out{}", extra.len()));
-        Command::cargo_bin("preuves")
-            .unwrap()
-            .arg("scan")
-            .arg(&root)
-            .arg("--out")
-            .arg(&out)
-            .args(["--quiet", "--no-cache"])
-            .args(extra)
-            .assert()
-            .success();
-        let report: serde_json::Value =
-            serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
-        docs.push(report["documents"][0].clone());
-    }
-    docs
 }

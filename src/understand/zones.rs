@@ -663,10 +663,9 @@ fn pdf_zones(
     // size (print in a signature zone is the label's size: a typed name, "Le 26/04/2025"),
     // is the signatory's hand.
     if page.scanned {
-        let in_label: Vec<usize> = blocks.iter().flat_map(|b| b.lines.clone()).collect();
         for (j, s) in spans.iter().enumerate() {
             let text = s.text.trim().trim_matches(|c: char| !c.is_alphanumeric());
-            if in_label.contains(&j) || !written_name(text) {
+            if blocks.iter().any(|b| b.lines.contains(&j)) || !written_name(text) {
                 continue;
             }
             let rect = Rect {

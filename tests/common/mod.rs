@@ -48,6 +48,26 @@ pub fn truth_files() -> Vec<(&'static String, &'static Value)> {
         .collect()
 }
 
+/// Runs `preuves scan ROOT --out OUT --quiet [extra]` and asserts that it succeeded.
+pub fn run_scan(root: &Path, out: &Path, extra: &[&str]) {
+    assert_cmd::Command::cargo_bin("preuves")
+        .expect("binary built")
+        .arg("scan")
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(extra)
+        .assert()
+        .success();
+}
+
+/// The report.json a run wrote into `out`.
+pub fn read_report(out: &Path) -> Value {
+    let json = std::fs::read_to_string(out.join("report.json")).expect("report.json written");
+    serde_json::from_str(&json).expect("valid JSON")
+}
+
 /// Copies a folder tree (a fixture into a temporary folder that a test may change).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

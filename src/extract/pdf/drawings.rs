@@ -41,7 +41,6 @@ fn signature_like(segments: u32, diagonal: u32, turns: u32, r: &Rect) -> bool {
         && turns >= 4
         && (14.0..=420.0).contains(&w)
         && (6.0..=220.0).contains(&h)
-        && w.max(h) >= 14.0
 }
 
 fn union(a: &Rect, b: &Rect) -> Rect {
