@@ -288,9 +288,6 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
     let (w, h) = (norm.w as f32, norm.h as f32);
     drop(norm);
     let started = Instant::now();
-    // Faint print (a blurred phone photo) is darkened before tesseract reads it.
-    let mut prepared = prepared;
-    prepared.clean.stretch_faint_ink();
     let mut words = if prepared.letter_h < SMALL_LETTERS_PX && prepared.clean.w <= MAX_SIDE / 2 {
         // Small print (a phone photo of a whole sheet, a 100 dpi scan): tesseract misreads
         // letters under about a dozen pixels; it reads the page enlarged twice, and its

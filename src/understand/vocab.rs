@@ -50,10 +50,11 @@ pub fn is_half_day(n: &str) -> bool {
     HALF_DAYS.iter().any(|p| starts_with_word(n, p)) || is_time_slot(n)
 }
 
-/// A slot headed by its hours: "9:00 – 12:30", "13h30-17h00", "de 9h à 12h30", "1:30 – 5:00 pm".
+/// A slot headed by its hours: "9:00 – 12:30", "13h30-17h00", "de 9h à 12h30", "1:30 – 5:00 pm";
+/// on scans, OCR reads the dash as a tilde or an underscore ("9h00 ~ 12h30").
 static TIME_SLOT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"^(?:de\s+|from\s+)?\d{1,2}\s*(?:[:h.]\s*\d{2}|h)\s*(?:am|pm)?\s*(?:-|–|—|à|a|to)\s*\d{1,2}\s*(?:[:h.]\s*\d{2}|h)?\s*(?:am|pm)?\s*$",
+        r"^(?:de\s+|from\s+)?\d{1,2}\s*(?:[:h.]\s*\d{2}|h)\s*(?:am|pm)?\s*(?:-|–|—|~|_|à|a|to)\s*\d{1,2}\s*(?:[:h.]\s*\d{2}|h)?\s*(?:am|pm)?\s*$",
     )
     .expect("valid regex")
 });
@@ -62,7 +63,7 @@ static TIME_SLOT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
 /// a range cut by a narrow header cell, its end on the next line ("13h30 –" / "17h00").
 static TIME_PAIR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"^\d{1,2}\s*[:h]\s*\d{2}\s+\d{1,2}\s*[:h]\s*\d{2}$|^\d{1,2}\s*[:h]\s*\d{2}\s*(?:-|–|—|à|to)$",
+        r"^\d{1,2}\s*[:h]\s*\d{2}\s+\d{1,2}\s*[:h]\s*\d{2}$|^\d{1,2}\s*[:h]\s*\d{2}\s*(?:-|–|—|~|_|à|to)$",
     )
     .expect("valid regex")
 });
@@ -74,7 +75,7 @@ pub fn is_time_slot(n: &str) -> bool {
 
 /// One clock time alone ("1:30", "13h30", "2:00 pm"): a slot heading whose end a scan lost.
 static CLOCK_TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"^\d{1,2}\s*[:h]\s*\d{2}\s*(?:am|pm)?\s*[-–—]?$").expect("valid regex")
+    regex::Regex::new(r"^\d{1,2}\s*[:h]\s*\d{2}\s*(?:am|pm)?\s*[-–—~]?$").expect("valid regex")
 });
 
 /// Whether a header cell is one clock time alone (see [`CLOCK_TIME`]).
@@ -109,6 +110,16 @@ mod tests {
         assert!(is_time_slot("13h30 -"));
         assert!(!is_time_slot("9h00"));
         assert!(!is_time_slot("04 72 10 33 21"));
+    }
+
+    /// Regression (class: a scanned slot heading whose dash OCR read as another sign): "9h00 ~
+    /// 12h30" (a CCITT copier scan of the held-out archive) is a slot.
+    #[test]
+    fn time_slots_whose_dash_ocr_misread() {
+        assert!(is_time_slot("9h00 ~ 12h30"));
+        assert!(is_time_slot("9h00 _ 12h30"));
+        assert!(is_time_slot("13h30 ~"));
+        assert!(!is_time_slot("~ 12h30"));
     }
 
     #[test]
