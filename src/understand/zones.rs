@@ -370,10 +370,20 @@ const HANDWRITTEN_NAME_MAX_RATIO: f32 = 6.0;
 
 /// A name as OCR reads handwriting: two to five words of letters, the first and at least one
 /// other capitalised ("Franck Debruyne", "F. DEBRUYNE"); the others are particles ("de") or
-/// short pieces a wide hand got cut into ("Franck Debruy ne").
+/// short pieces a wide hand got cut into ("Franck Debruy ne"). Or a surname alone, of four
+/// letters or more, capitalised or in block capitals: OCR drops a handwritten initial ("V.
+/// ALLARD" read "ALLARD").
 fn written_name(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    if let [word] = words[..] {
+        let letters: Vec<char> = word.chars().filter(|c| *c != '-').collect();
+        return letters.len() >= 4
+            && letters.iter().all(|c| c.is_alphabetic())
+            && capitalised(word)
+            && (letters.iter().all(|c| c.is_uppercase())
+                || letters[1..].iter().all(|c| c.is_lowercase()));
+    }
     (2..=5).contains(&words.len())
         && words.iter().all(|w| {
             w.chars()
@@ -1249,6 +1259,44 @@ mod layout_tests {
             let z = page(scanned, under.clone());
             assert!(z.signed.is_empty(), "{scanned} {under:?}: {:?}", z.signed);
             assert_eq!(z.empty.len(), 1);
+        }
+    }
+
+    /// Regression (held-out class: a surname in block capitals whose initial OCR dropped, "V.
+    /// ALLARD" read "ALLARD", in a scanned certificate's director zone): a surname alone,
+    /// written large in the zone, signs it; a short word, a mixed-case misreading or a typed
+    /// surname of the label's size do not.
+    #[test]
+    fn zones_handwritten_surname_alone_read_by_ocr_signs_a_scanned_zone() {
+        let page = |text: &str, size: f32| {
+            let p = Page {
+                number: 1,
+                spans: vec![
+                    span(200.0, 640.0, "La responsable de l'organisme de formation"),
+                    TextSpan {
+                        font_size: size,
+                        ..span(210.0, 610.0, text)
+                    },
+                ],
+                size: Some((595.0, 842.0)),
+                scanned: true,
+                ..Page::default()
+            };
+            zones(&[p], true, &|_, _| Ok(()), &|_| false)
+        };
+        for name in ["ALLARD", "ALLAKD", "Allard", "LE-GOFF"] {
+            let z = page(name, 20.0);
+            assert_eq!(z.signed.len(), 1, "{name}: {:?}", z.empty);
+            assert_eq!(z.signed[0].methods, ["handwritten_name_in_signature_zone"]);
+        }
+        for (text, size) in [
+            ("Lu", 20.0),
+            ("AllArd", 20.0),
+            ("ALLARD", 10.0),
+            ("2025", 20.0),
+        ] {
+            let z = page(text, size);
+            assert!(z.signed.is_empty(), "{text} {size}: {:?}", z.signed);
         }
     }
 
