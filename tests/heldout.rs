@@ -18,19 +18,19 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-// Floors on the held-out archive. The draw of seed 20261204 met every target of issue 8 when
-// measured blind (2026-12-03); one file of it was then looked at, so the archive was drawn again
-// (seed 20261205) and measured blind: three figures fell below the targets there (scan cell
-// recall 0.937, session status 0.929, one clean session of seven with a false alarm). The floors
-// are the targets where that blind draw meets them, and its figures minus a margin where it does
-// not (marked "below target"). The small-initials fix (vector marks of 14–25 pt) then brought
-// session status and false alarms back to the targets on this draw (no longer blind for them).
+// Floors on the held-out archive: the targets of issue 8. The committed draw is seed 20261207,
+// measured blind (2026-12-04) with the fixes found on the draws before it (20261205: a slot
+// heading whose dash OCR read as "~"; 20261206: a surname alone written in a certificate's zone):
+// every figure met its target there (scan cell recall 0.981, signature on scans 1.000, session
+// status 1.000, no false alarm on clean sessions). Draws measured blind before: 20261204 met
+// every target; 20261205 fell below on scan cell recall (0.937), session status (0.929) and
+// false alarms (1 of 7); 20261206 on signature status of scans (0.905).
 // Raise them as fixes land.
 const FLOOR_KIND_ALL: f64 = 0.97;
 const FLOOR_SIG_BORN: f64 = 0.95;
 const FLOOR_SIG_SCANS: f64 = 0.92;
 const FLOOR_CELLS_PRECISION: f64 = 0.95;
-const FLOOR_CELLS_RECALL: f64 = 0.93; // below target (0.95)
+const FLOOR_CELLS_RECALL: f64 = 0.95;
 const CEIL_CELLS_UNCERTAIN: f64 = 0.05;
 const FLOOR_CELLS_EXACT: f64 = 0.80;
 const FLOOR_ANSWER_DAY_ROLE: f64 = 0.95;

@@ -266,12 +266,9 @@ fn scan_cell_decisions_carry_ink_levels() {
 /// and tesseract lost whole header words ("Matin", a date over two slots): the grid was found
 /// with 4 of its 16 cells and a day of it was missed. Each photo's grid must be found whole
 /// (signed and expected cells of the source sheet) and its dates read with their roles.
-/// Known failure: darkening the faint print before tesseract (tried 2026-12-04) finds both grids
-/// whole, but on a phone photo of a satisfaction form of the training archive it joins letters
-/// that then read as handwriting ("à chaud", "stagiaire" lost, kind `other`); keeping the better
-/// of two readings or merging them did not recover both. Left open.
+/// Fixed by reading such a page a second time darkened and adding the confident words found
+/// where the first reading has none (`ocr::add_missed_words`).
 #[test]
-#[ignore = "known failure: faint print of a phone photo loses header words"]
 fn phone_photo_of_a_sign_in_sheet_finds_its_grid() {
     let mut problems = Vec::new();
     for name in [

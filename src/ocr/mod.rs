@@ -288,20 +288,18 @@ fn read_page(engine: &Engine, image: PageImage, timeout: Duration) -> Result<Pag
     let (w, h) = (norm.w as f32, norm.h as f32);
     drop(norm);
     let started = Instant::now();
-    let mut words = if prepared.letter_h < SMALL_LETTERS_PX && prepared.clean.w <= MAX_SIDE / 2 {
-        // Small print (a phone photo of a whole sheet, a 100 dpi scan): tesseract misreads
-        // letters under about a dozen pixels; it reads the page enlarged twice, and its
-        // boxes are brought back to the page's pixels.
-        let big = prepared.clean.upscale2();
-        let mut words = engine.recognise(&big, (dpi * 2.0).round() as u32, timeout)?;
-        drop(big);
-        for w in &mut words {
-            (w.x, w.y, w.w, w.h) = (w.x / 2, w.y / 2, (w.w + 1) / 2, (w.h + 1) / 2);
+    let mut words = recognise_page(engine, &prepared.clean, prepared.letter_h, dpi, timeout)?;
+    // Faint print (a blurred phone photo): tesseract's global threshold loses whole words of
+    // light grey print (a "Matin" header, a date over two slots). The page is read once more
+    // darkened, and the confident words found where the first reading has none are added; the
+    // ink analysis below then judges them with the others (darkening the page for the one
+    // reading instead makes its letters touch, and some read as handwriting).
+    if let Some(dark) = prepared.clean.faint_ink_stretched() {
+        let budget = timeout.saturating_sub(started.elapsed());
+        if let Ok(more) = recognise_page(engine, &dark, prepared.letter_h, dpi, budget) {
+            add_missed_words(&mut words, more);
         }
-        words
-    } else {
-        engine.recognise(&prepared.clean, dpi.round() as u32, timeout)?
-    };
+    }
     second_look(
         engine,
         &prepared.local,
@@ -516,6 +514,49 @@ fn write_debug(dir: &std::path::Path, clean: &Gray, words: &[Word], keep: &[bool
 }
 
 /// Light normalisation and deskew; returns the straight grey page and its binarisation.
+/// Tesseract's words of a prepared page, in the page's pixels. Small print (a phone photo of a
+/// whole sheet, a 100 dpi scan): tesseract misreads letters under about a dozen pixels; it
+/// reads the page enlarged twice, and its boxes are brought back to the page's pixels.
+fn recognise_page(
+    engine: &Engine,
+    page: &Gray,
+    letter_h: f32,
+    dpi: f32,
+    timeout: Duration,
+) -> Result<Vec<Word>, Failure> {
+    if letter_h < SMALL_LETTERS_PX && page.w <= MAX_SIDE / 2 {
+        let big = page.upscale2();
+        let mut words = engine.recognise(&big, (dpi * 2.0).round() as u32, timeout)?;
+        drop(big);
+        for w in &mut words {
+            (w.x, w.y, w.w, w.h) = (w.x / 2, w.y / 2, (w.w + 1) / 2, (w.h + 1) / 2);
+        }
+        Ok(words)
+    } else {
+        engine.recognise(page, dpi.round() as u32, timeout)
+    }
+}
+
+/// Adds to `words` the words of another reading of the page that are read with confidence
+/// (80 % or more, a letter or digit) where `words` has none. They keep their lines, numbered
+/// after the first reading's blocks so that no line of one reading runs into the other's.
+fn add_missed_words(words: &mut Vec<Word>, more: Vec<Word>) {
+    let overlaps = |a: &Word, b: &Word| {
+        a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom()
+    };
+    let first_block = words.iter().map(|w| w.block).max().unwrap_or(0) + 1;
+    let missed: Vec<Word> = more
+        .into_iter()
+        .filter(|w| w.conf >= 80.0 && w.text.chars().any(char::is_alphanumeric))
+        .filter(|w| !words.iter().any(|o| overlaps(w, o)))
+        .map(|w| Word {
+            block: first_block + w.block,
+            ..w
+        })
+        .collect();
+    words.extend(missed);
+}
+
 fn straighten(img: &Gray, dpi: f32) -> (Gray, ink::Bitmap) {
     let norm = img.normalise_light(((dpi / 4.0) as usize).max(16));
     let bin = ink::Bitmap::threshold(&norm, ink::threshold_of(&norm));

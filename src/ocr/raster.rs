@@ -121,6 +121,59 @@ impl Gray {
         out
     }
 
+    /// Darkens faint print: when even the darkest ink of the page is light grey (the
+    /// `FAINT_QUANTILE` of its pixels darker than `INK_BELOW` above `DARK_ENOUGH`), as on a
+    /// blurred, JPEG-compressed phone photo once its light is normalised (strokes at grey
+    /// 80-170), grey levels are stretched so that the ink's dark level (its `BLACK_QUANTILE`)
+    /// becomes black and `PAPER_FROM` white. Tesseract binarises the page globally and loses
+    /// whole words of such print ("Matin", a date heading). Pages with dark ink (scans, even of
+    /// faint ballpoint, whose print stays dark; born-digital rasters) are left as they are.
+    /// Returns the darkened page, or `None` when its print is dark enough as it is.
+    pub fn faint_ink_stretched(&self) -> Option<Gray> {
+        const INK_BELOW: u8 = 200;
+        const FAINT_QUANTILE: f32 = 0.05;
+        const BLACK_QUANTILE: f32 = 0.10;
+        const DARK_ENOUGH: usize = 70;
+        const PAPER_FROM: usize = 235;
+        let mut hist = [0usize; 256];
+        for &v in &self.px {
+            hist[v as usize] += 1;
+        }
+        let ink: usize = hist[..INK_BELOW as usize].iter().sum();
+        // Almost no ink (a blank page): nothing to tell print from noise by.
+        if ink < 500 || ink * 1000 < self.px.len() {
+            return None;
+        }
+        let quantile = |q: f32| {
+            let want = (ink as f32 * q) as usize;
+            let mut seen = 0;
+            for (v, &n) in hist.iter().enumerate() {
+                seen += n;
+                if seen > want {
+                    return v;
+                }
+            }
+            INK_BELOW as usize
+        };
+        if quantile(FAINT_QUANTILE) <= DARK_ENOUGH {
+            return None;
+        }
+        let lo = quantile(BLACK_QUANTILE);
+        let span = (PAPER_FROM - lo) as f32;
+        let map: Vec<u8> = (0..256usize)
+            .map(|v| {
+                ((v.saturating_sub(lo)) as f32 * 255.0 / span)
+                    .min(255.0)
+                    .round() as u8
+            })
+            .collect();
+        Some(Gray {
+            w: self.w,
+            h: self.h,
+            px: self.px.iter().map(|&v| map[v as usize]).collect(),
+        })
+    }
+
     /// Enlarged twice in each direction (bilinear): small print from a low-resolution photo,
     /// given to tesseract at the letter size it reads best.
     pub fn upscale2(&self) -> Gray {
@@ -626,6 +679,25 @@ pub fn rectify(img: &Gray, corners: [(f64, f64); 4]) -> Option<Gray> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Light grey print (a blurred phone photo) is darkened; dark print is left as it is.
+    #[test]
+    fn faint_print_is_stretched_and_dark_print_is_not() {
+        let page = |ink: &[u8]| {
+            let mut px = vec![250u8; 100 * 100];
+            for (i, v) in px.iter_mut().enumerate().take(2000) {
+                *v = ink[i % ink.len()];
+            }
+            Gray { w: 100, h: 100, px }
+        };
+        let faint = page(&[100, 120, 140, 160])
+            .faint_ink_stretched()
+            .expect("faint print is darkened");
+        assert_eq!(faint.px[0], 0);
+        assert!(faint.px[2] < 100 && faint.px[3] < 160);
+        assert_eq!(faint.px[9999], 255);
+        assert!(page(&[30, 60, 120, 160]).faint_ink_stretched().is_none());
+    }
 
     #[test]
     fn quarter_turns_and_downscale() {

@@ -617,6 +617,21 @@ mod tests {
         assert!(c.confidence > 0.6);
     }
 
+    /// Regression (class: a title word that is also a common word): "avoir" (a credit note) is
+    /// the verb in "atteste avoir suivi la formation", a line OCR cut short at the top of a
+    /// phone photo of a sign-in sheet; the sheet was read as an invoice.
+    #[test]
+    fn kind_title_word_that_is_a_common_verb_is_not_a_title() {
+        let ex = doc(
+            "Atelier Nord Formation\nFeuille d'é arge ent\natteste avoir\nNom et prénom\nMatin\nAprès-midi\nSignature du formateur",
+        );
+        let c = kind_of("2025/x/IMG_2031.jpg", &ex);
+        assert_ne!(c.kind, Kind::Invoice, "{:?}", c.reasons);
+        let ex = doc("Organisme Exemple\nAvoir n° A25-003\nMontant TTC : 120,00 €");
+        let c = kind_of("2025/x/A25-003.pdf", &ex);
+        assert_eq!(c.kind, Kind::Invoice, "{:?}", c.reasons);
+    }
+
     #[test]
     fn kind_scan_with_partial_ocr_text_falls_back_on_its_file_name() {
         // OCR lost the title: the letterhead and a name are left.
