@@ -3,7 +3,6 @@
 
 mod common;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -41,27 +40,6 @@ fn snapshot(root: &Path) -> Vec<(String, u64, std::time::SystemTime, String)> {
     }
     out.sort();
     out
-}
-
-fn preuves() -> Command {
-    Command::cargo_bin("preuves").expect("binary built")
-}
-
-fn scan_cli(root: &Path, out: &Path, extra: &[&str]) -> Value {
-    preuves()
-        .arg("scan")
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(extra)
-        .assert()
-        .success();
-    read_report(out)
-}
-
-fn read_report(out: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap()
 }
 
 /// A report without what differs between two runs of one archive: timings and cache counters.
@@ -192,7 +170,11 @@ fn cache_file_truncated_mid_write_is_detected_set_aside_and_rebuilt() {
 fn cache_two_concurrent_scans_with_one_cache_both_complete_correctly() {
     let (dir, root) = archive();
     let cache = dir.path().join("cache");
-    let plain = comparable(scan_cli(&root, &dir.path().join("plain"), &["--no-cache"]));
+    let plain = comparable(common::scan_report(
+        &root,
+        &dir.path().join("plain"),
+        &["--no-cache"],
+    ));
     let spawn = |out: &str| {
         std::process::Command::new(assert_cmd::cargo::cargo_bin("preuves"))
             .arg("scan")
@@ -211,8 +193,8 @@ fn cache_two_concurrent_scans_with_one_cache_both_complete_correctly() {
     assert!(a.wait().unwrap().success());
     assert!(b.wait().unwrap().success());
     let (ra, rb) = (
-        read_report(&dir.path().join("a")),
-        read_report(&dir.path().join("b")),
+        common::read_report(&dir.path().join("a")),
+        common::read_report(&dir.path().join("b")),
     );
     for r in [&ra, &rb] {
         assert!(r["summary"]["cache"]["note"].is_null(), "{}", r["summary"]);
@@ -220,7 +202,7 @@ fn cache_two_concurrent_scans_with_one_cache_both_complete_correctly() {
     assert_eq!(comparable(ra), plain);
     assert_eq!(comparable(rb), plain);
     // Between them, every file is in the cache now.
-    let again = scan_cli(
+    let again = common::scan_report(
         &root,
         &dir.path().join("c"),
         &["--cache", cache.to_str().unwrap()],
@@ -233,12 +215,16 @@ fn cache_two_concurrent_scans_with_one_cache_both_complete_correctly() {
 fn shards_three_merged_equal_one_scan() {
     let (dir, root) = archive();
     let before = snapshot(&root);
-    let single = comparable(scan_cli(&root, &dir.path().join("single"), &["--no-cache"]));
+    let single = comparable(common::scan_report(
+        &root,
+        &dir.path().join("single"),
+        &["--no-cache"],
+    ));
     let mut shard_dirs = Vec::new();
     let mut documents = 0;
     for k in 1..=3 {
         let out = dir.path().join(format!("shard{k}"));
-        preuves()
+        common::preuves()
             .arg("scan")
             .arg(&root)
             .args([
@@ -264,7 +250,7 @@ fn shards_three_merged_equal_one_scan() {
     assert_eq!(Some(documents), single["summary"]["documents"].as_u64());
     // In any order.
     let merged = dir.path().join("merged");
-    preuves()
+    common::preuves()
         .arg("merge")
         .args([&shard_dirs[2], &shard_dirs[0], &shard_dirs[1]])
         .arg("--out")
@@ -272,7 +258,7 @@ fn shards_three_merged_equal_one_scan() {
         .arg("--quiet")
         .assert()
         .success();
-    assert_eq!(comparable(read_report(&merged)), single);
+    assert_eq!(comparable(common::read_report(&merged)), single);
     // Read-only, proven: the shard runs and the merge left the tree as it was.
     assert_eq!(snapshot(&root), before);
     for page in ["report.html", "report.csv", "actions.csv"] {
@@ -280,7 +266,7 @@ fn shards_three_merged_equal_one_scan() {
     }
 
     // A missing or repeated shard is refused with the reason.
-    let out = preuves()
+    let out = common::preuves()
         .arg("merge")
         .args([&shard_dirs[0], &shard_dirs[2]])
         .arg("--out")
@@ -289,7 +275,7 @@ fn shards_three_merged_equal_one_scan() {
         .code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("2/3 missing"), "{err}");
-    let out = preuves()
+    let out = common::preuves()
         .arg("merge")
         .args([
             &shard_dirs[0],

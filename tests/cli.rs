@@ -1,32 +1,19 @@
 //! End-to-end tests of the `preuves` binary on small archives made in each test.
 
 mod common;
-use assert_cmd::Command;
-use common::copy_dir;
+use common::{copy_dir, preuves};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
-fn preuves() -> Command {
-    Command::cargo_bin("preuves").expect("binary built")
-}
-
 /// Runs `preuves scan root --out out --quiet [extra]` and returns report.json (without the
 /// user's results cache unless `extra` names one: tests/cache_shards.rs tests the cache).
 fn scan(root: &Path, out: &Path, extra: &[&str]) -> Value {
-    let mut cmd = preuves();
-    cmd.arg("scan")
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(extra);
+    let mut args = extra.to_vec();
     if !extra.contains(&"--cache") {
-        cmd.arg("--no-cache");
+        args.push("--no-cache");
     }
-    cmd.assert().success();
-    let json = fs::read_to_string(out.join("report.json")).expect("report.json written");
-    serde_json::from_str(&json).expect("valid JSON")
+    common::scan_report(root, out, &args)
 }
 
 /// A temporary archive with one session folder holding a programme (most pieces missing).

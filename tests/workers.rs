@@ -3,7 +3,8 @@
 //! `PREUVES_TEST_HANG` / `PREUVES_TEST_ALLOC`) is reported with an error, and every other file
 //! is read as in-process.
 
-use assert_cmd::Command;
+mod common;
+
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,18 +37,8 @@ fn archive() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn scan(root: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> Value {
-    let mut cmd = Command::cargo_bin("preuves").unwrap();
-    cmd.arg("scan")
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(extra);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.assert().success();
-    serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap()
+    common::run_scan_env(root, out, extra, env);
+    common::read_report(out)
 }
 
 /// path → (kind, error codes, hash) of every document.

@@ -48,18 +48,35 @@ pub fn truth_files() -> Vec<(&'static String, &'static Value)> {
         .collect()
 }
 
+/// The `preuves` binary of this build.
+pub fn preuves() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("preuves").expect("binary built")
+}
+
 /// Runs `preuves scan ROOT --out OUT --quiet [extra]` and asserts that it succeeded.
 pub fn run_scan(root: &Path, out: &Path, extra: &[&str]) {
-    assert_cmd::Command::cargo_bin("preuves")
-        .expect("binary built")
-        .arg("scan")
+    run_scan_env(root, out, extra, &[]);
+}
+
+/// [`run_scan`] with environment variables set for the run.
+pub fn run_scan_env(root: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) {
+    let mut cmd = preuves();
+    cmd.arg("scan")
         .arg(root)
         .arg("--out")
         .arg(out)
         .arg("--quiet")
-        .args(extra)
-        .assert()
-        .success();
+        .args(extra);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.assert().success();
+}
+
+/// [`run_scan`], then the report.json it wrote.
+pub fn scan_report(root: &Path, out: &Path, extra: &[&str]) -> Value {
+    run_scan(root, out, extra);
+    read_report(out)
 }
 
 /// The report.json a run wrote into `out`.
