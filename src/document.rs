@@ -235,7 +235,9 @@ pub enum SignatureStatus {
 pub struct Evidence {
     /// `pdf_signature_field`, `esign_marker`, `esign_audit_trail`, `image_in_signature_zone`,
     /// `handwritten_name_in_signature_zone` (scans: a name written by hand that OCR read as
-    /// words), `typed_approval`, `signature_zone_empty`, `attendance_grid`...
+    /// words), `typed_approval`, `signature_zone_empty`, `attendance_grid`,
+    /// `scanned_grid_not_read` (a scanned sign-in sheet whose grid OCR did not find: status
+    /// `unknown`)...
     pub method: String,
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]

@@ -234,6 +234,19 @@ pub fn analyse(view: &DocView, kind: Kind) -> Signature {
             page: None,
         });
         SignatureStatus::Unknown
+    } else if kind == Kind::AttendanceSheet && ex.is_scanned() && zones.signed.is_empty() {
+        // A scanned sheet read by OCR whose grid was not found (a phone photo of the sheet, a
+        // faint or skewed copy): no grid, no cell to judge. Calling it unsigned would be a
+        // false alarm whenever the grid is there but unread; it is said to be checked by hand.
+        sig.evidence.push(Evidence {
+            method: "scanned_grid_not_read".into(),
+            detail: "scanned sign-in sheet whose signature grid was not found by OCR (a phone \
+                     photo, a faint or skewed copy): its signatures are not judged, check it by \
+                     hand"
+                .into(),
+            page: None,
+        });
+        SignatureStatus::Unknown
     } else {
         let status = if !zones.signed.is_empty() {
             if zones.empty.is_empty() || applies == Applies::Optional {
@@ -1411,6 +1424,45 @@ mod tests {
             sig.evidence
         );
         assert!(!is_clock_time("1:30 – 5:00") && is_clock_time("13h30"));
+    }
+
+    /// Regression (class: a phone photo of a sign-in sheet whose grid OCR did not find): the
+    /// sheet was `unsigned` (a blocking false alarm) although every cell was signed; without a
+    /// grid its signatures are `unknown`, with the reason. A born-digital sheet without a grid
+    /// keeps its verdict.
+    #[test]
+    fn scan_sheet_whose_grid_was_not_read_is_unknown_not_unsigned() {
+        let page = |scanned: bool| Page {
+            number: 1,
+            text: "Feuille d'émargement\nGestion du temps".into(),
+            spans: vec![
+                span(40.0, 760.0, "Feuille d'émargement"),
+                span(40.0, 740.0, "Gestion du temps"),
+            ],
+            images: vec![ink_at(300.0, 500.0, 2.5, "ink-uncertain")],
+            size: Some((595.0, 842.0)),
+            scanned,
+            ..Page::default()
+        };
+        let photo = Extracted {
+            pages: vec![page(true)],
+            ..Extracted::default()
+        };
+        let sig = analyse(&view_of(&photo, Format::Image), Kind::AttendanceSheet);
+        assert_eq!(sig.status, SignatureStatus::Unknown, "{:?}", sig.evidence);
+        assert!(
+            sig.evidence
+                .iter()
+                .any(|e| e.method == "scanned_grid_not_read"),
+            "{:?}",
+            sig.evidence
+        );
+        let born = Extracted {
+            pages: vec![page(false)],
+            ..Extracted::default()
+        };
+        let sig = analyse(&view_of(&born, Format::Pdf), Kind::AttendanceSheet);
+        assert_eq!(sig.status, SignatureStatus::Unsigned, "{:?}", sig.evidence);
     }
 
     /// An OCR text span of a scanned page (10 pt, 6 pt per character).
