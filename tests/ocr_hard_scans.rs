@@ -320,5 +320,45 @@ fn phone_photo_of_a_sign_in_sheet_finds_its_grid() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Failure class: a phone photo of a sign-in sheet whose grid OCR does not find (a 30-cell
+/// sheet, photographed like the others). The sheet was reported `unsigned`, a blocking
+/// finding on a session whose sheet is signed in every cell; without a grid its signatures
+/// are `unknown`, with the reason, until the grid of such photos is read.
+#[test]
+fn phone_photo_whose_grid_is_not_read_is_unknown_never_unsigned() {
+    let name = "photo_emargement_gestes.jpg";
+    let d = doc(name);
+    assert_eq!(d.kind.id(), "attendance_sheet");
+    let sig = &d.signature;
+    let grid = sig
+        .evidence
+        .iter()
+        .any(|e| e.method == "attendance_grid_layout");
+    if grid {
+        // The grid is read: its count must then be the truth's.
+        let t = &truth()["files"][name];
+        assert_eq!(
+            sig.found,
+            t["found"].as_u64().map(|v| v as u32),
+            "{:?}",
+            sig.evidence
+        );
+    } else {
+        assert_eq!(
+            sig.status,
+            preuves::document::SignatureStatus::Unknown,
+            "{:?}",
+            sig.evidence
+        );
+        assert!(
+            sig.evidence
+                .iter()
+                .any(|e| e.method == "scanned_grid_not_read"),
+            "{:?}",
+            sig.evidence
+        );
+    }
+}
+
 // To see what extraction + OCR made of one of these files (spans with positions, ink boxes):
 // `cargo run --release -- text tests/data/hard_scans/<file> --json`.

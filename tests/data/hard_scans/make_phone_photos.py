@@ -30,6 +30,11 @@ PHOTOS = [
     ("photo_emargement_individuelle.jpg",
      "Formacoeur Lyon/2025/2025-09 Prise de parole en public - Camille Perrin/"
      "Feuille d'émargement individuelle.pdf", 702, dt.datetime(2025, 9, 26, 18, 2, 41)),
+    # A 30-cell sheet whose grid OCR does not find on the photo: its signatures must be
+    # `unknown`, never `unsigned` (tests/ocr_hard_scans.rs).
+    ("photo_emargement_gestes.jpg",
+     "Formacoeur Lyon/2025/2025-03 Gestes et postures - Boulangerie Martin/Émargements/"
+     "Feuille d'émargement - Gestes et postures.pdf", 907, dt.datetime(2025, 3, 12, 17, 55, 9)),
 ]
 
 
