@@ -528,7 +528,6 @@ fn write_debug(dir: &std::path::Path, clean: &Gray, words: &[Word], keep: &[bool
     let _ = std::fs::write(dir.join(format!("{name}.tsv")), tsv);
 }
 
-/// Light normalisation and deskew; returns the straight grey page and its binarisation.
 /// Tesseract's words of a prepared page, in the page's pixels. Small print (a phone photo of a
 /// whole sheet, a 100 dpi scan): tesseract misreads letters under about a dozen pixels; it
 /// reads the page enlarged twice, and its boxes are brought back to the page's pixels.
@@ -572,6 +571,7 @@ fn add_missed_words(words: &mut Vec<Word>, more: Vec<Word>) {
     words.extend(missed);
 }
 
+/// Light normalisation and deskew; returns the straight grey page and its binarisation.
 fn straighten(img: &Gray, dpi: f32) -> (Gray, ink::Bitmap) {
     let norm = img.normalise_light(((dpi / 4.0) as usize).max(16));
     let bin = ink::Bitmap::threshold(&norm, ink::threshold_of(&norm));
