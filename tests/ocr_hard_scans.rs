@@ -65,10 +65,9 @@ fn same_slot(label: &str, date_iso: &str, half: &str) -> bool {
     half_ok && n.contains(&format!("{d}/{m}/{y}"))
 }
 
-/// One sheet against its truth: (problems, uncertain cells, cells, (tp, fp, fn) of `signed`).
-fn check(name: &str) -> (Vec<String>, usize, usize, (usize, usize, usize)) {
-    let t = &truth()["files"][name];
-    let d = doc(name);
+/// A sheet's kind and its signed / expected cell counts against its truth (printed with the
+/// signature evidence when `OCR_SCANS_VERBOSE` is set).
+fn sheet_problems(name: &str, d: &Document, t: &Value) -> Vec<String> {
     let sig = &d.signature;
     let mut problems = Vec::new();
     if std::env::var("OCR_SCANS_VERBOSE").is_ok() {
@@ -94,6 +93,16 @@ fn check(name: &str) -> (Vec<String>, usize, usize, (usize, usize, usize)) {
             want("expected")
         ));
     }
+    problems
+}
+
+/// One sheet against its truth: (problems, uncertain cells, cells, (tp, fp, fn) of `signed`).
+fn check(name: &str) -> (Vec<String>, usize, usize, (usize, usize, usize)) {
+    let t = &truth()["files"][name];
+    let d = doc(name);
+    let sig = &d.signature;
+    let mut problems = sheet_problems(name, d, t);
+    let want = |k: &str| t[k].as_u64().map(|v| v as u32);
     let cells = t["cells"].as_array().expect("cells");
     let mut counts = (0, 0, 0);
     for c in cells {
@@ -278,28 +287,11 @@ fn phone_photo_of_a_sign_in_sheet_finds_its_grid() {
         let t = &truth()["files"][name];
         let d = doc(name);
         let sig = &d.signature;
-        if std::env::var("OCR_SCANS_VERBOSE").is_ok() {
-            eprintln!(
-                "{name}: {:?} {:?}/{:?}",
-                sig.status, sig.found, sig.expected
-            );
-            for e in &sig.evidence {
-                eprintln!("  {}: {}", e.method, e.detail);
-            }
-        }
-        if d.kind.id() != "attendance_sheet" {
-            problems.push(format!("{name}: kind {}", d.kind.id()));
-        }
-        let want = |k: &str| t[k].as_u64().map(|v| v as u32);
-        if sig.found != want("found") || sig.expected != want("expected") {
-            problems.push(format!(
-                "{name}: found/expected {:?}/{:?}, truth {:?}/{:?}",
-                sig.found,
-                sig.expected,
-                want("found"),
-                want("expected")
-            ));
-        }
+        problems.extend(
+            sheet_problems(name, d, t)
+                .into_iter()
+                .map(|p| format!("{name}: {p}")),
+        );
         if !sig
             .evidence
             .iter()
