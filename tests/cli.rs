@@ -9,11 +9,7 @@ use std::path::Path;
 /// Runs `preuves scan root --out out --quiet [extra]` and returns report.json (without the
 /// user's results cache unless `extra` names one: tests/cache_shards.rs tests the cache).
 fn scan(root: &Path, out: &Path, extra: &[&str]) -> Value {
-    let mut args = extra.to_vec();
-    if !extra.contains(&"--cache") {
-        args.push("--no-cache");
-    }
-    common::scan_report(root, out, &args)
+    common::scan_report(root, out, extra)
 }
 
 /// A temporary archive with one session folder holding a programme (most pieces missing).
@@ -571,7 +567,7 @@ fn clients_mode_one_report_per_client_folder_or_zip_and_an_index() {
     preuves()
         .arg("scan")
         .arg(&root)
-        .args(["--clients", "--no-ocr", "--quiet", "--out"])
+        .args(["--clients", "--no-ocr", "--no-cache", "--quiet", "--out"])
         .arg(&out)
         .assert()
         .success();

@@ -178,6 +178,7 @@ fn the_command_line_filters_scan_and_clients_mode() {
         let o = assert_cmd::Command::cargo_bin("preuves")
             .unwrap()
             .args(args)
+            .arg("--no-cache")
             .current_dir(dir.path())
             .output()
             .unwrap();

@@ -317,7 +317,7 @@ fn without_ocr_scans_complete_and_say_what_was_not_read() {
 fn missing_tesseract_is_reported_not_fatal() {
     let out = tempfile::tempdir().expect("temp dir");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_preuves"))
-        .args(["scan", "--quiet", "--out"])
+        .args(["scan", "--quiet", "--no-cache", "--out"])
         .arg(out.path())
         .arg(folder())
         .env(

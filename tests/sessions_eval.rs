@@ -163,7 +163,14 @@ fn statuses_missing_kinds_and_findings() {
 fn fail_on_gives_exit_code_1_for_scripts() {
     let dir = tempfile::tempdir().unwrap();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_preuves"))
-        .args(["scan", "--quiet", "--fail-on", "incomplete", "--out"])
+        .args([
+            "scan",
+            "--quiet",
+            "--no-cache",
+            "--fail-on",
+            "incomplete",
+            "--out",
+        ])
         .arg(dir.path())
         .arg(common::archive())
         .status()

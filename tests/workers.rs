@@ -1,7 +1,8 @@
 //! Worker isolation, end to end: the `preuves` binary reads files in worker processes; a file
 //! that hangs its worker or exhausts its memory (the workers' test-only hooks
 //! `PREUVES_TEST_HANG` / `PREUVES_TEST_ALLOC`) is reported with an error, and every other file
-//! is read as in-process.
+//! is read as in-process. The scans run with `--no-cache` (tests/common): a result of the same
+//! content already in a cache would be served without a worker, and the hooks never fire.
 
 mod common;
 

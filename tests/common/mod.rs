@@ -53,7 +53,10 @@ pub fn preuves() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("preuves").expect("binary built")
 }
 
-/// Runs `preuves scan ROOT --out OUT --quiet [extra]` and asserts that it succeeded.
+/// Runs `preuves scan ROOT --out OUT --quiet [extra]` and asserts that it succeeded. Unless
+/// `extra` says `--cache DIR` or `--no-cache`, the run is given `--no-cache`: a test never reads
+/// or writes the user's results cache, and never sees another test's results in it (two tests
+/// scanning files of the same content at once would otherwise depend on which finished first).
 pub fn run_scan(root: &Path, out: &Path, extra: &[&str]) {
     run_scan_env(root, out, extra, &[]);
 }
@@ -67,6 +70,9 @@ pub fn run_scan_env(root: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)
         .arg(out)
         .arg("--quiet")
         .args(extra);
+    if !extra.iter().any(|a| *a == "--cache" || *a == "--no-cache") {
+        cmd.arg("--no-cache");
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
