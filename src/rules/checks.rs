@@ -46,7 +46,7 @@ fn fr_date(iso: &str) -> String {
     crate::report::html::format_date(iso, crate::report::Lang::Fr)
 }
 
-pub fn run(s: &Session, docs: &[&Document], cvs: &[&Document], rules: &RuleSet) -> Vec<Raw> {
+pub fn run(s: &Session, docs: &[&Document], cvs: &[Cv], rules: &RuleSet) -> Vec<Raw> {
     let mut out = Vec::new();
     let of = |k: Kind| docs.iter().copied().filter(move |d| d.kind == k);
     convention_unsigned(of(Kind::Convention).collect(), &mut out);
@@ -369,30 +369,48 @@ fn name_tokens(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether a CV is about `trainer`: the person named inside it, else its file name.
-fn cv_matches(cv: &Document, trainer: &[String]) -> bool {
-    let mut hay = normalize_line(cv.facts.person.as_deref().unwrap_or(""));
-    hay.push(' ');
-    hay.push_str(&normalize_line(
-        &cv.path
-            .rsplit('/')
+/// A trainer's CV with the words that name its person (the person named inside it, then its
+/// file name), normalised once per scan: every session's trainers are matched against every
+/// CV of the archive.
+pub struct Cv<'a> {
+    pub doc: &'a Document,
+    words: Vec<String>,
+}
+
+impl<'a> Cv<'a> {
+    pub fn new(doc: &'a Document) -> Cv<'a> {
+        let mut hay = normalize_line(doc.facts.person.as_deref().unwrap_or(""));
+        hay.push(' ');
+        hay.push_str(&normalize_line(
+            &doc.path
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .replace(['_', '-', '.'], " "),
+        ));
+        let words = hay
+            .split(|c: char| !c.is_alphanumeric())
+            .map(str::to_string)
+            .collect();
+        Cv { doc, words }
+    }
+
+    /// Whether this CV is about `trainer` (its name's tokens).
+    fn matches(&self, trainer: &[String]) -> bool {
+        let has = |t: &str| self.words.iter().any(|w| w == t);
+        // "Thomas Vermeulen" matches "Thomas Vermeulen", "VERMEULEN Thomas" and "CV T.
+        // Vermeulen": every surname word, and the first name or its initial.
+        let Some((first, surname)) = trainer.split_first() else {
+            return false;
+        };
+        let surname_ok = !surname.is_empty() && surname.iter().all(|t| has(t));
+        let initial = first
+            .chars()
             .next()
-            .unwrap_or("")
-            .replace(['_', '-', '.'], " "),
-    ));
-    let words: Vec<&str> = hay.split(|c: char| !c.is_alphanumeric()).collect();
-    // "Thomas Vermeulen" matches "Thomas Vermeulen", "VERMEULEN Thomas" and "CV T. Vermeulen":
-    // every surname word, and the first name or its initial.
-    let Some((first, surname)) = trainer.split_first() else {
-        return false;
-    };
-    let surname_ok = !surname.is_empty() && surname.iter().all(|t| words.contains(&t.as_str()));
-    let initial = first
-        .chars()
-        .next()
-        .map(|c| c.to_string())
-        .unwrap_or_default();
-    surname_ok && (words.contains(&first.as_str()) || words.contains(&initial.as_str()))
+            .map(|c| c.to_string())
+            .unwrap_or_default();
+        surname_ok && (has(first) || has(&initial))
+    }
 }
 
 /// The latest update date a document prints ("Mis à jour le", "Version du"), or its latest
@@ -412,13 +430,13 @@ pub fn update_date(d: &Document) -> Option<String> {
 /// **Why auditors care**: indicator 21 — the competences of every trainer are proven, also
 /// for sub-contractors; any gap in the sample is a major non-conformity.
 /// **Evidence**: `facts.trainers` of the session's documents; CVs anywhere in the archive.
-fn trainer_cvs(s: &Session, cvs: &[&Document], max_age_months: u32, out: &mut Vec<Raw>) {
+fn trainer_cvs(s: &Session, cvs: &[Cv], max_age_months: u32, out: &mut Vec<Raw>) {
     for trainer in &s.trainers {
         let tokens = name_tokens(trainer);
         let matching: Vec<&Document> = cvs
             .iter()
-            .copied()
-            .filter(|cv| cv_matches(cv, &tokens))
+            .filter(|cv| cv.matches(&tokens))
+            .map(|cv| cv.doc)
             .collect();
         if matching.is_empty() {
             out.push(raw(
@@ -669,5 +687,36 @@ mod tests {
             vec![fact("2025-03-15", DateRole::Other, REASON_GRID_DAY, false)],
         );
         assert!(codes(&[grid]).contains(&"attendance.outside_session"));
+    }
+
+    #[test]
+    fn cv_names_a_trainer_by_every_surname_word_and_the_first_name_or_its_initial() {
+        let cv = |file: &str, person: Option<&str>| {
+            let mut d = doc(Kind::TrainerCv, Vec::new());
+            d.path = format!("Formateurs/{file}");
+            d.facts.person = person.map(str::to_string);
+            d
+        };
+        let thomas = name_tokens("Thomas Vermeulen");
+        for (file, person) in [
+            ("CV_Thomas_Vermeulen.pdf", None),
+            ("cv-VERMEULEN-Thomas.docx", None),
+            ("CV T. Vermeulen.pdf", None),
+            ("cv-2025.pdf", Some("Thomas VERMEULEN")),
+        ] {
+            let d = cv(file, person);
+            assert!(Cv::new(&d).matches(&thomas), "{file} {person:?}");
+        }
+        for (file, person) in [
+            ("CV_Vermeulen.pdf", None),
+            ("CV_Thomas_Martin.pdf", None),
+            ("CV_A_Vermeulen.pdf", None),
+            ("cv-2025.pdf", Some("Anne Vermeulen")),
+        ] {
+            let d = cv(file, person);
+            assert!(!Cv::new(&d).matches(&thomas), "{file} {person:?}");
+        }
+        // A one-word name has no surname to match.
+        assert!(!Cv::new(&cv("CV_Thomas.pdf", None)).matches(&name_tokens("Thomas")));
     }
 }

@@ -14,6 +14,7 @@ use crate::document::{Document, Kind};
 use crate::error::{Error, Result};
 use crate::sessions::{Finding, Session, Severity, Status};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The V9 rule set (audits up to 31 October 2026).
 pub const RNQ_V9: &str = include_str!("rnq-v9.toml");
@@ -626,11 +627,22 @@ pub struct OrgDocument {
 
 /// Judges every session: fills `status`, `missing` and `findings`.
 pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) {
+    // Each session's documents, and the archive's CVs (matched against every session's
+    // trainers), gathered once: looking them up per session made judging grow with sessions ×
+    // documents.
+    let mut by_session: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
+    for d in documents {
+        if let Some(id) = d.session.as_deref() {
+            by_session.entry(id).or_default().push(d);
+        }
+    }
+    let cvs: Vec<checks::Cv> = documents
+        .iter()
+        .filter(|d| d.kind == Kind::TrainerCv)
+        .map(checks::Cv::new)
+        .collect();
     for s in sessions.iter_mut() {
-        let docs: Vec<&Document> = documents
-            .iter()
-            .filter(|d| d.session.as_deref() == Some(s.id.as_str()))
-            .collect();
+        let docs: Vec<&Document> = by_session.remove(s.id.as_str()).unwrap_or_default();
         let mut findings = Vec::new();
         let mut missing = Vec::new();
         for req in &rules.requirement {
@@ -668,10 +680,6 @@ pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) 
                 });
             }
         }
-        let cvs: Vec<&Document> = documents
-            .iter()
-            .filter(|d| d.kind == Kind::TrainerCv)
-            .collect();
         for raw in checks::run(s, &docs, &cvs, rules) {
             if let Some(c) = rules.check(raw.code) {
                 let join = |words: &str, detail: &str| {
@@ -728,16 +736,29 @@ pub fn judge_organisations(
     if !multi {
         orgs = vec![String::new()];
     }
+    // The documents of the kinds some organisation check looks for (quality documents: few),
+    // picked once, not once per organisation.
+    let quality: Vec<&Document> = documents
+        .iter()
+        .filter(|d| {
+            rules
+                .organisation_check
+                .iter()
+                .any(|c| c.kinds.contains(&d.kind))
+        })
+        .collect();
     orgs.iter()
         .map(|org| {
-            let inside = |d: &&Document| org.is_empty() || d.path.starts_with(&format!("{org}/"));
+            let prefix = format!("{org}/");
+            let inside = |d: &&&Document| org.is_empty() || d.path.starts_with(&prefix);
             let mut found = Vec::new();
             let mut findings = Vec::new();
             for c in &rules.organisation_check {
-                let docs: Vec<&Document> = documents
+                let docs: Vec<&Document> = quality
                     .iter()
                     .filter(inside)
                     .filter(|d| c.kinds.contains(&d.kind))
+                    .copied()
                     .collect();
                 for d in &docs {
                     found.push(OrgDocument {
