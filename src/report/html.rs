@@ -358,7 +358,7 @@ struct Page<'a> {
     version: &'a str,
     rules: String,
     summary: &'a super::Summary,
-    sessions: Vec<SessionRow<'a>>,
+    sessions: SessionRows<'a>,
     clients: Vec<String>,
     months: Vec<(String, String)>,
     missing_kinds: Vec<(String, String)>,
@@ -370,7 +370,7 @@ struct Page<'a> {
     elapsed: String,
     rules_reason: String,
     provisional: bool,
-    grid: Vec<IndicatorRow>,
+    grid: IndicatorRows<'a>,
     nc_count: usize,
 }
 
@@ -391,47 +391,95 @@ struct IndicatorRow {
     breaking: Vec<String>,
 }
 
-fn indicator_rows(report: &Report, lang: Lang, o: &HtmlOptions) -> Vec<IndicatorRow> {
-    use crate::rules::indicators::Verdict;
-    let session_path = |id: &String| {
-        report
+/// The indicator grid's rows, each made as the page is written (an indicator's proofs and
+/// sessions with a gap list every session of a large archive).
+struct IndicatorRows<'a> {
+    indicators: &'a [crate::rules::indicators::IndicatorResult],
+    /// Session id → path.
+    paths: BTreeMap<&'a str, &'a str>,
+    o: &'a HtmlOptions,
+}
+
+impl IndicatorRows<'_> {
+    fn is_empty(&self) -> bool {
+        self.indicators.is_empty()
+    }
+}
+
+struct IndicatorRowIter<'a, 'b> {
+    indicators: std::slice::Iter<'a, crate::rules::indicators::IndicatorResult>,
+    rows: &'b IndicatorRows<'a>,
+}
+
+impl Iterator for IndicatorRowIter<'_, '_> {
+    type Item = IndicatorRow;
+    fn next(&mut self) -> Option<IndicatorRow> {
+        self.indicators.next().map(|r| indicator_row(r, self.rows))
+    }
+}
+
+impl<'a, 'b> IntoIterator for &'b IndicatorRows<'a> {
+    type Item = IndicatorRow;
+    type IntoIter = IndicatorRowIter<'a, 'b>;
+    fn into_iter(self) -> IndicatorRowIter<'a, 'b> {
+        IndicatorRowIter {
+            indicators: self.indicators.iter(),
+            rows: self,
+        }
+    }
+}
+
+fn indicator_rows<'a>(report: &'a Report, o: &'a HtmlOptions) -> IndicatorRows<'a> {
+    IndicatorRows {
+        indicators: &report.indicators,
+        paths: report
             .sessions
             .iter()
-            .find(|s| &s.id == id)
-            .map(|s| s.path.clone())
+            .map(|s| (s.id.as_str(), s.path.as_str()))
+            .collect(),
+        o,
+    }
+}
+
+fn indicator_row(
+    r: &crate::rules::indicators::IndicatorResult,
+    rows: &IndicatorRows,
+) -> IndicatorRow {
+    use crate::rules::indicators::Verdict;
+    let (lang, o) = (rows.o.lang, rows.o);
+    let session_path = |id: &String| {
+        rows.paths
+            .get(id.as_str())
+            .map(|p| p.to_string())
             .unwrap_or_else(|| id.clone())
     };
-    report
-        .indicators
-        .iter()
-        .map(|r| IndicatorRow {
-            number: r.number,
-            criterion: r.criterion,
-            label: match lang {
-                Lang::Fr => r.label.clone(),
-                Lang::En => r.label_en.clone(),
-            },
-            provisional: r.provisional,
-            gradable: r.gradable,
-            verdict: r.verdict.label(lang).to_string(),
-            class: match r.verdict {
-                Verdict::Conforme => "ok",
-                Verdict::NcMineure => "warning",
-                Verdict::NcMajeure => "blocking",
-                Verdict::NonApplicable | Verdict::NonEvalue => "muted",
-            },
-            finding: match lang {
-                Lang::Fr => r.finding.clone(),
-                Lang::En => r.finding_en.clone(),
-            },
-            recommendation: match lang {
-                Lang::Fr => r.recommendation.clone(),
-                Lang::En => r.recommendation_en.clone(),
-            },
-            proofs: r.proofs.iter().map(|p| (p.clone(), href(p, o))).collect(),
-            breaking: r.sessions_breaking.iter().map(session_path).collect(),
-        })
-        .collect()
+    IndicatorRow {
+        number: r.number,
+        criterion: r.criterion,
+        label: match lang {
+            Lang::Fr => r.label.clone(),
+            Lang::En => r.label_en.clone(),
+        },
+        provisional: r.provisional,
+        gradable: r.gradable,
+        verdict: r.verdict.label(lang).to_string(),
+        class: match r.verdict {
+            Verdict::Conforme => "ok",
+            Verdict::NcMineure => "warning",
+            Verdict::NcMajeure => "blocking",
+            Verdict::NonApplicable | Verdict::NonEvalue => "muted",
+        },
+        finding: match lang {
+            Lang::Fr => r.finding.clone(),
+            Lang::En => r.finding_en.clone(),
+        },
+        recommendation: match lang {
+            Lang::Fr => r.recommendation.clone(),
+            Lang::En => r.recommendation_en.clone(),
+        },
+        proofs: r.proofs.iter().map(|p| (p.clone(), href(p, o))).collect(),
+        breaking: r.sessions_breaking.iter().map(session_path).collect(),
+    }
 }
 
 pub fn kind_label(k: Kind, lang: Lang) -> &'static str {
@@ -651,6 +699,118 @@ pub fn checklist(s: &crate::sessions::Session, rules: &RuleSet, lang: Lang) -> V
         .collect()
 }
 
+/// The sessions' rows, each made as the page is written (like [`DocRows`]): a session's
+/// checklist, findings and links are never all in memory at once for a large archive.
+pub struct SessionRows<'a> {
+    sessions: &'a [crate::sessions::Session],
+    by_path: &'a BTreeMap<&'a str, &'a Document>,
+    rules: &'a RuleSet,
+    l: &'a Labels,
+    o: &'a HtmlOptions,
+}
+
+impl SessionRows<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.sessions.is_empty()
+    }
+}
+
+pub struct SessionRowIter<'a, 'b> {
+    sessions: std::slice::Iter<'a, crate::sessions::Session>,
+    rows: &'b SessionRows<'a>,
+}
+
+impl<'a> Iterator for SessionRowIter<'a, '_> {
+    type Item = SessionRow<'a>;
+    fn next(&mut self) -> Option<SessionRow<'a>> {
+        let r = self.rows;
+        self.sessions
+            .next()
+            .map(|s| session_row(s, r.by_path, r.rules, r.l, r.o))
+    }
+}
+
+impl<'a, 'b> IntoIterator for &'b SessionRows<'a> {
+    type Item = SessionRow<'a>;
+    type IntoIter = SessionRowIter<'a, 'b>;
+    fn into_iter(self) -> SessionRowIter<'a, 'b> {
+        SessionRowIter {
+            sessions: self.sessions.iter(),
+            rows: self,
+        }
+    }
+}
+
+fn session_month(s: &crate::sessions::Session) -> String {
+    s.start
+        .as_deref()
+        .and_then(|d| d.get(..7))
+        .unwrap_or("")
+        .to_string()
+}
+
+fn session_row<'a>(
+    s: &'a crate::sessions::Session,
+    by_path: &BTreeMap<&'a str, &'a Document>,
+    rules: &RuleSet,
+    l: &Labels,
+    o: &'a HtmlOptions,
+) -> SessionRow<'a> {
+    let lang = o.lang;
+    let month = session_month(s);
+    let checklist = checklist(s, rules, lang);
+    let period = match (&s.start, &s.end) {
+        (Some(a), Some(b)) if a != b => {
+            format!("{} → {}", format_date(a, lang), format_date(b, lang))
+        }
+        (Some(a), _) => format_date(a, lang),
+        _ => l.no_date.to_string(),
+    };
+    SessionRow {
+        id: s.id.clone(),
+        path: s.path.clone(),
+        title: s
+            .title
+            .clone()
+            .unwrap_or_else(|| s.path.rsplit('/').next().unwrap_or("").to_string()),
+        client: s.client.clone().unwrap_or_default(),
+        period,
+        start: s.start.clone().unwrap_or_default(),
+        month,
+        status_id: status_id(s.status).to_string(),
+        status: status_label(s.status, l).to_string(),
+        missing: s
+            .missing
+            .iter()
+            .map(|k| kind_label(*k, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        missing_ids: s
+            .missing
+            .iter()
+            .map(|k| k.id())
+            .collect::<Vec<_>>()
+            .join(" "),
+        n_findings: s.findings.len(),
+        trainers: s.trainers.join(", "),
+        checklist,
+        docs: DocRows {
+            docs: s
+                .documents
+                .iter()
+                .filter_map(|p| by_path.get(p.as_str()).copied())
+                .collect(),
+            o,
+        },
+        findings: s.findings.iter().map(|f| finding_row(f, l, o)).collect(),
+        funder: s
+            .funder_findings
+            .iter()
+            .map(|f| finding_row(f, l, o))
+            .collect(),
+    }
+}
+
 /// Renders the page.
 pub fn render(report: &Report, rules: &RuleSet, o: &HtmlOptions) -> String {
     let mut out = Vec::new();
@@ -681,15 +841,8 @@ pub fn render_into(
     let mut clients: Vec<String> = Vec::new();
     let mut months: BTreeMap<String, [usize; 3]> = BTreeMap::new();
     let mut missing_kinds: BTreeMap<String, String> = BTreeMap::new();
-    let mut sessions = Vec::new();
     for s in &report.sessions {
-        let month = s
-            .start
-            .as_deref()
-            .and_then(|d| d.get(..7))
-            .unwrap_or("")
-            .to_string();
-        let counts = months.entry(month.clone()).or_default();
+        let counts = months.entry(session_month(s)).or_default();
         counts[match s.status {
             Status::Complete => 0,
             Status::AtRisk => 1,
@@ -703,57 +856,6 @@ pub fn render_into(
         for k in &s.missing {
             missing_kinds.insert(k.id().to_string(), kind_label(*k, lang).to_string());
         }
-        let checklist = checklist(s, rules, lang);
-        let period = match (&s.start, &s.end) {
-            (Some(a), Some(b)) if a != b => {
-                format!("{} → {}", format_date(a, lang), format_date(b, lang))
-            }
-            (Some(a), _) => format_date(a, lang),
-            _ => l.no_date.to_string(),
-        };
-        sessions.push(SessionRow {
-            id: s.id.clone(),
-            path: s.path.clone(),
-            title: s
-                .title
-                .clone()
-                .unwrap_or_else(|| s.path.rsplit('/').next().unwrap_or("").to_string()),
-            client: s.client.clone().unwrap_or_default(),
-            period,
-            start: s.start.clone().unwrap_or_default(),
-            month,
-            status_id: status_id(s.status).to_string(),
-            status: status_label(s.status, l).to_string(),
-            missing: s
-                .missing
-                .iter()
-                .map(|k| kind_label(*k, lang))
-                .collect::<Vec<_>>()
-                .join(", "),
-            missing_ids: s
-                .missing
-                .iter()
-                .map(|k| k.id())
-                .collect::<Vec<_>>()
-                .join(" "),
-            n_findings: s.findings.len(),
-            trainers: s.trainers.join(", "),
-            checklist,
-            docs: DocRows {
-                docs: s
-                    .documents
-                    .iter()
-                    .filter_map(|p| by_path.get(p.as_str()).copied())
-                    .collect(),
-                o,
-            },
-            findings: s.findings.iter().map(|f| finding_row(f, l, o)).collect(),
-            funder: s
-                .funder_findings
-                .iter()
-                .map(|f| finding_row(f, l, o))
-                .collect(),
-        });
     }
     clients.sort();
     let max = months
@@ -852,7 +954,7 @@ pub fn render_into(
             Lang::En => &rules.title_en,
         }
     );
-    let grid = indicator_rows(report, lang, o);
+    let grid = indicator_rows(report, o);
     let nc_count = report
         .indicators
         .iter()
@@ -877,7 +979,13 @@ pub fn render_into(
         version: &report.tool.version,
         rules: rules_label,
         summary: &report.summary,
-        sessions,
+        sessions: SessionRows {
+            sessions: &report.sessions,
+            by_path: &by_path,
+            rules,
+            l,
+            o,
+        },
         clients,
         months: month_options,
         missing_kinds: missing_kinds.into_iter().collect(),
