@@ -374,13 +374,18 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
     let mut sessions = Vec::new();
     for (folder, idx) in &by_folder {
         let name = folder.rsplit('/').next().unwrap_or(folder);
-        let in_org_folder = folder.split('/').any(is_org_folder);
         if folder.is_empty()
-            || in_org_folder
+            || is_org_folder(name)
             || (options.session_depth.is_none() && is_year_folder(name))
         {
             continue;
         }
+        // Below an organisation-level folder ("Documents qualité/…", but also "Qualiopi
+        // 2025/…" or "Organisme de formation X/…" holding a whole archive), a folder is a
+        // session only when its own name is a session's and it holds a key piece.
+        let under_org_folder = folder
+            .rsplit_once('/')
+            .is_some_and(|(parents, _)| parents.split('/').any(is_org_folder));
         let evidence: Vec<usize> = idx
             .iter()
             .copied()
@@ -399,6 +404,9 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
         if options.session_depth.is_none()
             && !(evidence.len() >= 2 || (key && looks_like_session_name(name)))
         {
+            continue;
+        }
+        if under_org_folder && !(key && looks_like_session_name(name)) {
             continue;
         }
         let id = session_id(folder);
@@ -703,6 +711,53 @@ mod tests {
         assert!(is_org_folder("CV formateurs"));
         assert!(is_org_folder("Documents qualité"));
         assert!(is_year_folder("2025"));
+    }
+
+    fn doc_of(path: &str, kind: Kind) -> Document {
+        let mut d = crate::process::error_document(
+            path,
+            crate::model::Format::Pdf,
+            0,
+            crate::error::Error::internal("-"),
+        );
+        d.errors.clear();
+        d.kind = kind;
+        d
+    }
+
+    #[test]
+    fn archive_inside_a_folder_named_like_an_organisation_folder_keeps_its_sessions() {
+        // The whole archive under "Qualiopi 2025/" or "Organisme de formation …/": its dated
+        // session folders are sessions; folders of organisation documents are not, nor are
+        // undated or keyless folders below them.
+        for top in ["Qualiopi 2025", "Organisme de formation Dupont", "Qualité"] {
+            let mut docs = vec![
+                doc_of(
+                    &format!("{top}/2025/2025-03 Excel - ACME/Convention.pdf"),
+                    Kind::Convention,
+                ),
+                doc_of(
+                    &format!("{top}/2025/2025-03 Excel - ACME/Emargement.pdf"),
+                    Kind::AttendanceSheet,
+                ),
+                doc_of(
+                    &format!("{top}/Documents qualité/Modèle convention.pdf"),
+                    Kind::Convention,
+                ),
+                doc_of(
+                    &format!("{top}/Documents qualité/Modèle émargement.pdf"),
+                    Kind::AttendanceSheet,
+                ),
+                doc_of(
+                    &format!("{top}/Divers/Satisfaction.pdf"),
+                    Kind::SatisfactionHot,
+                ),
+                doc_of(&format!("{top}/Divers/Evaluation.pdf"), Kind::Assessment),
+            ];
+            let sessions = group(&mut docs, &SessionOptions::default());
+            let paths: Vec<&str> = sessions.iter().map(|s| s.path.as_str()).collect();
+            assert_eq!(paths, [format!("{top}/2025/2025-03 Excel - ACME")], "{top}");
+        }
     }
 
     #[test]
