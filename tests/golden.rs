@@ -34,7 +34,7 @@ fn masked(name: &str, text: &str, root: &str) -> String {
             .replace_all(&text, r#""elapsed_ms": 0"#)
             .into_owned(),
         // The duration card: `<b>0.5 s</b>Durée (71 fichiers)`.
-        _ if name.ends_with(".html") => regex::Regex::new(r"<b>[0-9.]+ s</b>")
+        _ if name.ends_with(".html") => regex::Regex::new(r"<b>[0-9.,]+ s</b>")
             .unwrap()
             .replace_all(&text, "<b>0 s</b>")
             .into_owned(),

@@ -927,7 +927,12 @@ pub fn render_into(
     };
     let ms = report.summary.elapsed_ms;
     let elapsed = if ms < 10_000 {
-        format!("{:.1} s", ms as f64 / 1000.0)
+        let s = format!("{:.1} s", ms as f64 / 1000.0);
+        // "0,5 s" in French.
+        match lang {
+            Lang::Fr => s.replace('.', ","),
+            Lang::En => s,
+        }
     } else {
         format!("{} s", ms / 1000)
     };
@@ -1054,5 +1059,32 @@ mod tests {
         assert_eq!(format_date("2025-03-12", Lang::Fr), "12/03/2025");
         assert_eq!(format_date("2025-03-12", Lang::En), "2025-03-12");
         assert_eq!(month_label("2025-08", Lang::Fr), "août 2025");
+    }
+
+    #[test]
+    fn french_durations_with_a_decimal_comma() {
+        let rules = RuleSet::default_set();
+        let report = Report::build(
+            std::path::Path::new("archive"),
+            &rules,
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            0,
+            std::time::Duration::from_millis(2_400),
+        );
+        let page = |lang| {
+            render(
+                &report,
+                &rules,
+                &HtmlOptions {
+                    lang,
+                    link_base: None,
+                },
+            )
+        };
+        assert!(page(Lang::Fr).contains("<b>2,4 s</b>"));
+        assert!(page(Lang::En).contains("<b>2.4 s</b>"));
     }
 }

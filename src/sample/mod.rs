@@ -563,9 +563,9 @@ pub fn run(
         let report = crate::scan(root, options, progress)?;
         let mut s = draw(&report, sample);
         s.reading = format!(
-            "archive lue en entier sans OCR (--no-ocr) : {} fichiers en {:.1} s",
+            "archive lue en entier sans OCR (--no-ocr) : {} fichiers en {} s",
             report.summary.files,
-            started.elapsed().as_secs_f64()
+            fr_seconds(started.elapsed())
         );
         return Ok((report, s));
     }
@@ -573,7 +573,7 @@ pub fn run(
     quick.limits.ocr = false;
     let first = crate::scan(root, &quick, progress)?;
     let mut s = draw(&first, sample);
-    let first_secs = started.elapsed().as_secs_f64();
+    let first_secs = fr_seconds(started.elapsed());
     let drawn: BTreeSet<&str> = s.drawn.iter().map(|d| d.path.as_str()).collect();
     let mut full = options.clone();
     for other in first
@@ -594,22 +594,22 @@ pub fn run(
     let found: BTreeSet<&str> = report.sessions.iter().map(|x| x.id.as_str()).collect();
     if s.drawn.iter().all(|d| found.contains(d.session.as_str())) {
         s.reading = format!(
-            "premier passage sans OCR sur toute l'archive ({} fichiers, {first_secs:.1} s) pour \
+            "premier passage sans OCR sur toute l'archive ({} fichiers, {first_secs} s) pour \
              former les strates et tirer ; second passage complet, avec OCR, sur les seuls {} \
-             fichiers des sessions tirées et de l'organisme ({:.1} s)",
+             fichiers des sessions tirées et de l'organisme ({} s)",
             first.summary.files,
             report.summary.files,
-            second_started.elapsed().as_secs_f64()
+            fr_seconds(second_started.elapsed())
         );
         return Ok((report, s));
     }
     let report = crate::scan(root, options, progress)?;
     let mut s = draw(&report, sample);
     s.reading = format!(
-        "archive lue en entier avec OCR ({} fichiers, {:.1} s) : le passage rapide sans OCR ne \
+        "archive lue en entier avec OCR ({} fichiers, {} s) : le passage rapide sans OCR ne \
          regroupait pas les sessions de la même façon",
         report.summary.files,
-        started.elapsed().as_secs_f64()
+        fr_seconds(started.elapsed())
     );
     Ok((report, s))
 }
@@ -627,6 +627,11 @@ pub fn restrict(report: &Report, sample: &Sample) -> Report {
     r.documents
         .retain(|d| d.session.as_deref().is_none_or(|id| ids.contains(id)));
     r
+}
+
+/// Seconds as French text: "2,4".
+fn fr_seconds(d: std::time::Duration) -> String {
+    format!("{:.1}", d.as_secs_f64()).replace('.', ",")
 }
 
 #[cfg(test)]
