@@ -114,62 +114,60 @@ pub struct Rules {
 /// into rules, and clears them (with `pad` pixels of their ragged edges) from `bin`.
 pub fn remove_rules(bin: &mut Bitmap, min_len: usize, pad: usize) -> Rules {
     let (w, h) = (bin.w, bin.h);
-    let mut hmask = vec![false; w * h];
-    let mut vmask = vec![false; w * h];
     let mut hruns: Vec<(i32, i32, i32)> = Vec::new();
+    let mut vruns: Vec<(i32, i32, i32)> = Vec::new();
+    // Vertical runs are followed row by row (each column's current run), never down a column:
+    // the page is read in memory order.
+    let mut v_start = vec![0usize; w];
+    let mut v_len = vec![0usize; w];
     for y in 0..h {
+        let row = &bin.px[y * w..(y + 1) * w];
         let mut x = 0;
         while x < w {
-            if !bin.at(x, y) {
+            if row[x] == 0 {
                 x += 1;
                 continue;
             }
             let start = x;
-            while x < w && bin.at(x, y) {
+            while x < w && row[x] != 0 {
                 x += 1;
             }
             if x - start >= min_len {
-                hmask[y * w + start..y * w + x]
-                    .iter_mut()
-                    .for_each(|m| *m = true);
                 hruns.push((y as i32, start as i32, x as i32));
             }
         }
-    }
-    let mut vruns: Vec<(i32, i32, i32)> = Vec::new();
-    for x in 0..w {
-        let mut y = 0;
-        while y < h {
-            if !bin.at(x, y) {
-                y += 1;
-                continue;
-            }
-            let start = y;
-            while y < h && bin.at(x, y) {
-                y += 1;
-            }
-            if y - start >= min_len {
-                for yy in start..y {
-                    vmask[yy * w + x] = true;
+        for (x, &v) in row.iter().enumerate() {
+            if v != 0 {
+                if v_len[x] == 0 {
+                    v_start[x] = y;
                 }
-                vruns.push((x as i32, start as i32, y as i32));
+                v_len[x] += 1;
+            } else {
+                if v_len[x] >= min_len {
+                    vruns.push((x as i32, v_start[x] as i32, y as i32));
+                }
+                v_len[x] = 0;
             }
         }
     }
-    // Clear the rules and their ragged edges.
-    for y in 0..h {
-        for x in 0..w {
-            let i = y * w + x;
-            if hmask[i] {
-                for yy in y.saturating_sub(pad)..(y + pad + 1).min(h) {
-                    bin.px[yy * w + x] = 0;
-                }
-            }
-            if vmask[i] {
-                for xx in x.saturating_sub(pad)..(x + pad + 1).min(w) {
-                    bin.px[y * w + xx] = 0;
-                }
-            }
+    for x in 0..w {
+        if v_len[x] >= min_len {
+            vruns.push((x as i32, v_start[x] as i32, h as i32));
+        }
+    }
+    // Clear the rules and their ragged edges: `pad` pixels above and below a horizontal run,
+    // left and right of a vertical one.
+    for &(y, x0, x1) in &hruns {
+        let y = y as usize;
+        for yy in y.saturating_sub(pad)..(y + pad + 1).min(h) {
+            bin.px[yy * w + x0 as usize..yy * w + x1 as usize].fill(0);
+        }
+    }
+    for &(x, y0, y1) in &vruns {
+        let x = x as usize;
+        let (a, b) = (x.saturating_sub(pad), (x + pad + 1).min(w));
+        for y in y0 as usize..y1 as usize {
+            bin.px[y * w + a..y * w + b].fill(0);
         }
     }
     Rules {
@@ -1290,6 +1288,19 @@ mod tests {
         assert_eq!(comps[0].mass, 11 * 16);
         assert_eq!(cell_key(&rules, 35, 90, 5), (50, -1));
         assert_eq!(cell_key(&rules, 150, 90, 5), (50, 100));
+    }
+
+    #[test]
+    fn rules_touching_the_page_edges_are_found_and_cleared() {
+        // A vertical rule running off the bottom, a horizontal one off the right edge.
+        let mut b = bitmap(200, 150);
+        line(&mut b, (60, 20), (61, 149));
+        line(&mut b, (0, 10), (199, 11));
+        let rules = remove_rules(&mut b, 80, 1);
+        assert_eq!(rules.vertical.len(), 1, "{rules:?}");
+        assert_eq!((rules.vertical[0].a, rules.vertical[0].b), (20, 150));
+        assert_eq!(rules.horizontal.len(), 1, "{rules:?}");
+        assert!(b.px.iter().all(|&v| v == 0), "every rule pixel cleared");
     }
 
     #[test]

@@ -657,29 +657,48 @@ pub fn prepare(norm: &Gray, mut bin: ink::Bitmap, dpi: f32) -> Prepared {
 
 /// A mask grown by `r` pixels in every direction (square neighbourhood).
 fn dilate(mask: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
-    // Sliding-window counts: along rows, then along columns.
-    let pass =
-        |src: &[bool], len: usize, lines: usize, at: &dyn Fn(usize, usize) -> usize| -> Vec<bool> {
-            let mut out = vec![false; src.len()];
-            for line in 0..lines {
-                let mut count = 0usize;
-                for i in 0..r.min(len) {
-                    count += src[at(line, i)] as usize;
-                }
-                for i in 0..len {
-                    if i + r < len {
-                        count += src[at(line, i + r)] as usize;
-                    }
-                    if i > r {
-                        count -= src[at(line, i - r - 1)] as usize;
-                    }
-                    out[at(line, i)] = count > 0;
-                }
+    // Sliding-window counts along each row, then down the columns with one count per column
+    // (the rows read in memory order).
+    let mut horiz = vec![false; mask.len()];
+    for (src, out) in mask.chunks_exact(w).zip(horiz.chunks_exact_mut(w)) {
+        let mut count = 0usize;
+        for &m in &src[..r.min(w)] {
+            count += m as usize;
+        }
+        for i in 0..w {
+            if i + r < w {
+                count += src[i + r] as usize;
             }
-            out
-        };
-    let horiz = pass(mask, w, h, &|y, x| y * w + x);
-    pass(&horiz, h, w, &|x, y| y * w + x)
+            if i > r {
+                count -= src[i - r - 1] as usize;
+            }
+            out[i] = count > 0;
+        }
+    }
+    let mut out = vec![false; mask.len()];
+    let mut counts = vec![0usize; w];
+    let row = |y: usize| &horiz[y * w..(y + 1) * w];
+    for y in 0..r.min(h) {
+        for (c, &m) in counts.iter_mut().zip(row(y)) {
+            *c += m as usize;
+        }
+    }
+    for y in 0..h {
+        if y + r < h {
+            for (c, &m) in counts.iter_mut().zip(row(y + r)) {
+                *c += m as usize;
+            }
+        }
+        if y > r {
+            for (c, &m) in counts.iter_mut().zip(row(y - r - 1)) {
+                *c -= m as usize;
+            }
+        }
+        for (o, &c) in out[y * w..(y + 1) * w].iter_mut().zip(&counts) {
+            *o = c > 0;
+        }
+    }
+    out
 }
 
 /// The page's rules, the words worth keeping, and the ink.
@@ -840,6 +859,30 @@ mod tests {
         }
         let d = dilate(&m, w, h, 0);
         assert_eq!(d, m);
+    }
+
+    #[test]
+    fn dilation_equals_the_square_neighbourhood_at_the_edges_too() {
+        // A pseudo-random mask; every radius, including ones larger than the page.
+        let (w, h) = (23, 17);
+        let mut seed = 12345u32;
+        let m: Vec<bool> = (0..w * h)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (seed >> 16) % 13 == 0
+            })
+            .collect();
+        for r in [0, 1, 2, 5, 20, 40] {
+            let d = dilate(&m, w, h, r);
+            for y in 0..h {
+                for x in 0..w {
+                    let want = (y.saturating_sub(r)..(y + r + 1).min(h)).any(|yy| {
+                        (x.saturating_sub(r)..(x + r + 1).min(w)).any(|xx| m[yy * w + xx])
+                    });
+                    assert_eq!(d[y * w + x], want, "r {r} at {x},{y}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -253,16 +253,21 @@ impl Gray {
             }
         }
         let mut out = Gray::new(self.w, self.h, 255);
+        // Each column's two blocks and weight, computed once.
+        let cols: Vec<(usize, usize, f32)> = (0..self.w)
+            .map(|x| {
+                let fx = (x as f32 + 0.5) / block as f32 - 0.5;
+                let x0 = (fx.floor().max(0.0) as usize).min(bw - 1);
+                let x1 = (x0 + 1).min(bw - 1);
+                (x0, x1, (fx - x0 as f32).clamp(0.0, 1.0))
+            })
+            .collect();
         for y in 0..self.h {
             let fy = (y as f32 + 0.5) / block as f32 - 0.5;
             let y0 = (fy.floor().max(0.0) as usize).min(bh - 1);
             let y1 = (y0 + 1).min(bh - 1);
             let ty = (fy - y0 as f32).clamp(0.0, 1.0);
-            for x in 0..self.w {
-                let fx = (x as f32 + 0.5) / block as f32 - 0.5;
-                let x0 = (fx.floor().max(0.0) as usize).min(bw - 1);
-                let x1 = (x0 + 1).min(bw - 1);
-                let tx = (fx - x0 as f32).clamp(0.0, 1.0);
+            for (x, &(x0, x1, tx)) in cols.iter().enumerate() {
                 let top = smooth[y0 * bw + x0] * (1.0 - tx) + smooth[y0 * bw + x1] * tx;
                 let bot = smooth[y1 * bw + x0] * (1.0 - tx) + smooth[y1 * bw + x1] * tx;
                 let b = (top * (1.0 - ty) + bot * ty).max(24.0);
