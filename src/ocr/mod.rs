@@ -869,7 +869,7 @@ mod tests {
         let m: Vec<bool> = (0..w * h)
             .map(|_| {
                 seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                (seed >> 16) % 13 == 0
+                (seed >> 16).is_multiple_of(13)
             })
             .collect();
         for r in [0, 1, 2, 5, 20, 40] {
