@@ -18,13 +18,13 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-// Floors on the held-out archive: the targets of issue 8. The committed draw is seed 20261207,
-// measured blind (2026-12-04) with the fixes found on the draws before it (20261205: a slot
-// heading whose dash OCR read as "~"; 20261206: a surname alone written in a certificate's zone):
-// every figure met its target there (scan cell recall 0.981, signature on scans 1.000, session
-// status 1.000, no false alarm on clean sessions). Draws measured blind before: 20261204 met
-// every target; 20261205 fell below on scan cell recall (0.937), session status (0.929) and
-// false alarms (1 of 7); 20261206 on signature status of scans (0.905).
+// Floors on the held-out archive: the targets of issue 8. The committed draw is seed 20261208,
+// measured blind (2026-12-04, stop 20) once the 20261207 draw's failures had been looked at:
+// every figure met its target (scan cell recall 0.959, signature on scans 1.000, kind 0.995,
+// answer dates 0.990, session status 1.000, no false alarm on clean sessions). Draws measured
+// blind before: 20261207 met every target (scan cell recall 0.981); 20261204 met every
+// target; 20261205 fell below on scan cell recall (0.937), session status (0.929) and false
+// alarms (1 of 7); 20261206 on signature status of scans (0.905).
 // Raise them as fixes land.
 const FLOOR_KIND_ALL: f64 = 0.97;
 const FLOOR_SIG_BORN: f64 = 0.95;
