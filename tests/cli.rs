@@ -198,6 +198,15 @@ fn csv_reports_have_bom_and_semicolons() {
             "{text}"
         );
     }
+    // Numbers as French Excel reads them: the confidence with a decimal comma.
+    let docs =
+        String::from_utf8(fs::read(out.join("documents.csv")).unwrap()[3..].to_vec()).unwrap();
+    let row: Vec<&str> = docs.lines().nth(1).unwrap().split(';').collect();
+    assert!(
+        row[3].contains(',') && !row[3].contains('.'),
+        "confidence {:?} in {docs}",
+        row[3]
+    );
 }
 
 /// Regression: `preuves explain f | head -1` panicked with "failed printing to stdout: Broken

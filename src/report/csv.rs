@@ -103,7 +103,8 @@ pub fn documents_csv(report: &Report) -> Vec<u8> {
             d.path.as_str(),
             d.format.as_str(),
             d.kind.id(),
-            format!("{:.2}", d.confidence).as_str(),
+            // A decimal comma: French Excel reads "0,95" as a number, "0.95" as text.
+            format!("{:.2}", d.confidence).replace('.', ",").as_str(),
             d.pages.to_string().as_str(),
             if d.scanned { "oui" } else { "non" },
             sig.as_str(),
