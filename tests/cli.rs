@@ -1,16 +1,10 @@
 //! End-to-end tests of the `preuves` binary on small archives made in each test.
 
 mod common;
-use common::{copy_dir, preuves};
+use common::{copy_dir, preuves, scan_report as scan};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
-
-/// Runs `preuves scan root --out out --quiet [extra]` and returns report.json (without the
-/// user's results cache unless `extra` names one: tests/cache_shards.rs tests the cache).
-fn scan(root: &Path, out: &Path, extra: &[&str]) -> Value {
-    common::scan_report(root, out, extra)
-}
 
 /// A temporary archive with one session folder holding a programme (most pieces missing).
 fn one_session_archive() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {

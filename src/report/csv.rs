@@ -104,7 +104,7 @@ pub fn documents_csv(report: &Report) -> Vec<u8> {
             d.format.as_str(),
             d.kind.id(),
             // A decimal comma: French Excel reads "0,95" as a number, "0.95" as text.
-            format!("{:.2}", d.confidence).replace('.', ",").as_str(),
+            super::fr_decimal(d.confidence as f64, 2).as_str(),
             d.pages.to_string().as_str(),
             if d.scanned { "oui" } else { "non" },
             sig.as_str(),

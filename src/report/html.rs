@@ -927,11 +927,10 @@ pub fn render_into(
     };
     let ms = report.summary.elapsed_ms;
     let elapsed = if ms < 10_000 {
-        let s = format!("{:.1} s", ms as f64 / 1000.0);
-        // "0,5 s" in French.
+        let secs = ms as f64 / 1000.0;
         match lang {
-            Lang::Fr => s.replace('.', ","),
-            Lang::En => s,
+            Lang::Fr => format!("{} s", super::fr_decimal(secs, 1)),
+            Lang::En => format!("{secs:.1} s"),
         }
     } else {
         format!("{} s", ms / 1000)

@@ -318,6 +318,12 @@ pub fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A number with `decimals` decimals and a decimal comma, as French readers and French Excel
+/// expect it ("0,95", "2,4", "13,5").
+pub fn fr_decimal(value: f64, decimals: usize) -> String {
+    format!("{value:.decimals$}").replace('.', ",")
+}
+
 /// Indicator numbers as the reports print them: "4, 5, 6".
 pub fn indicator_list(numbers: &[u32]) -> String {
     numbers

@@ -157,7 +157,7 @@ fn format_hours(h: f32) -> String {
     if (h - h.round()).abs() < 0.01 {
         format!("{}", h.round() as i64)
     } else {
-        format!("{h:.1}").replace('.', ",")
+        crate::report::fr_decimal(h as f64, 1)
     }
 }
 

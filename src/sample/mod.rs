@@ -565,7 +565,7 @@ pub fn run(
         s.reading = format!(
             "archive lue en entier sans OCR (--no-ocr) : {} fichiers en {} s",
             report.summary.files,
-            fr_seconds(started.elapsed())
+            crate::report::fr_decimal(started.elapsed().as_secs_f64(), 1)
         );
         return Ok((report, s));
     }
@@ -573,7 +573,7 @@ pub fn run(
     quick.limits.ocr = false;
     let first = crate::scan(root, &quick, progress)?;
     let mut s = draw(&first, sample);
-    let first_secs = fr_seconds(started.elapsed());
+    let first_secs = crate::report::fr_decimal(started.elapsed().as_secs_f64(), 1);
     let drawn: BTreeSet<&str> = s.drawn.iter().map(|d| d.path.as_str()).collect();
     let mut full = options.clone();
     for other in first
@@ -599,7 +599,7 @@ pub fn run(
              fichiers des sessions tirées et de l'organisme ({} s)",
             first.summary.files,
             report.summary.files,
-            fr_seconds(second_started.elapsed())
+            crate::report::fr_decimal(second_started.elapsed().as_secs_f64(), 1)
         );
         return Ok((report, s));
     }
@@ -609,7 +609,7 @@ pub fn run(
         "archive lue en entier avec OCR ({} fichiers, {} s) : le passage rapide sans OCR ne \
          regroupait pas les sessions de la même façon",
         report.summary.files,
-        fr_seconds(started.elapsed())
+        crate::report::fr_decimal(started.elapsed().as_secs_f64(), 1)
     );
     Ok((report, s))
 }
@@ -627,11 +627,6 @@ pub fn restrict(report: &Report, sample: &Sample) -> Report {
     r.documents
         .retain(|d| d.session.as_deref().is_none_or(|id| ids.contains(id)));
     r
-}
-
-/// Seconds as French text: "2,4".
-fn fr_seconds(d: std::time::Duration) -> String {
-    format!("{:.1}", d.as_secs_f64()).replace('.', ",")
 }
 
 #[cfg(test)]
