@@ -258,45 +258,60 @@ pub struct DocRow {
     pub warnings: Vec<String>,
 }
 
-/// Rows of documents, each made as the page is written: the rows of a large archive are never
-/// all in memory at once (the page lists every document twice, in its session and in the
-/// documents tab).
-pub struct DocRows<'a> {
-    docs: Vec<&'a Document>,
-    o: &'a HtmlOptions,
+/// Rows of a table, each made as the page is written from its item: the rows of a large
+/// archive are never all in memory at once (the page lists every document twice, in its
+/// session and in the documents tab; each session's checklist, findings and links; each
+/// indicator's proofs and sessions with a gap).
+pub struct Rows<'a, T, R> {
+    items: Vec<&'a T>,
+    make: Box<dyn Fn(&'a T) -> R + 'a>,
 }
 
-impl DocRows<'_> {
+impl<'a, T, R> Rows<'a, T, R> {
+    fn new(items: Vec<&'a T>, make: impl Fn(&'a T) -> R + 'a) -> Rows<'a, T, R> {
+        Rows {
+            items,
+            make: Box::new(make),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.items.is_empty()
     }
 
     pub fn len(&self) -> usize {
-        self.docs.len()
+        self.items.len()
     }
 }
 
-pub struct DocRowIter<'a, 'b> {
-    docs: std::slice::Iter<'b, &'a Document>,
-    o: &'a HtmlOptions,
+pub struct RowIter<'a, 'b, T, R> {
+    items: std::slice::Iter<'b, &'a T>,
+    make: &'b (dyn Fn(&'a T) -> R + 'a),
 }
 
-impl Iterator for DocRowIter<'_, '_> {
-    type Item = DocRow;
-    fn next(&mut self) -> Option<DocRow> {
-        self.docs.next().map(|d| doc_row(d, self.o))
+impl<T, R> Iterator for RowIter<'_, '_, T, R> {
+    type Item = R;
+    fn next(&mut self) -> Option<R> {
+        self.items.next().map(|t| (self.make)(t))
     }
 }
 
-impl<'a, 'b> IntoIterator for &'b DocRows<'a> {
-    type Item = DocRow;
-    type IntoIter = DocRowIter<'a, 'b>;
-    fn into_iter(self) -> DocRowIter<'a, 'b> {
-        DocRowIter {
-            docs: self.docs.iter(),
-            o: self.o,
+impl<'a, 'b, T, R> IntoIterator for &'b Rows<'a, T, R> {
+    type Item = R;
+    type IntoIter = RowIter<'a, 'b, T, R>;
+    fn into_iter(self) -> RowIter<'a, 'b, T, R> {
+        RowIter {
+            items: self.items.iter(),
+            make: &*self.make,
         }
     }
+}
+
+/// The rows of a list of documents.
+pub type DocRows<'a> = Rows<'a, Document, DocRow>;
+
+fn doc_rows<'a>(docs: Vec<&'a Document>, o: &'a HtmlOptions) -> DocRows<'a> {
+    Rows::new(docs, move |d| doc_row(d, o))
 }
 
 pub struct CheckItem {
@@ -358,7 +373,7 @@ struct Page<'a> {
     version: &'a str,
     rules: String,
     summary: &'a super::Summary,
-    sessions: SessionRows<'a>,
+    sessions: Rows<'a, crate::sessions::Session, SessionRow<'a>>,
     clients: Vec<String>,
     months: Vec<(String, String)>,
     missing_kinds: Vec<(String, String)>,
@@ -370,7 +385,7 @@ struct Page<'a> {
     elapsed: String,
     rules_reason: String,
     provisional: bool,
-    grid: IndicatorRows<'a>,
+    grid: Rows<'a, crate::rules::indicators::IndicatorResult, IndicatorRow>,
     nc_count: usize,
 }
 
@@ -391,64 +406,31 @@ struct IndicatorRow {
     breaking: Vec<String>,
 }
 
-/// The indicator grid's rows, each made as the page is written (an indicator's proofs and
-/// sessions with a gap list every session of a large archive).
-struct IndicatorRows<'a> {
-    indicators: &'a [crate::rules::indicators::IndicatorResult],
-    /// Session id → path.
-    paths: BTreeMap<&'a str, &'a str>,
+/// The indicator grid's rows.
+fn indicator_rows<'a>(
+    report: &'a Report,
     o: &'a HtmlOptions,
-}
-
-impl IndicatorRows<'_> {
-    fn is_empty(&self) -> bool {
-        self.indicators.is_empty()
-    }
-}
-
-struct IndicatorRowIter<'a, 'b> {
-    indicators: std::slice::Iter<'a, crate::rules::indicators::IndicatorResult>,
-    rows: &'b IndicatorRows<'a>,
-}
-
-impl Iterator for IndicatorRowIter<'_, '_> {
-    type Item = IndicatorRow;
-    fn next(&mut self) -> Option<IndicatorRow> {
-        self.indicators.next().map(|r| indicator_row(r, self.rows))
-    }
-}
-
-impl<'a, 'b> IntoIterator for &'b IndicatorRows<'a> {
-    type Item = IndicatorRow;
-    type IntoIter = IndicatorRowIter<'a, 'b>;
-    fn into_iter(self) -> IndicatorRowIter<'a, 'b> {
-        IndicatorRowIter {
-            indicators: self.indicators.iter(),
-            rows: self,
-        }
-    }
-}
-
-fn indicator_rows<'a>(report: &'a Report, o: &'a HtmlOptions) -> IndicatorRows<'a> {
-    IndicatorRows {
-        indicators: &report.indicators,
-        paths: report
-            .sessions
-            .iter()
-            .map(|s| (s.id.as_str(), s.path.as_str()))
-            .collect(),
-        o,
-    }
+) -> Rows<'a, crate::rules::indicators::IndicatorResult, IndicatorRow> {
+    // Session id → path.
+    let paths: BTreeMap<&str, &str> = report
+        .sessions
+        .iter()
+        .map(|s| (s.id.as_str(), s.path.as_str()))
+        .collect();
+    Rows::new(report.indicators.iter().collect(), move |r| {
+        indicator_row(r, &paths, o)
+    })
 }
 
 fn indicator_row(
     r: &crate::rules::indicators::IndicatorResult,
-    rows: &IndicatorRows,
+    paths: &BTreeMap<&str, &str>,
+    o: &HtmlOptions,
 ) -> IndicatorRow {
     use crate::rules::indicators::Verdict;
-    let (lang, o) = (rows.o.lang, rows.o);
+    let lang = o.lang;
     let session_path = |id: &String| {
-        rows.paths
+        paths
             .get(id.as_str())
             .map(|p| p.to_string())
             .unwrap_or_else(|| id.clone())
@@ -699,48 +681,6 @@ pub fn checklist(s: &crate::sessions::Session, rules: &RuleSet, lang: Lang) -> V
         .collect()
 }
 
-/// The sessions' rows, each made as the page is written (like [`DocRows`]): a session's
-/// checklist, findings and links are never all in memory at once for a large archive.
-pub struct SessionRows<'a> {
-    sessions: &'a [crate::sessions::Session],
-    by_path: &'a BTreeMap<&'a str, &'a Document>,
-    rules: &'a RuleSet,
-    l: &'a Labels,
-    o: &'a HtmlOptions,
-}
-
-impl SessionRows<'_> {
-    pub fn is_empty(&self) -> bool {
-        self.sessions.is_empty()
-    }
-}
-
-pub struct SessionRowIter<'a, 'b> {
-    sessions: std::slice::Iter<'a, crate::sessions::Session>,
-    rows: &'b SessionRows<'a>,
-}
-
-impl<'a> Iterator for SessionRowIter<'a, '_> {
-    type Item = SessionRow<'a>;
-    fn next(&mut self) -> Option<SessionRow<'a>> {
-        let r = self.rows;
-        self.sessions
-            .next()
-            .map(|s| session_row(s, r.by_path, r.rules, r.l, r.o))
-    }
-}
-
-impl<'a, 'b> IntoIterator for &'b SessionRows<'a> {
-    type Item = SessionRow<'a>;
-    type IntoIter = SessionRowIter<'a, 'b>;
-    fn into_iter(self) -> SessionRowIter<'a, 'b> {
-        SessionRowIter {
-            sessions: self.sessions.iter(),
-            rows: self,
-        }
-    }
-}
-
 fn session_month(s: &crate::sessions::Session) -> String {
     s.start
         .as_deref()
@@ -794,14 +734,13 @@ fn session_row<'a>(
         n_findings: s.findings.len(),
         trainers: s.trainers.join(", "),
         checklist,
-        docs: DocRows {
-            docs: s
-                .documents
+        docs: doc_rows(
+            s.documents
                 .iter()
                 .filter_map(|p| by_path.get(p.as_str()).copied())
                 .collect(),
             o,
-        },
+        ),
         findings: s.findings.iter().map(|f| finding_row(f, l, o)).collect(),
         funder: s
             .funder_findings
@@ -913,18 +852,15 @@ pub fn render_into(
             findings: org.findings.iter().map(|f| finding_row(f, l, o)).collect(),
         })
         .collect();
-    let docs = DocRows {
-        docs: report.documents.iter().collect(),
-        o,
-    };
-    let errors = DocRows {
-        docs: report
+    let docs = doc_rows(report.documents.iter().collect(), o);
+    let errors = doc_rows(
+        report
             .documents
             .iter()
             .filter(|d| !d.errors.is_empty())
             .collect(),
         o,
-    };
+    );
     let ms = report.summary.elapsed_ms;
     let elapsed = if ms < 10_000 {
         let secs = ms as f64 / 1000.0;
@@ -983,13 +919,9 @@ pub fn render_into(
         version: &report.tool.version,
         rules: rules_label,
         summary: &report.summary,
-        sessions: SessionRows {
-            sessions: &report.sessions,
-            by_path: &by_path,
-            rules,
-            l,
-            o,
-        },
+        sessions: Rows::new(report.sessions.iter().collect(), |s| {
+            session_row(s, &by_path, rules, l, o)
+        }),
         clients,
         months: month_options,
         missing_kinds: missing_kinds.into_iter().collect(),
