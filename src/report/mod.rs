@@ -261,25 +261,14 @@ impl Report {
         // Each rendering under the panic guard: a crash leaves that file saying so (and the
         // others, report.json first, complete), never the end of the run.
         let lang = html_options.lang;
-        let mut html_crash = Vec::new();
-        match crate::panic_guard::stage("report.html", &mut html_crash, || {
-            write_atomic_with(&html, |w| html::render_into(self, rules, html_options, w))
-        }) {
-            Some(written) => written?,
-            None => write_atomic(&html, &crash_note(&html_crash))?,
-        }
-        write_atomic(
-            &csv_path,
-            &rendered("report.csv", || csv::sessions_csv(self)),
-        )?;
-        write_atomic(
-            &docs_csv,
-            &rendered("documents.csv", || csv::documents_csv(self)),
-        )?;
-        write_atomic(
-            &indicators_csv,
-            &rendered("indicators.csv", || csv::indicators_csv(self, lang)),
-        )?;
+        streamed(&html, "report.html", |w| {
+            html::render_into(self, rules, html_options, w)
+        })?;
+        streamed(&csv_path, "report.csv", |w| csv::sessions_csv(self, w))?;
+        streamed(&docs_csv, "documents.csv", |w| csv::documents_csv(self, w))?;
+        streamed(&indicators_csv, "indicators.csv", |w| {
+            csv::indicators_csv(self, lang, w)
+        })?;
         write_atomic(
             &actions_csv,
             &rendered("actions.csv", || actions::actions_csv(self, lang)),
@@ -301,6 +290,22 @@ impl Report {
 fn rendered(name: &str, render: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
     let mut crashed = Vec::new();
     crate::panic_guard::stage(name, &mut crashed, render).unwrap_or_else(|| crash_note(&crashed))
+}
+
+/// One output file written as it is rendered; when rendering crashes, the file says so
+/// instead (the others and report.json stay whole).
+fn streamed(
+    path: &Path,
+    name: &str,
+    render: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut crashed = Vec::new();
+    match crate::panic_guard::stage(name, &mut crashed, || {
+        write_atomic_with(path, |w| render(w))
+    }) {
+        Some(written) => written,
+        None => write_atomic(path, &crash_note(&crashed)),
+    }
 }
 
 /// What a file whose rendering crashed holds instead.
