@@ -41,6 +41,7 @@ pub mod sample;
 pub mod scope;
 pub mod sessions;
 pub mod shard;
+pub mod store;
 pub mod textenc;
 pub mod understand;
 pub mod walk;
@@ -51,6 +52,7 @@ pub use error::{Error, ErrorCode, Result};
 use document::Document;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// How to scan.
@@ -74,6 +76,9 @@ pub struct ScanOptions {
     pub dates: scope::DateRange,
     /// Read files in killable worker processes (`None`, the default: in this process).
     pub workers: Option<worker::WorkerOptions>,
+    /// Keep the documents in a temporary file as they are read, only a head of each in memory
+    /// (the command line: its memory then does not grow with the archive; see [`store`]).
+    pub spill: bool,
 }
 
 /// Told about the scan's progress (the CLI draws a bar; the library prints nothing).
@@ -90,7 +95,7 @@ impl Progress for NoProgress {}
 #[derive(Debug, Default)]
 pub struct Collected {
     /// Every document, sorted by path (files, their container members, unreadable entries).
-    pub documents: Vec<Document>,
+    pub documents: store::Documents,
     /// System and lock files found and deliberately not read.
     pub skipped: Vec<walk::Skipped>,
     /// Files found on disk and read.
@@ -140,79 +145,85 @@ pub fn collect(
         },
         None => (None, None),
     };
+    // Each document goes to the store as it arrives (from a worker, a reading thread or the
+    // cache): nothing holds the archive's documents but the store.
+    let store = Mutex::new(if options.spill {
+        store::Documents::spilled()
+    } else {
+        store::Documents::default()
+    });
+    let keep = |docs: Vec<Document>| {
+        let mut s = store.lock().unwrap_or_else(|e| e.into_inner());
+        docs.into_iter().for_each(|d| s.push(d));
+    };
     // --- worker isolation hook (src/worker.rs): files read in killable child processes ---
-    let per_file: Vec<Vec<Document>> = if let Some(workers) = &options.workers {
+    if let Some(workers) = &options.workers {
         let jobs = options.jobs.unwrap_or_else(|| pool.current_num_threads());
         // Cache hits are served here; only the files not in the cache go to the workers, and
         // what they read is stored on the way back.
-        let looked: Vec<std::result::Result<Vec<Document>, Option<String>>> = match &cache {
-            Some(c) => pool.install(|| {
-                walked
-                    .files
-                    .par_iter()
-                    .map(|f| {
-                        let r = process::cache_lookup(f, &options.limits, c).map(|mut d| {
-                            d.shrink_to_fit();
-                            d
-                        });
-                        if r.is_ok() {
-                            progress.file_done(&f.rel_path);
+        match &cache {
+            Some(c) => {
+                let missed: Vec<(usize, Option<String>)> = pool.install(|| {
+                    walked
+                        .files
+                        .par_iter()
+                        .enumerate()
+                        .filter_map(
+                            |(i, f)| match process::cache_lookup(f, &options.limits, c) {
+                                Ok(docs) => {
+                                    keep(docs);
+                                    progress.file_done(&f.rel_path);
+                                    None
+                                }
+                                Err(content) => Some((i, content)),
+                            },
+                        )
+                        .collect()
+                });
+                let to_read: Vec<walk::FoundFile> = missed
+                    .iter()
+                    .map(|&(i, _)| walked.files[i].clone())
+                    .collect();
+                worker::process_all(
+                    &to_read,
+                    &options.limits,
+                    jobs,
+                    workers,
+                    progress,
+                    &|k, docs| {
+                        let (i, content) = &missed[k];
+                        if let Some(content) = content {
+                            process::cache_store(&walked.files[*i], content, &docs, c);
                         }
-                        r
-                    })
-                    .collect()
-            }),
-            None => walked.files.iter().map(|_| Err(None)).collect(),
-        };
-        // Without a cache every file is read: the walk's list is handed over as it is (a copy
-        // of it is as large as the archive's paths).
-        let read = if cache.is_some() {
-            let to_read: Vec<walk::FoundFile> = (0..looked.len())
-                .filter(|&i| looked[i].is_err())
-                .map(|i| walked.files[i].clone())
-                .collect();
-            worker::process_all(&to_read, &options.limits, jobs, workers, progress)
-        } else {
-            worker::process_all(&walked.files, &options.limits, jobs, workers, progress)
-        };
-        let mut out: Vec<Vec<Document>> = Vec::with_capacity(looked.len());
-        let mut read = read.into_iter();
-        for (i, l) in looked.into_iter().enumerate() {
-            match l {
-                Ok(docs) => out.push(docs),
-                Err(content) => {
-                    let docs = read.next().unwrap_or_default();
-                    if let (Some(c), Some(content)) = (&cache, content) {
-                        process::cache_store(&walked.files[i], &content, &docs, c);
-                    }
-                    out.push(docs);
-                }
+                        keep(docs);
+                    },
+                );
             }
+            // Without a cache every file is read: the walk's list is handed over as it is (a
+            // copy of it is as large as the archive's paths).
+            None => worker::process_all(
+                &walked.files,
+                &options.limits,
+                jobs,
+                workers,
+                progress,
+                &|_, docs| keep(docs),
+            ),
         }
-        out
     } else {
         pool.install(|| {
-            walked
-                .files
-                .par_iter()
-                .map(|f| {
-                    let mut docs = match &cache {
-                        Some(c) => process::process_file_cached(f, &options.limits, c),
-                        None => process::process_file(f, &options.limits),
-                    };
-                    // Kept until the scan ends: without slack (see `worker::process_all`).
-                    docs.shrink_to_fit();
-                    progress.file_done(&f.rel_path);
-                    docs
-                })
-                .collect()
-        })
-    };
+            walked.files.par_iter().for_each(|f| {
+                let docs = match &cache {
+                    Some(c) => process::process_file_cached(f, &options.limits, c),
+                    None => process::process_file(f, &options.limits),
+                };
+                keep(docs);
+                progress.file_done(&f.rel_path);
+            })
+        });
+    }
     // --- end of worker isolation hook ---
-    // Sized once: a `Document` is large, and doubling a vector of them holds two copies.
-    let mut documents: Vec<Document> =
-        Vec::with_capacity(per_file.iter().map(Vec::len).sum::<usize>() + walked.unreadable.len());
-    documents.extend(per_file.into_iter().flatten());
+    let mut documents = store.into_inner().unwrap_or_else(|e| e.into_inner());
     for (path, error) in &walked.unreadable {
         documents.push(process::error_document(
             path,
@@ -221,7 +232,7 @@ pub fn collect(
             error.clone(),
         ));
     }
-    documents.sort_by(|a, b| a.path.cmp(&b.path));
+    documents.sort();
     // In path order, like the documents: the same whichever shards they were read in.
     walked.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     let cache = match (cache, cache_error) {
@@ -264,7 +275,7 @@ pub fn judge(
         sessions::group(&mut documents, &options.sessions)
     })
     .unwrap_or_else(|| {
-        documents.iter_mut().for_each(|d| d.session = None);
+        (0..documents.len()).for_each(|i| documents.set_session(i, None));
         Vec::new()
     });
     panic_guard::stage("the --since/--until filter", &mut internal, || {
@@ -388,7 +399,7 @@ mod tests {
         }
         Collected {
             files: documents.len(),
-            documents,
+            documents: store::Documents::from_vec(documents),
             ..Collected::default()
         }
     }

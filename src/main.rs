@@ -593,6 +593,8 @@ fn scan_options(args: &ScanArgs) -> Result<ScanOptions, String> {
             until: args.until,
         },
         workers: None,
+        // The documents wait in a temporary file, not in memory (see `preuves::store`).
+        spill: true,
     };
     // --- worker isolation (src/worker.rs) ---
     let mut options = options;
@@ -750,7 +752,7 @@ fn scan(args: ScanArgs) -> ExitCode {
 
 fn merge(args: MergeArgs) -> ExitCode {
     let started = Instant::now();
-    let (root, judging, collected, shard_ms) = match preuves::shard::merge(&args.shards) {
+    let (root, judging, collected, shard_ms) = match preuves::shard::merge(&args.shards, true) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("preuves: {}", e.message);

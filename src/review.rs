@@ -207,18 +207,15 @@ pub fn compare(
         }
     }
     // Documents by path and content hash.
-    let od: BTreeMap<&str, Option<&String>> = old
-        .documents
-        .iter()
-        .map(|d| (d.path.as_str(), d.hash.as_ref()))
-        .collect();
-    let nd: BTreeMap<&str, Option<&String>> = new
-        .documents
-        .iter()
-        .map(|d| (d.path.as_str(), d.hash.as_ref()))
-        .collect();
+    let hashes = |r: &'_ Report| -> BTreeMap<String, Option<String>> {
+        r.documents
+            .iter()
+            .map(|d| (d.path.clone(), d.hash.clone()))
+            .collect()
+    };
+    let (od, nd) = (hashes(old), hashes(new));
     for (p, h) in &nd {
-        match od.get(p) {
+        match od.get(p.as_str()) {
             None => rv.documents_added.push(p.to_string()),
             Some(oh) if oh != h => rv.documents_changed.push(p.to_string()),
             _ => {}
@@ -480,7 +477,7 @@ mod tests {
         let mut r = Report::build(
             Path::new("archive"),
             &crate::rules::RuleSet::default(),
-            Vec::new(),
+            Default::default(),
             sessions,
             Vec::new(),
             Vec::new(),

@@ -10,7 +10,6 @@
 //! matches a folder matches everything under it (`--exclude "*/Archives"`). Files inside a zip
 //! or an e-mail follow their container (the globs see files on disk only).
 
-use crate::document::Document;
 use crate::sessions::Session;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use jiff::civil::Date;
@@ -169,7 +168,7 @@ pub fn folder_month(path: &str) -> Option<(Date, Date)> {
 /// documents of the others. Returns the number of sessions removed.
 pub fn retain_sessions(
     sessions: &mut Vec<Session>,
-    documents: &mut Vec<Document>,
+    documents: &mut crate::store::Documents,
     range: &DateRange,
 ) -> usize {
     if range.is_empty() {
@@ -184,7 +183,7 @@ pub fn retain_sessions(
         }
         keep
     });
-    documents.retain(|d| d.session.as_ref().is_none_or(|id| !dropped.contains(id)));
+    documents.retain(|h| h.session.as_ref().is_none_or(|id| !dropped.contains(id)));
     before - sessions.len()
 }
 

@@ -11,6 +11,7 @@
 //! documents first, the folder name last); judging is `rules`' job.
 
 use crate::document::{DateRole, Document, Kind};
+use crate::store::{Documents, Head};
 use crate::understand::normalize::{contains_phrase, normalize_line};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -287,11 +288,15 @@ fn is_year_folder(name: &str) -> bool {
 /// The outermost file of a nested path (`a/b.zip/c/d.pdf` → `a/b.zip`), for documents inside
 /// containers.
 /// With `zip_as_folder`, the walk up stops at a zip: its members keep their inner folders.
-fn disk_path<'a>(d: &'a Document, all: &'a [Document], zip_as_folder: bool) -> &'a str {
+fn disk_path<'a>(
+    d: &'a Head,
+    all: &std::collections::HashMap<&'a str, &'a Head>,
+    zip_as_folder: bool,
+) -> &'a str {
     let mut path = d.path.as_str();
     let mut container = d.container.as_deref();
     while let Some(c) = container {
-        let parent = all.iter().find(|x| x.path == c);
+        let parent = all.get(c).copied();
         if zip_as_folder && parent.is_some_and(|p| p.format == crate::model::Format::Zip) {
             break;
         }
@@ -302,24 +307,34 @@ fn disk_path<'a>(d: &'a Document, all: &'a [Document], zip_as_folder: bool) -> &
 }
 
 /// Groups documents into sessions, setting each document's `session`.
-pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Session> {
+/// Works on the documents' heads; each session's documents are loaded (from the store) only
+/// to describe it.
+pub fn group(documents: &mut Documents, options: &SessionOptions) -> Vec<Session> {
     // 1. The effective folder of each document: family sub-folders lifted to their parent.
-    let disk: Vec<String> = documents
+    let heads = documents.heads();
+    let by_path: std::collections::HashMap<&str, &Head> =
+        heads.iter().map(|h| (h.path.as_str(), h)).collect();
+    let disk: Vec<String> = heads
         .iter()
-        .map(|d| disk_path(d, documents, options.zip_as_folder).to_string())
+        .map(|d| disk_path(d, &by_path, options.zip_as_folder).to_string())
         .collect();
-    let mut effective: Vec<Option<String>> = Vec::with_capacity(documents.len());
-    for (i, _) in documents.iter().enumerate() {
-        let folder = disk[i]
-            .rsplit_once('/')
-            .map(|(f, _)| f.to_string())
-            .unwrap_or_default();
-        effective.push(Some(folder));
-    }
-    let folder_has_session_kind = |folder: &str, docs: &[Document], eff: &[Option<String>]| {
-        docs.iter()
+    drop(by_path);
+    let kinds: Vec<Kind> = heads.iter().map(|h| h.kind).collect();
+    let mut effective: Vec<Option<String>> = disk
+        .iter()
+        .map(|d| {
+            Some(
+                d.rsplit_once('/')
+                    .map(|(f, _)| f.to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let folder_has_session_kind = |folder: &str, kinds: &[Kind], eff: &[Option<String>]| {
+        kinds
+            .iter()
             .zip(eff)
-            .filter(|(d, e)| e.as_deref() == Some(folder) && is_session_kind(d.kind))
+            .filter(|(k, e)| e.as_deref() == Some(folder) && is_session_kind(**k))
             .count()
     };
     if let Some(depth) = options.session_depth {
@@ -350,8 +365,8 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
                 if looks_like_session_name(name) || is_org_folder(name) {
                     continue;
                 }
-                if folder_has_session_kind(parent, documents, &effective) >= 2
-                    && folder_has_session_kind(f, documents, &effective) >= 1
+                if folder_has_session_kind(parent, &kinds, &effective) >= 2
+                    && folder_has_session_kind(f, &kinds, &effective) >= 1
                 {
                     for e in effective.iter_mut() {
                         if e.as_deref() == Some(f.as_str()) {
@@ -389,11 +404,11 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
         let evidence: Vec<usize> = idx
             .iter()
             .copied()
-            .filter(|&i| is_session_kind(documents[i].kind))
+            .filter(|&i| is_session_kind(kinds[i]))
             .collect();
         let key = evidence.iter().any(|&i| {
             matches!(
-                documents[i].kind,
+                kinds[i],
                 Kind::Convention
                     | Kind::AttendanceSheet
                     | Kind::CompletionCertificate
@@ -413,11 +428,8 @@ pub fn group(documents: &mut [Document], options: &SessionOptions) -> Vec<Sessio
         for &i in idx {
             // Organisation-level kinds found inside a session folder still belong to it (a
             // CV dropped in the session), except quality documents which stay global.
-            if !matches!(
-                documents[i].kind,
-                Kind::WelcomeBooklet | Kind::InternalRules
-            ) {
-                documents[i].session = Some(id.clone());
+            if !matches!(kinds[i], Kind::WelcomeBooklet | Kind::InternalRules) {
+                documents.set_session(i, Some(id.clone()));
             }
         }
         sessions.push(describe(id, folder, idx, documents));
@@ -473,8 +485,9 @@ fn most_common(values: impl Iterator<Item = String>) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-fn describe(id: String, folder: &str, idx: &[usize], documents: &[Document]) -> Session {
-    let docs: Vec<&Document> = idx.iter().map(|&i| &documents[i]).collect();
+fn describe(id: String, folder: &str, idx: &[usize], documents: &Documents) -> Session {
+    let loaded: Vec<std::borrow::Cow<Document>> = idx.iter().map(|&i| documents.get(i)).collect();
+    let docs: Vec<&Document> = loaded.iter().map(|d| d.as_ref()).collect();
     let mut sources = Vec::new();
     // Title: from documents that name the training, best first.
     let title_from = |kinds: &[Kind]| {
@@ -731,7 +744,7 @@ mod tests {
         // session folders are sessions; folders of organisation documents are not, nor are
         // undated or keyless folders below them.
         for top in ["Qualiopi 2025", "Organisme de formation Dupont", "Qualité"] {
-            let mut docs = vec![
+            let docs = vec![
                 doc_of(
                     &format!("{top}/2025/2025-03 Excel - ACME/Convention.pdf"),
                     Kind::Convention,
@@ -754,7 +767,10 @@ mod tests {
                 ),
                 doc_of(&format!("{top}/Divers/Evaluation.pdf"), Kind::Assessment),
             ];
-            let sessions = group(&mut docs, &SessionOptions::default());
+            let sessions = group(
+                &mut crate::store::Documents::from_vec(docs),
+                &SessionOptions::default(),
+            );
             let paths: Vec<&str> = sessions.iter().map(|s| s.path.as_str()).collect();
             assert_eq!(paths, [format!("{top}/2025/2025-03 Excel - ACME")], "{top}");
         }

@@ -17,7 +17,7 @@
 //! categories, session options) travel in the header, so the merge judges exactly as the
 //! single scan would; every shard must carry the same ones.
 
-use crate::document::Document;
+use crate::store::Documents;
 use crate::walk::Skipped;
 use crate::{Collected, Error, Result, ScanOptions};
 use serde::{Deserialize, Serialize};
@@ -166,7 +166,7 @@ pub fn write(
         serde_json::to_writer(&mut w, &header)?;
         w.write_all(b"\n")?;
         for d in &collected.documents {
-            serde_json::to_writer(&mut w, d)?;
+            serde_json::to_writer(&mut w, &*d)?;
             w.write_all(b"\n")?;
         }
         w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
@@ -175,8 +175,8 @@ pub fn write(
     Ok(path)
 }
 
-/// Reads one shard folder (or a `documents.jsonl` file).
-pub fn read(path: &Path) -> Result<(Header, Vec<Document>)> {
+/// Reads one shard folder (or a `documents.jsonl` file), its documents into `docs`.
+pub fn read(path: &Path, docs: &mut Documents) -> Result<Header> {
     let file = if path.is_dir() {
         path.join(FILE_NAME)
     } else {
@@ -197,7 +197,7 @@ pub fn read(path: &Path) -> Result<(Header, Vec<Document>)> {
             header.format
         )));
     }
-    let mut docs = Vec::with_capacity(header.documents);
+    let before = docs.len();
     for (i, line) in lines.enumerate() {
         let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
         if line.trim().is_empty() {
@@ -208,30 +208,36 @@ pub fn read(path: &Path) -> Result<(Header, Vec<Document>)> {
                 .map_err(|e| bad(format!("line {}: not a document: {e}", i + 2)))?,
         );
     }
-    if docs.len() != header.documents {
+    if docs.len() - before != header.documents {
         return Err(bad(format!(
             "{} documents where the header says {} (a truncated file?)",
-            docs.len(),
+            docs.len() - before,
             header.documents
         )));
     }
-    Ok((header, docs))
+    Ok(header)
 }
 
 /// Reads the shard folders and checks they are the N shards of one scan, made by this build
-/// with the same settings. Returns the root, the judging settings and everything read.
-pub fn merge(paths: &[PathBuf]) -> Result<(String, Judging, Collected, u64)> {
-    let mut shards: Vec<(PathBuf, Header, Vec<Document>)> = Vec::new();
+/// with the same settings. Returns the root, the judging settings and everything read (the
+/// documents in a temporary file with `spill`, as a scan's, see [`crate::store`]).
+pub fn merge(paths: &[PathBuf], spill: bool) -> Result<(String, Judging, Collected, u64)> {
+    let mut documents = if spill {
+        Documents::spilled()
+    } else {
+        Documents::default()
+    };
+    let mut shards: Vec<(PathBuf, Header)> = Vec::new();
     for p in paths {
-        let (h, d) = read(p)?;
-        shards.push((p.clone(), h, d));
+        let h = read(p, &mut documents)?;
+        shards.push((p.clone(), h));
     }
-    let Some((first_path, first, _)) = shards.first() else {
+    let Some((first_path, first)) = shards.first() else {
         return Err(Error::usage("merge: no shard folder given"));
     };
     let (first_path, first) = (first_path.clone(), first.clone());
     let n = first.shard.count;
-    for (p, h, _) in &shards {
+    for (p, h) in &shards {
         let differs = |what: &str, a: &str, b: &str| {
             Error::usage(format!(
                 "{} and {} are not shards of one scan: {what} differs ({a} / {b})",
@@ -269,7 +275,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<(String, Judging, Collected, u64)> {
         }
     }
     let mut seen = vec![0u32; n as usize];
-    for (_, h, _) in &shards {
+    for (_, h) in &shards {
         seen[h.shard.index as usize - 1] += 1;
     }
     let missing: Vec<String> = (1..=n)
@@ -287,11 +293,14 @@ pub fn merge(paths: &[PathBuf]) -> Result<(String, Judging, Collected, u64)> {
             "merge: shard {k}/{n} given more than once"
         )));
     }
-    let mut collected = Collected::default();
+    documents.sort();
+    let mut collected = Collected {
+        documents,
+        ..Collected::default()
+    };
     let mut elapsed = 0u64;
     let mut cache: Option<crate::cache::CacheCounters> = None;
-    for (_, h, docs) in shards {
-        collected.documents.extend(docs);
+    for (_, h) in shards {
         collected.skipped.extend(h.skipped);
         collected.files += h.files;
         elapsed = elapsed.max(h.elapsed_ms);
@@ -309,7 +318,6 @@ pub fn merge(paths: &[PathBuf]) -> Result<(String, Judging, Collected, u64)> {
             }
         }
     }
-    collected.documents.sort_by(|a, b| a.path.cmp(&b.path));
     collected.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     collected.cache = cache;
     Ok((first.root, first.judging, collected, elapsed))

@@ -179,15 +179,17 @@ enum Reply {
     },
 }
 
-/// Processes `files` in `jobs` worker processes; one entry per file, in order. Files whose
-/// worker hangs, runs out of memory or dies are reported with an error and the rest go on.
+/// Processes `files` in `jobs` worker processes, handing each file's documents to `done` (with
+/// the file's index) as they come back, in any order. Files whose worker hangs, runs out of
+/// memory or dies are reported with an error and the rest go on.
 pub fn process_all(
     files: &[FoundFile],
     limits: &Limits,
     jobs: usize,
     options: &WorkerOptions,
     progress: &dyn Progress,
-) -> Vec<Vec<Document>> {
+    done: &(dyn Fn(usize, Vec<Document>) + Sync),
+) {
     let jobs = jobs.max(1).min(files.len().max(1));
     // Small batches at the end keep the workers busy together; never more than `batch`.
     let batch = (files.len() / (jobs * 4)).clamp(1, options.batch.max(1));
@@ -196,7 +198,9 @@ pub fn process_all(
         .map(|s| s..(s + batch).min(files.len()))
         .collect();
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Vec<Document>>>> = Mutex::new(vec![None; files.len()]);
+    let answered: Vec<std::sync::atomic::AtomicBool> = (0..files.len())
+        .map(|_| std::sync::atomic::AtomicBool::new(false))
+        .collect();
     let setup = serde_json::to_string(&Setup::new(limits, options.memory_limit))
         .expect("the setup serialises");
     std::thread::scope(|s| {
@@ -210,12 +214,11 @@ pub fn process_all(
                 loop {
                     let b = next.fetch_add(1, Ordering::Relaxed);
                     let Some(range) = batches.get(b) else { break };
-                    pool.run_batch(files, range.clone(), limits, &|i, mut docs| {
+                    pool.run_batch(files, range.clone(), limits, &|i, docs| {
                         progress.file_done(&files[i].rel_path);
-                        // Kept until the scan ends: without slack (a vector of one `Document`
-                        // is given room for four).
-                        docs.shrink_to_fit();
-                        results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(docs);
+                        if !answered[i].swap(true, Ordering::Relaxed) {
+                            done(i, docs);
+                        }
                     });
                 }
                 if let Some(w) = pool.worker.take() {
@@ -224,20 +227,17 @@ pub fn process_all(
             });
         }
     });
-    results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            d.unwrap_or_else(|| {
+    for (i, a) in answered.iter().enumerate() {
+        if !a.load(Ordering::Relaxed) {
+            done(
+                i,
                 vec![failed(
                     &files[i],
                     Error::internal("no result from the worker (a bug in preuves)"),
-                )]
-            })
-        })
-        .collect()
+                )],
+            );
+        }
+    }
 }
 
 /// One parent thread's worker, respawned after each death.

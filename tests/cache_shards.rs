@@ -290,3 +290,44 @@ fn shards_three_merged_equal_one_scan() {
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("more than once"), "{err}");
 }
+
+#[test]
+fn store_documents_spilled_to_a_temporary_file_give_the_same_report_as_in_memory() {
+    // The command line keeps the documents in a temporary file (`preuves::store`), the library
+    // in memory: same report, with two reading threads (documents arriving in any order) and
+    // from the cache too.
+    let (dir, root) = archive();
+    let before = snapshot(&root);
+    let scan = |spill: bool, cache: Option<PathBuf>| {
+        let options = preuves::ScanOptions {
+            spill,
+            cache,
+            jobs: Some(2),
+            ..preuves::ScanOptions::default()
+        };
+        preuves::scan(&root, &options, &preuves::NoProgress).unwrap()
+    };
+    let memory = scan(false, None);
+    let spilled = scan(true, None);
+    assert!(memory.documents.in_memory().is_some());
+    assert!(spilled.documents.is_spilled());
+    assert!(spilled.documents.len() > 30);
+    assert_eq!(
+        comparable(to_value(&spilled)),
+        comparable(to_value(&memory))
+    );
+    // Sessions were set through the store: every session's documents name it.
+    let with_session = spilled
+        .documents
+        .iter()
+        .filter(|d| d.session.is_some())
+        .count();
+    assert!(with_session > 20, "{with_session}");
+    // Filled from the cache on a second run: the same again.
+    let cache = dir.path().join("cache");
+    scan(true, Some(cache.clone()));
+    let warm = scan(true, Some(cache));
+    assert_eq!(comparable(to_value(&warm)), comparable(to_value(&memory)));
+    // The temporary file is never in the scanned folder.
+    assert_eq!(snapshot(&root), before);
+}

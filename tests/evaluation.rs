@@ -23,11 +23,16 @@ fn cases(scanned: bool) -> Vec<Case<'static>> {
         .into_iter()
         .filter(|(_, t)| t["error"].is_null() && (t["scanned"] == true) == scanned)
         .filter_map(|(p, t)| {
-            r.documents.iter().find(|d| &d.path == p).map(|doc| Case {
-                path: p,
-                truth: t,
-                doc,
-            })
+            r.documents
+                .in_memory()
+                .expect("documents in memory")
+                .iter()
+                .find(|d| &d.path == p)
+                .map(|doc| Case {
+                    path: p,
+                    truth: t,
+                    doc,
+                })
         })
         .collect()
 }

@@ -45,7 +45,7 @@ fn a_nested_zip_bomb_is_capped_across_its_levels() {
         "no member refused for the total"
     );
     // Some members were read before the cap, and the other file too.
-    let read = |d: &&&preuves::document::Document| d.size == 16 << 20;
+    let read = |d: &&std::borrow::Cow<preuves::document::Document>| d.size == 16 << 20;
     assert!(inside.iter().filter(read).count() >= 2, "{inside:?}");
     let note = report
         .documents

@@ -44,6 +44,8 @@ fn doc<'a>(name: &str) -> &'a Document {
     report()
         .0
         .documents
+        .in_memory()
+        .expect("a library scan keeps its documents in memory")
         .iter()
         .find(|d| d.path == name)
         .unwrap_or_else(|| panic!("{name} not in the report"))

@@ -175,6 +175,8 @@ fn scanned_documents_meet_the_issue_floors() {
     let (report, wall) = report();
     let docs: BTreeMap<&str, &Document> = report
         .documents
+        .in_memory()
+        .expect("a library scan keeps its documents in memory")
         .iter()
         .map(|d| (d.path.as_str(), d))
         .collect();

@@ -12,6 +12,7 @@ use super::{Lang, Report};
 use crate::document::{DateRole, Document, Kind, SignatureStatus};
 use crate::rules::RuleSet;
 use crate::sessions::{Severity, Status};
+use crate::store::Documents;
 use askama::Template;
 use std::collections::BTreeMap;
 
@@ -263,12 +264,12 @@ pub struct DocRow {
 /// session and in the documents tab; each session's checklist, findings and links; each
 /// indicator's proofs and sessions with a gap).
 pub struct Rows<'a, T, R> {
-    items: Vec<&'a T>,
-    make: Box<dyn Fn(&'a T) -> R + 'a>,
+    items: Vec<T>,
+    make: Box<dyn Fn(&T) -> R + 'a>,
 }
 
 impl<'a, T, R> Rows<'a, T, R> {
-    fn new(items: Vec<&'a T>, make: impl Fn(&'a T) -> R + 'a) -> Rows<'a, T, R> {
+    fn new(items: Vec<T>, make: impl Fn(&T) -> R + 'a) -> Rows<'a, T, R> {
         Rows {
             items,
             make: Box::new(make),
@@ -285,8 +286,8 @@ impl<'a, T, R> Rows<'a, T, R> {
 }
 
 pub struct RowIter<'a, 'b, T, R> {
-    items: std::slice::Iter<'b, &'a T>,
-    make: &'b (dyn Fn(&'a T) -> R + 'a),
+    items: std::slice::Iter<'b, T>,
+    make: &'b (dyn Fn(&T) -> R + 'a),
 }
 
 impl<T, R> Iterator for RowIter<'_, '_, T, R> {
@@ -307,11 +308,12 @@ impl<'a, 'b, T, R> IntoIterator for &'b Rows<'a, T, R> {
     }
 }
 
-/// The rows of a list of documents.
-pub type DocRows<'a> = Rows<'a, Document, DocRow>;
+/// The rows of a list of documents: their indexes in the report's documents, each loaded (from
+/// the scan's temporary file, see `crate::store`) when its row is written.
+pub type DocRows<'a> = Rows<'a, usize, DocRow>;
 
-fn doc_rows<'a>(docs: Vec<&'a Document>, o: &'a HtmlOptions) -> DocRows<'a> {
-    Rows::new(docs, move |d| doc_row(d, o))
+fn doc_rows<'a>(docs: &'a Documents, which: Vec<usize>, o: &'a HtmlOptions) -> DocRows<'a> {
+    Rows::new(which, move |&i| doc_row(&docs.get(i), o))
 }
 
 pub struct CheckItem {
@@ -373,7 +375,7 @@ struct Page<'a> {
     version: &'a str,
     rules: String,
     summary: &'a super::Summary,
-    sessions: Rows<'a, crate::sessions::Session, SessionRow<'a>>,
+    sessions: Rows<'a, &'a crate::sessions::Session, SessionRow<'a>>,
     clients: Vec<String>,
     months: Vec<(String, String)>,
     missing_kinds: Vec<(String, String)>,
@@ -385,7 +387,7 @@ struct Page<'a> {
     elapsed: String,
     rules_reason: String,
     provisional: bool,
-    grid: Rows<'a, crate::rules::indicators::IndicatorResult, IndicatorRow>,
+    grid: Rows<'a, &'a crate::rules::indicators::IndicatorResult, IndicatorRow>,
     nc_count: usize,
 }
 
@@ -410,7 +412,7 @@ struct IndicatorRow {
 fn indicator_rows<'a>(
     report: &'a Report,
     o: &'a HtmlOptions,
-) -> Rows<'a, crate::rules::indicators::IndicatorResult, IndicatorRow> {
+) -> Rows<'a, &'a crate::rules::indicators::IndicatorResult, IndicatorRow> {
     // Session id → path.
     let paths: BTreeMap<&str, &str> = report
         .sessions
@@ -691,7 +693,8 @@ fn session_month(s: &crate::sessions::Session) -> String {
 
 fn session_row<'a>(
     s: &'a crate::sessions::Session,
-    by_path: &BTreeMap<&'a str, &'a Document>,
+    documents: &'a Documents,
+    by_path: &BTreeMap<&'a str, usize>,
     rules: &RuleSet,
     l: &Labels,
     o: &'a HtmlOptions,
@@ -735,6 +738,7 @@ fn session_row<'a>(
         trainers: s.trainers.join(", "),
         checklist,
         docs: doc_rows(
+            documents,
             s.documents
                 .iter()
                 .filter_map(|p| by_path.get(p.as_str()).copied())
@@ -772,10 +776,14 @@ pub fn render_into(
         Lang::Fr => &FR,
         Lang::En => &EN,
     };
-    let by_path: BTreeMap<&str, &Document> = report
+    // Document indexes by path (the heads: nothing loaded); a session's documents are loaded
+    // when its row is written.
+    let by_path: BTreeMap<&str, usize> = report
         .documents
+        .heads()
         .iter()
-        .map(|d| (d.path.as_str(), d))
+        .enumerate()
+        .map(|(i, d)| (d.path.as_str(), i))
         .collect();
     let mut clients: Vec<String> = Vec::new();
     let mut months: BTreeMap<String, [usize; 3]> = BTreeMap::new();
@@ -852,12 +860,12 @@ pub fn render_into(
             findings: org.findings.iter().map(|f| finding_row(f, l, o)).collect(),
         })
         .collect();
-    let docs = doc_rows(report.documents.iter().collect(), o);
+    let docs = doc_rows(&report.documents, (0..report.documents.len()).collect(), o);
     let errors = doc_rows(
-        report
-            .documents
-            .iter()
-            .filter(|d| !d.errors.is_empty())
+        &report.documents,
+        (report.documents.heads().iter().enumerate())
+            .filter(|(_, d)| d.has_errors)
+            .map(|(i, _)| i)
             .collect(),
         o,
     );
@@ -920,7 +928,7 @@ pub fn render_into(
         rules: rules_label,
         summary: &report.summary,
         sessions: Rows::new(report.sessions.iter().collect(), |s| {
-            session_row(s, &by_path, rules, l, o)
+            session_row(s, &report.documents, &by_path, rules, l, o)
         }),
         clients,
         months: month_options,
@@ -998,7 +1006,7 @@ mod tests {
         let report = Report::build(
             std::path::Path::new("archive"),
             &rules,
-            Vec::new(),
+            Default::default(),
             Vec::new(),
             Vec::new(),
             Vec::new(),

@@ -12,8 +12,8 @@ pub mod actions;
 pub mod csv;
 pub mod html;
 
-use crate::document::Document;
 use crate::sessions::{Session, Status};
+use crate::store::Documents;
 use crate::walk::Skipped;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -147,7 +147,8 @@ pub struct Report {
     pub root: String,
     pub rules: RulesInfo,
     pub summary: Summary,
-    pub documents: Vec<Document>,
+    /// In memory, or in the scan's temporary file (the command line; see [`crate::store`]).
+    pub documents: Documents,
     pub sessions: Vec<Session>,
     /// Organisation-level checks (quality documents), apart from sessions.
     pub organisations: Vec<crate::rules::Organisation>,
@@ -162,7 +163,7 @@ impl Report {
     pub fn build(
         root: &Path,
         rules: &crate::rules::RuleSet,
-        documents: Vec<Document>,
+        documents: Documents,
         sessions: Vec<Session>,
         organisations: Vec<crate::rules::Organisation>,
         skipped: Vec<Skipped>,

@@ -372,13 +372,15 @@ fn name_tokens(name: &str) -> Vec<String> {
 /// A trainer's CV with the words that name its person (the person named inside it, then its
 /// file name), normalised once per scan: every session's trainers are matched against every
 /// CV of the archive.
-pub struct Cv<'a> {
-    pub doc: &'a Document,
+pub struct Cv {
+    pub path: String,
+    /// Its latest date (`update_date`).
+    pub updated: Option<String>,
     words: Vec<String>,
 }
 
-impl<'a> Cv<'a> {
-    pub fn new(doc: &'a Document) -> Cv<'a> {
+impl Cv {
+    pub fn new(doc: &Document) -> Cv {
         let mut hay = normalize_line(doc.facts.person.as_deref().unwrap_or(""));
         hay.push(' ');
         hay.push_str(&normalize_line(
@@ -392,7 +394,11 @@ impl<'a> Cv<'a> {
             .split(|c: char| !c.is_alphanumeric())
             .map(str::to_string)
             .collect();
-        Cv { doc, words }
+        Cv {
+            path: doc.path.clone(),
+            updated: update_date(doc),
+            words,
+        }
     }
 
     /// Whether this CV is about `trainer` (its name's tokens).
@@ -433,11 +439,7 @@ pub fn update_date(d: &Document) -> Option<String> {
 fn trainer_cvs(s: &Session, cvs: &[Cv], max_age_months: u32, out: &mut Vec<Raw>) {
     for trainer in &s.trainers {
         let tokens = name_tokens(trainer);
-        let matching: Vec<&Document> = cvs
-            .iter()
-            .filter(|cv| cv.matches(&tokens))
-            .map(|cv| cv.doc)
-            .collect();
+        let matching: Vec<&Cv> = cvs.iter().filter(|cv| cv.matches(&tokens)).collect();
         if matching.is_empty() {
             out.push(raw(
                 "trainer_cv.missing",
@@ -447,7 +449,7 @@ fn trainer_cvs(s: &Session, cvs: &[Cv], max_age_months: u32, out: &mut Vec<Raw>)
             continue;
         }
         let Some(start) = &s.start else { continue };
-        let newest = matching.iter().filter_map(|cv| update_date(cv)).max();
+        let newest = matching.iter().filter_map(|cv| cv.updated.clone()).max();
         if let Some(updated) = newest
             && let (Ok(u), Ok(st)) = (
                 updated.parse::<jiff::civil::Date>(),
@@ -456,19 +458,17 @@ fn trainer_cvs(s: &Session, cvs: &[Cv], max_age_months: u32, out: &mut Vec<Raw>)
             && let Ok(limit) = st.checked_sub(jiff::Span::new().months(max_age_months as i64))
             && u < limit
         {
-            out.push(raw(
-                "trainer_cv.outdated",
-                (
-                    format!(
-                        "({trainer} : CV du {}, plus de {max_age_months} mois avant la session)",
-                        fr_date(&updated)
-                    ),
-                    format!(
-                        "({trainer}: CV of {updated}, more than {max_age_months} months before the session)"
-                    ),
+            out.push(Raw {
+                code: "trainer_cv.outdated",
+                detail: format!(
+                    "({trainer} : CV du {}, plus de {max_age_months} mois avant la session)",
+                    fr_date(&updated)
                 ),
-                matching,
-            ));
+                detail_en: format!(
+                    "({trainer}: CV of {updated}, more than {max_age_months} months before the session)"
+                ),
+                documents: matching.iter().map(|cv| cv.path.clone()).collect(),
+            });
         }
     }
 }

@@ -11,9 +11,10 @@
 //! rule set judges are `non_evalue`, with the proofs found for the auditor to weigh.
 
 use super::{Audit, Category, Condition, Indicator, Organisation, RuleSet};
-use crate::document::{Document, Kind};
+use crate::document::Kind;
 use crate::report::Lang;
 use crate::sessions::{Session, Severity};
+use crate::store::{Documents, Head};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -89,13 +90,11 @@ pub fn grid(
     audit: &Audit,
     sessions: &[Session],
     organisations: &[Organisation],
-    documents: &[Document],
+    documents: &Documents,
 ) -> Vec<IndicatorResult> {
     let judged = rules.judged_indicators();
-    let contracts: Vec<&Document> = documents
-        .iter()
-        .filter(|d| d.kind == Kind::TrainerContract)
-        .collect();
+    let documents = documents.heads();
+    let contracts = documents.iter().any(|d| d.kind == Kind::TrainerContract);
     rules
         .indicator
         .iter()
@@ -108,7 +107,7 @@ pub fn grid(
                 sessions,
                 organisations,
                 documents,
-                &contracts,
+                contracts,
             )
         })
         .collect()
@@ -122,8 +121,8 @@ fn one(
     judged: bool,
     sessions: &[Session],
     organisations: &[Organisation],
-    documents: &[Document],
-    contracts: &[&Document],
+    documents: &[Head],
+    contracts: bool,
 ) -> IndicatorResult {
     let mut r = IndicatorResult {
         number: ind.number,
@@ -161,12 +160,13 @@ fn one(
     r.sessions = relevant.iter().map(|s| s.id.clone()).collect();
 
     // 3. Proofs: documents of the named kinds in those sessions and at organisation level.
-    let session_ids: Vec<&str> = relevant.iter().map(|s| s.id.as_str()).collect();
+    let session_ids: std::collections::HashSet<&str> =
+        relevant.iter().map(|s| s.id.as_str()).collect();
     r.proofs = documents
         .iter()
-        .filter(|d| ind.evidence.contains(&d.kind) && d.errors.is_empty())
+        .filter(|d| ind.evidence.contains(&d.kind) && !d.has_errors)
         .filter(|d| match &d.session {
-            Some(id) => session_ids.contains(&id.as_str()),
+            Some(id) => session_ids.contains(id.as_str()),
             None => true,
         })
         .map(|d| d.path.clone())
@@ -337,7 +337,7 @@ fn not_applicable(
     ind: &Indicator,
     audit: &Audit,
     sessions: &[Session],
-    contracts: &[&Document],
+    contracts: bool,
 ) -> Option<(String, String)> {
     if !ind.categories.is_empty() && !audit.categories.iter().any(|c| ind.categories.contains(c)) {
         let fr = ind
@@ -376,7 +376,7 @@ fn not_applicable(
             "Non applicable : ne concerne que l'alternance ou la formation en situation de travail ; option --alternance si l'organisme en propose.".into(),
             "Not applicable: work-study or work-based learning only; use --alternance if the organisation runs it.".into(),
         )),
-        Some(Condition::Subcontracting) if !audit.subcontracting && contracts.is_empty() => Some((
+        Some(Condition::Subcontracting) if !audit.subcontracting && !contracts => Some((
             "Non applicable : aucune sous-traitance déclarée ni contrat de sous-traitance trouvé ; option --subcontracting sinon.".into(),
             "Not applicable: no sub-contracting declared and no sub-contracting contract found; use --subcontracting otherwise.".into(),
         )),
@@ -509,7 +509,13 @@ mod tests {
             ),
             session("b", "2025-04-10", "2025-04-14", vec![]),
         ];
-        let g = grid(&rules, &audit(&[Category::Af]), &sessions, &[], &[]);
+        let g = grid(
+            &rules,
+            &audit(&[Category::Af]),
+            &sessions,
+            &[],
+            &crate::store::Documents::default(),
+        );
         assert_eq!(verdict(&g, 9), Verdict::NcMineure);
         assert_eq!(verdict(&g, 4), Verdict::NcMajeure);
         assert_eq!(verdict(&g, 11), Verdict::Conforme);
@@ -532,7 +538,13 @@ mod tests {
             session("a", "2025-03-10", "2025-03-14", f()),
             session("b", "2025-04-10", "2025-04-14", f()),
         ];
-        let g = grid(&rules, &audit(&[Category::Af]), &sessions, &[], &[]);
+        let g = grid(
+            &rules,
+            &audit(&[Category::Af]),
+            &sessions,
+            &[],
+            &crate::store::Documents::default(),
+        );
         assert_eq!(verdict(&g, 9), Verdict::NcMajeure);
         let r = g.iter().find(|r| r.number == 9).unwrap();
         assert_eq!(r.sessions_breaking, vec!["a", "b"]);
@@ -548,7 +560,13 @@ mod tests {
             "2025-03-14",
             vec![finding("trainer_cv.outdated", Severity::Info, &[21, 22])],
         )];
-        let g = grid(&rules, &audit(&[Category::Af]), &sessions, &[], &[]);
+        let g = grid(
+            &rules,
+            &audit(&[Category::Af]),
+            &sessions,
+            &[],
+            &crate::store::Documents::default(),
+        );
         assert_eq!(verdict(&g, 21), Verdict::Conforme);
     }
 
@@ -557,7 +575,13 @@ mod tests {
         let v9 = RuleSet::embedded("rnq-v9").unwrap();
         let y26 = RuleSet::embedded("rnq-2026").unwrap();
         let sessions = vec![session("a", "2025-03-10", "2025-03-11", vec![])];
-        let g = grid(&y26, &audit(&[Category::Af]), &sessions, &[], &[]);
+        let g = grid(
+            &y26,
+            &audit(&[Category::Af]),
+            &sessions,
+            &[],
+            &crate::store::Documents::default(),
+        );
         assert_eq!(g.len(), 33);
         for n in [3, 7, 13, 14, 15, 16, 20, 27, 28, 29, 33] {
             assert_eq!(verdict(&g, n), Verdict::NonApplicable, "indicator {n}");
@@ -565,16 +589,34 @@ mod tests {
         // A two-day action: indicator 12 (actions longer than two days) does not apply.
         assert_eq!(verdict(&g, 12), Verdict::NonApplicable);
         // A CFA: every indicator applies.
-        let g = grid(&y26, &audit(&[Category::Cfa]), &sessions, &[], &[]);
+        let g = grid(
+            &y26,
+            &audit(&[Category::Cfa]),
+            &sessions,
+            &[],
+            &crate::store::Documents::default(),
+        );
         assert!(g.iter().all(|r| r.applicable));
-        let g = grid(&v9, &audit(&[Category::Cfa]), &sessions, &[], &[]);
+        let g = grid(
+            &v9,
+            &audit(&[Category::Cfa]),
+            &sessions,
+            &[],
+            &crate::store::Documents::default(),
+        );
         assert_eq!(g.len(), 32);
     }
 
     #[test]
     fn unjudged_indicators_are_non_evalue_with_their_proofs() {
         let rules = RuleSet::embedded("rnq-v9").unwrap();
-        let g = grid(&rules, &audit(&[Category::Af]), &[], &[], &[]);
+        let g = grid(
+            &rules,
+            &audit(&[Category::Af]),
+            &[],
+            &[],
+            &crate::store::Documents::default(),
+        );
         // Indicator 17 (moyens humains et techniques): no check in the rule set.
         let r = g.iter().find(|r| r.number == 17).unwrap();
         assert_eq!(r.verdict, Verdict::NonEvalue);

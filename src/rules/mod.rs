@@ -13,6 +13,7 @@ pub mod indicators;
 use crate::document::{Document, Kind};
 use crate::error::{Error, Result};
 use crate::sessions::{Finding, Session, Severity, Status};
+use crate::store::Documents;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -626,23 +627,31 @@ pub struct OrgDocument {
 }
 
 /// Judges every session: fills `status`, `missing` and `findings`.
-pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) {
+pub fn judge(sessions: &mut [Session], documents: &Documents, rules: &RuleSet) {
     // Each session's documents, and the archive's CVs (matched against every session's
     // trainers), gathered once: looking them up per session made judging grow with sessions ×
-    // documents.
-    let mut by_session: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
-    for d in documents {
-        if let Some(id) = d.session.as_deref() {
-            by_session.entry(id).or_default().push(d);
+    // documents. A session's documents are loaded (from the store) while it is judged.
+    let mut by_session: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, h) in documents.heads().iter().enumerate() {
+        if let Some(id) = h.session.as_deref() {
+            by_session.entry(id).or_default().push(i);
         }
     }
     let cvs: Vec<checks::Cv> = documents
+        .heads()
         .iter()
-        .filter(|d| d.kind == Kind::TrainerCv)
-        .map(checks::Cv::new)
+        .enumerate()
+        .filter(|(_, h)| h.kind == Kind::TrainerCv)
+        .map(|(i, _)| checks::Cv::new(&documents.get(i)))
         .collect();
     for s in sessions.iter_mut() {
-        let docs: Vec<&Document> = by_session.remove(s.id.as_str()).unwrap_or_default();
+        let loaded: Vec<std::borrow::Cow<Document>> = by_session
+            .remove(s.id.as_str())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| documents.get(i))
+            .collect();
+        let docs: Vec<&Document> = loaded.iter().map(|d| d.as_ref()).collect();
         let mut findings = Vec::new();
         let mut missing = Vec::new();
         for req in &rules.requirement {
@@ -723,7 +732,7 @@ pub fn judge(sessions: &mut [Session], documents: &[Document], rules: &RuleSet) 
 /// Organisation-level checks: one entry per organisation folder holding sessions (or the root).
 pub fn judge_organisations(
     sessions: &[Session],
-    documents: &[Document],
+    documents: &Documents,
     rules: &RuleSet,
     audit_date: jiff::civil::Date,
 ) -> Vec<Organisation> {
@@ -732,21 +741,25 @@ pub fn judge_organisations(
     orgs.dedup();
     // A single organisation at the root when the sessions do not share a top-level folder
     // with others (the root is the organisation).
-    let multi = orgs.len() > 1 && documents.iter().all(|d| d.path.contains('/'));
+    let multi = orgs.len() > 1 && documents.heads().iter().all(|d| d.path.contains('/'));
     if !multi {
         orgs = vec![String::new()];
     }
     // The documents of the kinds some organisation check looks for (quality documents: few),
     // picked once, not once per organisation.
-    let quality: Vec<&Document> = documents
+    let loaded: Vec<std::borrow::Cow<Document>> = documents
+        .heads()
         .iter()
-        .filter(|d| {
+        .enumerate()
+        .filter(|(_, d)| {
             rules
                 .organisation_check
                 .iter()
                 .any(|c| c.kinds.contains(&d.kind))
         })
+        .map(|(i, _)| documents.get(i))
         .collect();
+    let quality: Vec<&Document> = loaded.iter().map(|d| d.as_ref()).collect();
     orgs.iter()
         .map(|org| {
             let prefix = format!("{org}/");

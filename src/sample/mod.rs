@@ -325,10 +325,11 @@ impl Covered {
 /// Draws the sample from a scanned archive.
 pub fn draw(report: &Report, options: &SampleOptions) -> Sample {
     let seed = options.seed;
-    let mut docs_of: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
-    for d in &report.documents {
+    // Each session's documents by index (the heads); loaded when the session is profiled.
+    let mut docs_of: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, d) in report.documents.heads().iter().enumerate() {
         if let Some(id) = &d.session {
-            docs_of.entry(id.as_str()).or_default().push(d);
+            docs_of.entry(id.as_str()).or_default().push(i);
         }
     }
     // The population: sessions of the period (undated ones kept, counted).
@@ -361,7 +362,13 @@ pub fn draw(report: &Report, options: &SampleOptions) -> Sample {
     // Strata.
     let mut strata: BTreeMap<String, (Profile, Vec<&Session>)> = BTreeMap::new();
     for s in &population {
-        let p = profile(s, docs_of.get(s.id.as_str()).map_or(&[][..], |v| v));
+        let loaded: Vec<std::borrow::Cow<Document>> = docs_of
+            .get(s.id.as_str())
+            .map_or(&[][..], |v| v)
+            .iter()
+            .map(|&i| report.documents.get(i))
+            .collect();
+        let p = profile(s, &loaded.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
         strata.entry(p.key()).or_insert((p, Vec::new())).1.push(s);
     }
     let mut order: Vec<&String> = strata.keys().collect();
@@ -648,7 +655,7 @@ mod tests {
         Report::build(
             std::path::Path::new("a"),
             &crate::rules::RuleSet::default(),
-            Vec::new(),
+            Default::default(),
             sessions,
             Vec::new(),
             Vec::new(),

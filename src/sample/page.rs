@@ -28,7 +28,7 @@ pub struct SampleFile<'a> {
     #[serde(flatten)]
     pub sample: &'a Sample,
     pub sessions: Vec<&'a Session>,
-    pub documents: Vec<&'a Document>,
+    pub documents: Vec<std::borrow::Cow<'a, Document>>,
 }
 
 fn drawn_sessions<'a>(report: &'a Report, sample: &Sample) -> Vec<&'a Session> {
@@ -45,12 +45,15 @@ pub fn json(report: &Report, sample: &Sample) -> String {
     let sessions = drawn_sessions(report, sample);
     let documents = report
         .documents
+        .heads()
         .iter()
-        .filter(|d| {
+        .enumerate()
+        .filter(|(_, d)| {
             d.session
                 .as_deref()
                 .is_some_and(|id| sessions.iter().any(|s| s.id == id))
         })
+        .map(|(i, _)| report.documents.get(i))
         .collect();
     let f = SampleFile {
         tool: &report.tool,
@@ -290,11 +293,15 @@ fn session_page(
     o: &HtmlOptions,
     lang: Lang,
 ) -> String {
-    let docs: Vec<&Document> = report
+    let loaded: Vec<std::borrow::Cow<Document>> = report
         .documents
+        .heads()
         .iter()
-        .filter(|x| x.session.as_deref() == Some(s.id.as_str()))
+        .enumerate()
+        .filter(|(_, x)| x.session.as_deref() == Some(s.id.as_str()))
+        .map(|(i, _)| report.documents.get(i))
         .collect();
+    let docs: Vec<&Document> = loaded.iter().map(|d| d.as_ref()).collect();
     let link = |p: &str| {
         let url = href(p, o);
         if url.is_empty() {
