@@ -293,7 +293,7 @@ fn disk_path<'a>(
     all: &std::collections::HashMap<&'a str, &'a Head>,
     zip_as_folder: bool,
 ) -> &'a str {
-    let mut path = d.path.as_str();
+    let mut path = &*d.path;
     let mut container = d.container.as_deref();
     while let Some(c) = container {
         let parent = all.get(c).copied();
@@ -313,7 +313,7 @@ pub fn group(documents: &mut Documents, options: &SessionOptions) -> Vec<Session
     // 1. The effective folder of each document: family sub-folders lifted to their parent.
     let heads = documents.heads();
     let by_path: std::collections::HashMap<&str, &Head> =
-        heads.iter().map(|h| (h.path.as_str(), h)).collect();
+        heads.iter().map(|h| (&*h.path, h)).collect();
     let disk: Vec<String> = heads
         .iter()
         .map(|d| disk_path(d, &by_path, options.zip_as_folder).to_string())

@@ -23,7 +23,8 @@ use std::sync::{Arc, Mutex};
 /// What grouping, filtering and the indicator grid need of a document, always in memory.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Head {
-    pub path: String,
+    /// Shared with what lists the document by path (the indicator grid's proofs).
+    pub path: Arc<str>,
     pub kind: Kind,
     pub format: Format,
     pub container: Option<String>,
@@ -39,7 +40,7 @@ pub struct Head {
 impl Head {
     fn of(d: &Document, slot: u64, len: u32) -> Head {
         Head {
-            path: d.path.clone(),
+            path: d.path.as_str().into(),
             kind: d.kind,
             format: d.format,
             container: d.container.clone(),
@@ -372,7 +373,7 @@ mod tests {
         let first = sp.get(0);
         assert_eq!(first.path, "a/émargement.pdf");
         assert_eq!(first.session.as_deref(), Some("S-1"));
-        assert_eq!(sp.heads()[1].path, "b/convention.pdf");
+        assert_eq!(&*sp.heads()[1].path, "b/convention.pdf");
         assert_eq!(sp.get(1).session, None);
         assert_eq!(
             serde_json::to_string(&mem).unwrap(),

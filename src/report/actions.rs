@@ -26,39 +26,46 @@ pub struct Action {
 
 /// The action plan of a report, most severe first, then by date.
 pub fn plan(report: &Report, lang: Lang) -> Vec<Action> {
-    let mut out = Vec::new();
+    planned(report, lang).collect()
+}
+
+/// The action plan made one action at a time, in `plan`'s order: only the findings are
+/// sorted (by reference), each action's words are made as it is written.
+pub fn planned<'a>(report: &'a Report, lang: Lang) -> impl ExactSizeIterator<Item = Action> + 'a {
+    let mut out: Vec<(&Finding, std::borrow::Cow<'a, str>, &str)> = Vec::new();
     for s in &report.sessions {
-        let date = s.start.clone().unwrap_or_default();
+        let date = s.start.as_deref().unwrap_or_default();
         for f in s
             .findings
             .iter()
             .chain(s.funder_findings.iter())
             .filter(|f| f.severity != Severity::Info)
         {
-            out.push(action(f, &s.path, &date, lang));
+            out.push((f, s.path.as_str().into(), date));
         }
     }
     for o in &report.organisations {
-        let place = if o.path.is_empty() {
+        let place: std::borrow::Cow<str> = if o.path.is_empty() {
             match lang {
-                Lang::Fr => "(organisme)".to_string(),
-                Lang::En => "(organisation)".to_string(),
+                Lang::Fr => "(organisme)".into(),
+                Lang::En => "(organisation)".into(),
             }
         } else {
-            o.path.clone()
+            o.path.as_str().into()
         };
         for f in o.findings.iter().filter(|f| f.severity != Severity::Info) {
-            out.push(action(f, &place, "", lang));
+            out.push((f, place.clone(), ""));
         }
     }
-    out.sort_by(|a, b| {
+    out.sort_by(|(a, pa, da), (b, pb, db)| {
         a.severity
             .cmp(&b.severity)
-            .then(a.date.cmp(&b.date))
-            .then(a.session.cmp(&b.session))
+            .then(da.cmp(db))
+            .then(pa.cmp(pb))
             .then(a.code.cmp(&b.code))
     });
-    out
+    out.into_iter()
+        .map(move |(f, place, date)| action(f, &place, date, lang))
 }
 
 fn action(f: &Finding, place: &str, date: &str, lang: Lang) -> Action {
@@ -255,35 +262,54 @@ fn header(lang: Lang) -> [&'static str; 10] {
 
 /// `actions.csv`: `;`, CRLF, UTF-8 with BOM.
 pub fn actions_csv(report: &Report, lang: Lang) -> Vec<u8> {
-    let mut w = ::csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    let _ = w.write_record(header(lang));
-    for a in plan(report, lang) {
-        let _ = w.write_record([
-            severity_label(a.severity, lang),
-            a.date.as_str(),
-            a.session.as_str(),
-            a.indicators.as_str(),
-            a.code.as_str(),
-            a.finding.as_str(),
-            a.piece.as_str(),
-            a.action.as_str(),
-            "",
-            "",
-        ]);
-    }
-    w.into_inner()
-        .unwrap_or_else(|e| e.into_inner().get_ref().clone())
+    let mut out = Vec::new();
+    // Into a vector only a CSV error can fail, and the rows up to it are kept.
+    let _ = write_actions_csv(report, lang, &mut out);
+    out
+}
+
+/// `actions.csv` written into `out` as the actions are made (the report's file).
+pub fn write_actions_csv(
+    report: &Report,
+    lang: Lang,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    super::csv::write_into(out, |w| {
+        w.write_record(header(lang))?;
+        for a in planned(report, lang) {
+            w.write_record([
+                severity_label(a.severity, lang),
+                a.date.as_str(),
+                a.session.as_str(),
+                a.indicators.as_str(),
+                a.code.as_str(),
+                a.finding.as_str(),
+                a.piece.as_str(),
+                a.action.as_str(),
+                "",
+                "",
+            ])?;
+        }
+        Ok(())
+    })
 }
 
 /// `actions.xlsx`: the same rows as a formatted sheet (bold frozen header, filters, widths,
 /// wrapped text), with the owner and due-date columns left for the user.
-pub fn actions_xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>, String> {
+///
+/// Written into `out` as it is made: the sheet in "constant memory" mode (each row goes to a
+/// temporary file of the system's temporary folder as soon as it is complete), the actions made
+/// one at a time.
+pub fn actions_xlsx<W: std::io::Write + Send>(
+    report: &Report,
+    lang: Lang,
+    out: W,
+) -> Result<(), String> {
     use rust_xlsxwriter::{Format, FormatAlign, Workbook};
     let mut wb = Workbook::new();
-    let sheet = wb.add_worksheet();
+    let sheet = wb
+        .add_worksheet_with_constant_memory()
+        .map_err(|e| e.to_string())?;
     let name = if lang == Lang::Fr {
         "Plan d'actions"
     } else {
@@ -300,8 +326,9 @@ pub fn actions_xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>, String> {
             .map_err(|e| e.to_string())?;
         sheet.set_column_width(c, w).map_err(|e| e.to_string())?;
     }
-    let rows = plan(report, lang);
-    for (i, a) in rows.iter().enumerate() {
+    let rows = planned(report, lang);
+    let n = rows.len();
+    for (i, a) in rows.enumerate() {
         let r = (i + 1) as u32;
         let cells = [
             severity_label(a.severity, lang),
@@ -321,9 +348,9 @@ pub fn actions_xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>, String> {
     }
     sheet.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
     sheet
-        .autofilter(0, 0, rows.len() as u32, 9)
+        .autofilter(0, 0, n as u32, 9)
         .map_err(|e| e.to_string())?;
-    wb.save_to_buffer().map_err(|e| e.to_string())
+    wb.save_to_writer(out).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -461,7 +461,11 @@ fn indicator_row(
             Lang::Fr => r.recommendation.clone(),
             Lang::En => r.recommendation_en.clone(),
         },
-        proofs: r.proofs.iter().map(|p| (p.clone(), href(p, o))).collect(),
+        proofs: r
+            .proofs
+            .iter()
+            .map(|p| (p.to_string(), href(p, o)))
+            .collect(),
         breaking: r.sessions_breaking.iter().map(session_path).collect(),
     }
 }
@@ -783,7 +787,7 @@ pub fn render_into(
         .heads()
         .iter()
         .enumerate()
-        .map(|(i, d)| (d.path.as_str(), i))
+        .map(|(i, d)| (&*d.path, i))
         .collect();
     let mut clients: Vec<String> = Vec::new();
     let mut months: BTreeMap<String, [usize; 3]> = BTreeMap::new();

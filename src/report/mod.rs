@@ -270,27 +270,27 @@ impl Report {
         streamed(&indicators_csv, "indicators.csv", |w| {
             csv::indicators_csv(self, lang, w)
         })?;
-        write_atomic(
-            &actions_csv,
-            &rendered("actions.csv", || actions::actions_csv(self, lang)),
-        )?;
+        streamed(&actions_csv, "actions.csv", |w| {
+            actions::write_actions_csv(self, lang, w)
+        })?;
         let mut written = vec![json, html, csv_path, docs_csv, indicators_csv, actions_csv];
         let mut crashed = Vec::new();
-        if let Some(xlsx) = crate::panic_guard::stage("actions.xlsx", &mut crashed, || {
-            actions::actions_xlsx(self, lang)
+        match crate::panic_guard::stage("actions.xlsx", &mut crashed, || {
+            write_atomic_with(&actions_xlsx, |w| {
+                actions::actions_xlsx(self, lang, w).map_err(std::io::Error::other)
+            })
         }) {
-            write_atomic(&actions_xlsx, &xlsx.map_err(std::io::Error::other)?)?;
-            written.push(actions_xlsx);
+            Some(done) => {
+                done?;
+                written.push(actions_xlsx);
+            }
+            // No workbook rather than half of one.
+            None => {
+                let _ = std::fs::remove_file(actions_xlsx.with_extension("tmp~"));
+            }
         }
         Ok(written)
     }
-}
-
-/// The bytes of one output file, or, when rendering it crashed, a line saying so (the scan's
-/// results stay whole in report.json).
-fn rendered(name: &str, render: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
-    let mut crashed = Vec::new();
-    crate::panic_guard::stage(name, &mut crashed, render).unwrap_or_else(|| crash_note(&crashed))
 }
 
 /// One output file written as it is rendered; when rendering crashes, the file says so

@@ -75,7 +75,8 @@ pub struct IndicatorResult {
     pub recommendation: String,
     pub recommendation_en: String,
     /// Documents that prove it (kinds named by the référentiel), sessions' and organisation's.
-    pub proofs: Vec<String>,
+    /// Shared with the documents' heads (a year's archive lists tens of thousands of proofs).
+    pub proofs: Vec<std::sync::Arc<str>>,
     /// Ids of the sessions it was judged on (supporting or breaking it).
     pub sessions: Vec<String>,
     /// Ids of the sessions with a blocking or warning finding on it.

@@ -470,10 +470,11 @@ pub fn write_all(
         ("sample.html", html(report, sample, rules, o).into_bytes()),
         ("sample.csv", csv(report, sample)),
         ("actions.csv", actions::actions_csv(&restricted, o.lang)),
-        (
-            "actions.xlsx",
-            actions::actions_xlsx(&restricted, o.lang).map_err(std::io::Error::other)?,
-        ),
+        ("actions.xlsx", {
+            let mut xlsx = Vec::new();
+            actions::actions_xlsx(&restricted, o.lang, &mut xlsx).map_err(std::io::Error::other)?;
+            xlsx
+        }),
     ];
     let mut written = Vec::new();
     for (name, bytes) in files {
