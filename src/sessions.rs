@@ -76,8 +76,8 @@ pub struct Session {
     pub status: Status,
     pub missing: Vec<Kind>,
     pub findings: Vec<Finding>,
-    /// Paths of the documents of this session.
-    pub documents: Vec<String>,
+    /// Paths of the documents of this session (shared with the documents' heads).
+    pub documents: Vec<std::sync::Arc<str>>,
     pub trainers: Vec<String>,
     pub trainees: Vec<String>,
     /// Distance learning (connection logs, no attendance sheet, "FOAD"/"à distance").
@@ -611,7 +611,10 @@ fn describe(id: String, folder: &str, idx: &[usize], documents: &Documents) -> S
     let has_attendance = docs.iter().any(|d| d.kind == Kind::AttendanceSheet);
     let has_log = docs.iter().any(|d| d.kind == Kind::ConnectionLog);
     let distance = has_log && !has_attendance;
-    let mut documents_paths: Vec<String> = docs.iter().map(|d| d.path.clone()).collect();
+    let mut documents_paths: Vec<std::sync::Arc<str>> = idx
+        .iter()
+        .map(|&i| documents.heads()[i].path.clone())
+        .collect();
     documents_paths.sort();
     let organisation = folder.split('/').next().unwrap_or("").to_string();
     Session {

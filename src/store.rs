@@ -203,6 +203,15 @@ impl Documents {
         (0..self.len()).map(|i| self.get(i))
     }
 
+    /// The index of the document at `path`: a binary search of the heads (in path order once
+    /// sorted), a scan when they are not (a report made by hand).
+    pub fn position(&self, path: &str) -> Option<usize> {
+        match self.heads.binary_search_by(|h| (*h.path).cmp(path)) {
+            Ok(i) => Some(i),
+            Err(_) => self.heads.iter().position(|h| &*h.path == path),
+        }
+    }
+
     /// Sets the session of the document at `i`.
     pub fn set_session(&mut self, i: usize, session: Option<String>) {
         if let Body::Memory(docs) = &mut self.body {
@@ -375,6 +384,8 @@ mod tests {
         assert_eq!(first.session.as_deref(), Some("S-1"));
         assert_eq!(&*sp.heads()[1].path, "b/convention.pdf");
         assert_eq!(sp.get(1).session, None);
+        assert_eq!(sp.position("b/convention.pdf"), Some(1));
+        assert_eq!(sp.position("c/cv.pdf"), None);
         assert_eq!(
             serde_json::to_string(&mem).unwrap(),
             serde_json::to_string(&sp).unwrap()

@@ -387,12 +387,12 @@ struct Page<'a> {
     elapsed: String,
     rules_reason: String,
     provisional: bool,
-    grid: Rows<'a, &'a crate::rules::indicators::IndicatorResult, IndicatorRow>,
+    grid: Rows<'a, &'a crate::rules::indicators::IndicatorResult, IndicatorRow<'a>>,
     nc_count: usize,
 }
 
 /// One row of the indicator grid.
-struct IndicatorRow {
+struct IndicatorRow<'a> {
     number: u32,
     criterion: u32,
     label: String,
@@ -402,8 +402,9 @@ struct IndicatorRow {
     class: &'static str,
     finding: String,
     recommendation: String,
-    /// (path, href)
-    proofs: Vec<(String, String)>,
+    /// (path, href), made as the page is written (an indicator of a year's archive can have
+    /// tens of thousands of proofs).
+    proofs: Rows<'a, &'a std::sync::Arc<str>, (String, String)>,
     /// Session paths with a gap.
     breaking: Vec<String>,
 }
@@ -412,7 +413,7 @@ struct IndicatorRow {
 fn indicator_rows<'a>(
     report: &'a Report,
     o: &'a HtmlOptions,
-) -> Rows<'a, &'a crate::rules::indicators::IndicatorResult, IndicatorRow> {
+) -> Rows<'a, &'a crate::rules::indicators::IndicatorResult, IndicatorRow<'a>> {
     // Session id → path.
     let paths: BTreeMap<&str, &str> = report
         .sessions
@@ -424,11 +425,11 @@ fn indicator_rows<'a>(
     })
 }
 
-fn indicator_row(
-    r: &crate::rules::indicators::IndicatorResult,
+fn indicator_row<'a>(
+    r: &'a crate::rules::indicators::IndicatorResult,
     paths: &BTreeMap<&str, &str>,
-    o: &HtmlOptions,
-) -> IndicatorRow {
+    o: &'a HtmlOptions,
+) -> IndicatorRow<'a> {
     use crate::rules::indicators::Verdict;
     let lang = o.lang;
     let session_path = |id: &String| {
@@ -461,11 +462,9 @@ fn indicator_row(
             Lang::Fr => r.recommendation.clone(),
             Lang::En => r.recommendation_en.clone(),
         },
-        proofs: r
-            .proofs
-            .iter()
-            .map(|p| (p.to_string(), href(p, o)))
-            .collect(),
+        proofs: Rows::new(r.proofs.iter().collect(), move |p| {
+            (p.to_string(), href(p, o))
+        }),
         breaking: r.sessions_breaking.iter().map(session_path).collect(),
     }
 }
@@ -698,7 +697,6 @@ fn session_month(s: &crate::sessions::Session) -> String {
 fn session_row<'a>(
     s: &'a crate::sessions::Session,
     documents: &'a Documents,
-    by_path: &BTreeMap<&'a str, usize>,
     rules: &RuleSet,
     l: &Labels,
     o: &'a HtmlOptions,
@@ -745,7 +743,7 @@ fn session_row<'a>(
             documents,
             s.documents
                 .iter()
-                .filter_map(|p| by_path.get(p.as_str()).copied())
+                .filter_map(|p| documents.position(p))
                 .collect(),
             o,
         ),
@@ -780,15 +778,6 @@ pub fn render_into(
         Lang::Fr => &FR,
         Lang::En => &EN,
     };
-    // Document indexes by path (the heads: nothing loaded); a session's documents are loaded
-    // when its row is written.
-    let by_path: BTreeMap<&str, usize> = report
-        .documents
-        .heads()
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (&*d.path, i))
-        .collect();
     let mut clients: Vec<String> = Vec::new();
     let mut months: BTreeMap<String, [usize; 3]> = BTreeMap::new();
     let mut missing_kinds: BTreeMap<String, String> = BTreeMap::new();
@@ -932,7 +921,7 @@ pub fn render_into(
         rules: rules_label,
         summary: &report.summary,
         sessions: Rows::new(report.sessions.iter().collect(), |s| {
-            session_row(s, &report.documents, &by_path, rules, l, o)
+            session_row(s, &report.documents, rules, l, o)
         }),
         clients,
         months: month_options,
