@@ -77,15 +77,18 @@ def run(cmd, stdin=None, env=None, ok=(0,), parent=None):
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     done = threading.Event()
 
-    def hwm(pid):
+    def status(pid, field):
         try:
             with open(f"/proc/{pid}/status") as f:
                 for line in f:
-                    if line.startswith("VmHWM:"):
+                    if line.startswith(field):
                         return int(line.split()[1]) / 1024
         except (OSError, ValueError):
             pass
         return None
+
+    def hwm(pid):
+        return status(pid, "VmHWM:")
 
     def children(pid):
         try:
@@ -97,16 +100,20 @@ def run(cmd, stdin=None, env=None, ok=(0,), parent=None):
     def watch():
         # VmHWM only grows: the last reading before a process ends is its peak (reports are
         # written over the last seconds, read every 10 ms). The workers are read too: the
-        # largest process of the tree ("tree_mb").
+        # largest process of the tree ("tree_mb"), and the whole tree's resident memory at once
+        # (the sum of the processes' VmRSS, at its highest: "sum_mb").
         while not done.is_set():
             m = hwm(p.pid)
+            total = status(p.pid, "VmRSS:") or 0
             if m is not None:
                 parent["mb"] = m
                 parent["tree_mb"] = max(parent.get("tree_mb", 0), m)
             for c in children(p.pid):
                 m = hwm(c)
+                total += status(c, "VmRSS:") or 0
                 if m is not None:
                     parent["tree_mb"] = max(parent.get("tree_mb", 0), m)
+            parent["sum_mb"] = max(parent.get("sum_mb", 0), total)
             time.sleep(0.01)
 
     watcher = threading.Thread(target=watch) if parent is not None else None
@@ -226,6 +233,11 @@ def main():
                                      "x4": round(parent_x4.get("mb", 0), 1)}
         if parent_x1.get("mb"):
             fig["ratios"]["parent_memory_x4_over_x1"] = round(parent_x4["mb"] / parent_x1["mb"], 3)
+        fig["whole_tree_peak_rss_mb"] = {"x1": round(parent_x1.get("sum_mb", 0), 1),
+                                         "x4": round(parent_x4.get("sum_mb", 0), 1)}
+        if parent_x1.get("sum_mb"):
+            fig["ratios"]["whole_tree_memory_x4_over_x1"] = round(
+                parent_x4["sum_mb"] / parent_x1["sum_mb"], 3)
     with open(os.path.join(a.work, "year.json"), "w") as f:
         json.dump(fig, f, indent=1)
     names = {
@@ -247,7 +259,9 @@ def main():
     if a.flat:
         print(f"\nparent process alone (VmHWM), 2 workers, --no-ocr: {parent_x1.get('mb', 0):.0f} MB "
               f"at 1x, {parent_x4.get('mb', 0):.0f} MB at 4x; largest process of the tree: "
-              f"{parent_x1.get('tree_mb', 0):.0f} MB at 1x, {parent_x4.get('tree_mb', 0):.0f} MB at 4x")
+              f"{parent_x1.get('tree_mb', 0):.0f} MB at 1x, {parent_x4.get('tree_mb', 0):.0f} MB at 4x; "
+              f"whole tree at once (parent + workers): {parent_x1.get('sum_mb', 0):.0f} MB at 1x, "
+              f"{parent_x4.get('sum_mb', 0):.0f} MB at 4x")
     print()
     for k, v in fig["ratios"].items():
         print(f"- {k}: {v}")

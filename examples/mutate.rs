@@ -694,7 +694,7 @@ fn seeds(dirs: &[PathBuf], formats: &[Format], mode: Mode) -> Vec<Seed> {
             if f.size == 0 || f.size > MAX_SEED_BYTES {
                 continue;
             }
-            let Ok(bytes) = std::fs::read(&f.abs_path) else {
+            let Ok(bytes) = std::fs::read(f.abs_path()) else {
                 continue;
             };
             let name = f.rel_path.rsplit('/').next().unwrap_or("f").to_string();

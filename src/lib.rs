@@ -147,11 +147,16 @@ pub fn collect(
     };
     // Each document goes to the store as it arrives (from a worker, a reading thread or the
     // cache): nothing holds the archive's documents but the store.
-    let store = Mutex::new(if options.spill {
+    let mut documents = if options.spill {
         store::Documents::spilled()
     } else {
         store::Documents::default()
-    });
+    };
+    // About one document per file, and room for container members: sized once (a vector
+    // that outgrows its room by one document doubles).
+    let expected = walked.files.len() + walked.unreadable.len();
+    documents.reserve(expected + expected / 16 + 16);
+    let store = Mutex::new(documents);
     let keep = |docs: Vec<Document>| {
         let mut s = store.lock().unwrap_or_else(|e| e.into_inner());
         docs.into_iter().for_each(|d| s.push(d));

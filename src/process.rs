@@ -123,7 +123,7 @@ fn read_bounded(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, Error> {
             limits.max_file_bytes / (1024 * 1024)
         )));
     }
-    let f = std::fs::File::open(&file.abs_path)
+    let f = std::fs::File::open(file.abs_path())
         .map_err(|e| Error::unreadable(format!("cannot open: {e}")))?;
     let mut bytes = Vec::with_capacity(file.size as usize);
     f.take(limits.max_file_bytes + 1)

@@ -183,7 +183,7 @@ pub fn retain_sessions(
         }
         keep
     });
-    documents.retain(|h| h.session.as_ref().is_none_or(|id| !dropped.contains(id)));
+    documents.retain(|h| h.session.as_deref().is_none_or(|id| !dropped.contains(id)));
     before - sessions.len()
 }
 

@@ -310,37 +310,30 @@ fn disk_path<'a>(
 /// Works on the documents' heads; each session's documents are loaded (from the store) only
 /// to describe it.
 pub fn group(documents: &mut Documents, options: &SessionOptions) -> Vec<Session> {
-    // 1. The effective folder of each document: family sub-folders lifted to their parent.
+    // Every folder below is a slice of a head's path (nothing copied per document: at year
+    // scale, copies of every path were the largest thing in memory while grouping).
     let heads = documents.heads();
+    // 1. The effective folder of each document: family sub-folders lifted to their parent.
     let by_path: std::collections::HashMap<&str, &Head> =
         heads.iter().map(|h| (&*h.path, h)).collect();
-    let disk: Vec<String> = heads
+    let disk: Vec<&str> = heads
         .iter()
-        .map(|d| disk_path(d, &by_path, options.zip_as_folder).to_string())
+        .map(|d| disk_path(d, &by_path, options.zip_as_folder))
         .collect();
     drop(by_path);
     let kinds: Vec<Kind> = heads.iter().map(|h| h.kind).collect();
-    let mut effective: Vec<Option<String>> = disk
+    let mut effective: Vec<Option<&str>> = disk
         .iter()
-        .map(|d| {
-            Some(
-                d.rsplit_once('/')
-                    .map(|(f, _)| f.to_string())
-                    .unwrap_or_default(),
-            )
-        })
+        .map(|d| Some(d.rsplit_once('/').map_or("", |(f, _)| f)))
         .collect();
-    let folder_has_session_kind = |folder: &str, kinds: &[Kind], eff: &[Option<String>]| {
-        kinds
-            .iter()
-            .zip(eff)
-            .filter(|(k, e)| e.as_deref() == Some(folder) && is_session_kind(**k))
-            .count()
-    };
     if let Some(depth) = options.session_depth {
-        for (i, e) in effective.iter_mut().enumerate() {
-            let parts: Vec<&str> = disk[i].split('/').collect();
-            *e = (parts.len() > depth).then(|| parts[..depth].join("/"));
+        for (e, d) in effective.iter_mut().zip(&disk) {
+            // The first `depth` components, when the path has more.
+            *e = d
+                .match_indices('/')
+                .nth(depth.wrapping_sub(1))
+                .map(|(at, _)| &d[..at])
+                .filter(|_| depth > 0);
         }
     } else {
         // Lift family folders (any depth) to the nearest ancestor that is not a family folder.
@@ -349,7 +342,7 @@ pub fn group(documents: &mut Documents, options: &SessionOptions) -> Vec<Session
             while let Some((parent, name)) = f.rsplit_once('/')
                 && is_family_folder(name)
             {
-                *f = parent.to_string();
+                *f = parent;
             }
         }
         // A sub-folder with evidence inside a folder that has evidence of its own and whose
@@ -357,37 +350,51 @@ pub fn group(documents: &mut Documents, options: &SessionOptions) -> Vec<Session
         let mut changed = true;
         while changed {
             changed = false;
-            let folders: BTreeSet<String> = effective.iter().flatten().cloned().collect();
-            for f in &folders {
+            // Documents of session kinds per effective folder, kept exact as folders are lifted.
+            let mut evidence: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::new();
+            for (e, k) in effective.iter().zip(&kinds) {
+                if let Some(f) = e
+                    && is_session_kind(*k)
+                {
+                    *evidence.entry(f).or_default() += 1;
+                }
+            }
+            let folders: BTreeSet<&str> = effective.iter().flatten().copied().collect();
+            for f in folders {
                 let Some((parent, name)) = f.rsplit_once('/') else {
                     continue;
                 };
                 if looks_like_session_name(name) || is_org_folder(name) {
                     continue;
                 }
-                if folder_has_session_kind(parent, &kinds, &effective) >= 2
-                    && folder_has_session_kind(f, &kinds, &effective) >= 1
-                {
+                let here = evidence.get(f).copied().unwrap_or(0);
+                if evidence.get(parent).copied().unwrap_or(0) >= 2 && here >= 1 {
                     for e in effective.iter_mut() {
-                        if e.as_deref() == Some(f.as_str()) {
-                            *e = Some(parent.to_string());
+                        if *e == Some(f) {
+                            *e = Some(parent);
                             changed = true;
                         }
                     }
+                    *evidence.entry(parent).or_default() += here;
+                    evidence.insert(f, 0);
                 }
             }
         }
     }
 
     // 2. Session folders: enough session evidence, not organisation-level, not a year folder.
-    let mut by_folder: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_folder: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, e) in effective.iter().enumerate() {
         if let Some(f) = e {
-            by_folder.entry(f.clone()).or_default().push(i);
+            by_folder.entry(f).or_default().push(i);
         }
     }
+    drop(effective);
+    drop(disk);
     let mut sessions = Vec::new();
-    for (folder, idx) in &by_folder {
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for (folder, idx) in by_folder {
         let name = folder.rsplit('/').next().unwrap_or(folder);
         if folder.is_empty()
             || is_org_folder(name)
@@ -424,15 +431,19 @@ pub fn group(documents: &mut Documents, options: &SessionOptions) -> Vec<Session
         if under_org_folder && !(key && looks_like_session_name(name)) {
             continue;
         }
-        let id = session_id(folder);
-        for &i in idx {
-            // Organisation-level kinds found inside a session folder still belong to it (a
-            // CV dropped in the session), except quality documents which stay global.
+        sessions.push(describe(session_id(folder), folder, &idx, documents));
+        members.push(idx);
+    }
+    // 3. Each document of a session names it. Organisation-level kinds found inside a session
+    // folder still belong to it (a CV dropped in the session), except quality documents which
+    // stay global.
+    for (s, idx) in sessions.iter().zip(members) {
+        let id: std::sync::Arc<str> = s.id.as_str().into();
+        for i in idx {
             if !matches!(kinds[i], Kind::WelcomeBooklet | Kind::InternalRules) {
                 documents.set_session(i, Some(id.clone()));
             }
         }
-        sessions.push(describe(id, folder, idx, documents));
     }
     sessions
 }

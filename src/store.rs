@@ -27,8 +27,9 @@ pub struct Head {
     pub path: Arc<str>,
     pub kind: Kind,
     pub format: Format,
-    pub container: Option<String>,
-    pub session: Option<String>,
+    pub container: Option<Box<str>>,
+    /// Shared by the documents of one session.
+    pub session: Option<Arc<str>>,
     /// The document holds at least one error (it is no proof of anything).
     pub has_errors: bool,
     /// Where the document is: an index into the memory body, or an offset in the spill file.
@@ -43,8 +44,8 @@ impl Head {
             path: d.path.as_str().into(),
             kind: d.kind,
             format: d.format,
-            container: d.container.clone(),
-            session: d.session.clone(),
+            container: d.container.as_deref().map(Box::from),
+            session: d.session.as_deref().map(Arc::from),
             has_errors: !d.errors.is_empty(),
             slot,
             len,
@@ -111,6 +112,15 @@ impl Documents {
         }
     }
 
+    /// Room for `n` more documents (sized once: no vector doubling at the end of a large
+    /// scan).
+    pub fn reserve(&mut self, n: usize) {
+        self.heads.reserve_exact(n);
+        if let Body::Memory(docs) = &mut self.body {
+            docs.reserve_exact(n);
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.heads.len()
     }
@@ -168,10 +178,11 @@ impl Documents {
         match &mut self.body {
             // In memory the documents themselves stay in head order (`in_memory`).
             Body::Memory(docs) => {
-                docs.sort_by(|a, b| a.path.cmp(&b.path));
+                docs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
                 *self = Documents::from_vec(std::mem::take(docs));
             }
-            Body::Spilled(_) => self.heads.sort_by(|a, b| a.path.cmp(&b.path)),
+            // Paths are unique: an unstable sort gives the same order, without a buffer.
+            Body::Spilled(_) => self.heads.sort_unstable_by(|a, b| a.path.cmp(&b.path)),
         }
     }
 
@@ -192,7 +203,7 @@ impl Documents {
                         )),
                     )
                 });
-                d.session.clone_from(&h.session);
+                d.session = h.session.as_deref().map(str::to_string);
                 Cow::Owned(d)
             }
         }
@@ -213,11 +224,9 @@ impl Documents {
     }
 
     /// Sets the session of the document at `i`.
-    pub fn set_session(&mut self, i: usize, session: Option<String>) {
+    pub fn set_session(&mut self, i: usize, session: Option<Arc<str>>) {
         if let Body::Memory(docs) = &mut self.body {
-            docs[self.heads[i].slot as usize]
-                .session
-                .clone_from(&session);
+            docs[self.heads[i].slot as usize].session = session.as_deref().map(str::to_string);
         }
         self.heads[i].session = session;
     }

@@ -15,11 +15,47 @@ use std::path::{Path, PathBuf};
 pub struct FoundFile {
     /// Relative to the root, `/`-separated (lossy for non-UTF-8 names).
     pub rel_path: String,
-    pub abs_path: PathBuf,
+    /// Where to open it: the root joined with `rel_path`, or the exact path when that is not
+    /// the same (a name that is not UTF-8). Not a copy of every path: a year's archive lists
+    /// tens of thousands of files while they are read.
+    location: Location,
     pub size: u64,
     /// Unix seconds of the last modification, when known (for the future incremental cache).
     pub modified: Option<i64>,
     pub warnings: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Location {
+    Under(std::sync::Arc<Path>),
+    Exact(Box<Path>),
+}
+
+impl FoundFile {
+    /// A file to open at `abs_path` (a worker's job, tests).
+    pub fn at(
+        rel_path: String,
+        abs_path: PathBuf,
+        size: u64,
+        modified: Option<i64>,
+        warnings: Vec<String>,
+    ) -> FoundFile {
+        FoundFile {
+            rel_path,
+            location: Location::Exact(abs_path.into_boxed_path()),
+            size,
+            modified,
+            warnings,
+        }
+    }
+
+    /// The path to open.
+    pub fn abs_path(&self) -> PathBuf {
+        match &self.location {
+            Location::Under(root) => root.join(&self.rel_path),
+            Location::Exact(p) => p.to_path_buf(),
+        }
+    }
 }
 
 /// An entry found and deliberately not read.
@@ -80,6 +116,7 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<Walk> {
         return Err(Error::usage(format!("{} is not a folder", root.display())));
     }
     let mut out = Walk::default();
+    let shared_root: std::sync::Arc<Path> = root.into();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(options.follow_symlinks)
         .sort_by(|a, b| a.file_name().cmp(b.file_name()));
@@ -179,9 +216,16 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<Walk> {
             ),
             Err(_) => (0, None),
         };
+        // The root and the relative path give the file back, except for names that are not
+        // UTF-8 (their relative path is lossy): those keep their exact path.
+        let location = if !lossy && shared_root.join(&rel_path) == path {
+            Location::Under(shared_root.clone())
+        } else {
+            Location::Exact(path.into())
+        };
         out.files.push(FoundFile {
             rel_path,
-            abs_path: path.to_path_buf(),
+            location,
             size,
             modified,
             warnings,

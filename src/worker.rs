@@ -279,7 +279,7 @@ impl Slot<'_> {
                     JobFile {
                         index: i,
                         rel_path: f.rel_path.clone(),
-                        abs_path: WirePath::new(&f.abs_path),
+                        abs_path: WirePath::new(&f.abs_path()),
                         size: f.size,
                         modified: f.modified,
                         warnings: f.warnings.clone(),
@@ -532,13 +532,13 @@ pub fn worker_main() -> i32 {
                     hog.push(std::hint::black_box(Vec::with_capacity(64 << 20)));
                 }
             }
-            let file = FoundFile {
-                rel_path: jf.rel_path,
-                abs_path: jf.abs_path.path(),
-                size: jf.size,
-                modified: jf.modified,
-                warnings: jf.warnings,
-            };
+            let file = FoundFile::at(
+                jf.rel_path,
+                jf.abs_path.path(),
+                jf.size,
+                jf.modified,
+                jf.warnings,
+            );
             let documents =
                 match crate::panic_guard::catch(|| process::process_file(&file, &limits)) {
                     Ok(d) => d,

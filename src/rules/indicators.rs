@@ -167,7 +167,7 @@ fn one(
         .iter()
         .filter(|d| ind.evidence.contains(&d.kind) && !d.has_errors)
         .filter(|d| match &d.session {
-            Some(id) => session_ids.contains(id.as_str()),
+            Some(id) => session_ids.contains(&**id),
             None => true,
         })
         .map(|d| d.path.clone())

@@ -329,7 +329,7 @@ pub fn draw(report: &Report, options: &SampleOptions) -> Sample {
     let mut docs_of: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, d) in report.documents.heads().iter().enumerate() {
         if let Some(id) = &d.session {
-            docs_of.entry(id.as_str()).or_default().push(i);
+            docs_of.entry(&**id).or_default().push(i);
         }
     }
     // The population: sessions of the period (undated ones kept, counted).
