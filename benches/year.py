@@ -91,11 +91,15 @@ def run(cmd, stdin=None, env=None, ok=(0,), parent=None):
         return status(pid, "VmHWM:")
 
     def children(pid):
+        # The workers are started by the parent's reading threads: every thread's children.
+        out = []
         try:
-            with open(f"/proc/{pid}/task/{pid}/children") as f:
-                return [int(c) for c in f.read().split()]
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    out += [int(c) for c in f.read().split()]
         except (OSError, ValueError):
-            return []
+            pass
+        return out
 
     def watch():
         # VmHWM only grows: the last reading before a process ends is its peak (reports are

@@ -790,6 +790,98 @@ mod tests {
         }
     }
 
+    /// Groups `docs` in memory and through a spilled store; both must agree. Returns the
+    /// sessions' (path, number of documents) and each document's session path.
+    fn grouped(
+        docs: Vec<Document>,
+        options: &SessionOptions,
+    ) -> (Vec<(String, usize)>, Vec<String>) {
+        let mut results = Vec::new();
+        for spill in [false, true] {
+            let mut store = if spill {
+                Documents::spilled()
+            } else {
+                Documents::default()
+            };
+            docs.iter().cloned().for_each(|d| store.push(d));
+            store.sort();
+            let sessions = group(&mut store, options);
+            let paths: Vec<(String, usize)> = sessions
+                .iter()
+                .map(|s| (s.path.clone(), s.documents.len()))
+                .collect();
+            let of: Vec<String> = store
+                .iter()
+                .map(|d| {
+                    let id = d.session.clone().unwrap_or_default();
+                    sessions
+                        .iter()
+                        .find(|s| s.id == id)
+                        .map(|s| s.path.clone())
+                        .unwrap_or_default()
+                })
+                .collect();
+            results.push((paths, of));
+        }
+        assert_eq!(results[0], results[1], "in memory and spilled differ");
+        results.pop().expect("two runs")
+    }
+
+    #[test]
+    fn session_depth_groups_by_the_first_folders_whatever_the_evidence() {
+        let docs = vec![
+            doc_of("Org/A/x/Convention.pdf", Kind::Convention),
+            doc_of("Org/A/y/Feuille.pdf", Kind::AttendanceSheet),
+            doc_of("Org/B/Devis.pdf", Kind::Quote),
+            doc_of("Org/Planning.pdf", Kind::Other),
+            doc_of("Lisez-moi.pdf", Kind::Other),
+        ];
+        let options = SessionOptions {
+            session_depth: Some(2),
+            ..SessionOptions::default()
+        };
+        let (sessions, of) = grouped(docs, &options);
+        assert_eq!(
+            sessions,
+            [("Org/A".to_string(), 2), ("Org/B".to_string(), 1)]
+        );
+        // In path order: Lisez-moi, Org/A/x, Org/A/y, Org/B, Org/Planning.
+        assert_eq!(of, ["", "Org/A", "Org/A", "Org/B", ""]);
+    }
+
+    #[test]
+    fn family_and_evidence_sub_folders_and_zip_members_belong_to_their_session() {
+        let s = "Org/2025/2025-03 Excel - ACME";
+        let mut member = doc_of(
+            &format!("{s}/pieces.zip/scans/Feuille 2.pdf"),
+            Kind::AttendanceSheet,
+        );
+        member.container = Some(format!("{s}/pieces.zip"));
+        let docs = vec![
+            doc_of(&format!("{s}/Convention.pdf"), Kind::Convention),
+            doc_of(&format!("{s}/Programme.pdf"), Kind::Programme),
+            doc_of(
+                &format!("{s}/Émargements/Feuille 1.pdf"),
+                Kind::AttendanceSheet,
+            ),
+            doc_of(
+                &format!("{s}/Retours stagiaires/Satisfaction.pdf"),
+                Kind::SatisfactionHot,
+            ),
+            doc_of(&format!("{s}/pieces.zip"), Kind::Other),
+            member,
+            doc_of("Org/CV/CV Martin.pdf", Kind::TrainerCv),
+        ];
+        let (sessions, of) = grouped(docs, &SessionOptions::default());
+        assert_eq!(sessions, [(s.to_string(), 6)]);
+        assert_eq!(of.iter().filter(|p| p.as_str() == s).count(), 6, "{of:?}");
+        assert_eq!(
+            of.last().map(String::as_str),
+            Some(""),
+            "the CV folder is no session"
+        );
+    }
+
     #[test]
     fn titles_from_folder_names() {
         assert_eq!(
