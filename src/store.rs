@@ -61,14 +61,15 @@ enum Body {
 /// The spill file: appended to while documents arrive, read at offsets afterwards.
 struct Spill {
     file: File,
-    writer: Mutex<Option<BufWriter<File>>>,
+    /// The writer (gone once a write failed) and the file's length: shared by the store's
+    /// clones, so that every line gets its own offset whichever clone appends it.
+    writer: Mutex<(Option<BufWriter<File>>, u64)>,
 }
 
 /// The documents of a scan, in path order once [`Documents::sort`] has run.
 pub struct Documents {
     heads: Vec<Head>,
     body: Body,
-    end: u64,
 }
 
 impl Default for Documents {
@@ -88,7 +89,6 @@ impl Documents {
         Documents {
             heads,
             body: Body::Memory(docs),
-            end: 0,
         }
     }
 
@@ -99,14 +99,13 @@ impl Documents {
             let writer = file.try_clone()?;
             Ok(Spill {
                 file,
-                writer: Mutex::new(Some(BufWriter::with_capacity(1 << 16, writer))),
+                writer: Mutex::new((Some(BufWriter::with_capacity(1 << 16, writer)), 0)),
             })
         });
         match spill {
             Ok(s) => Documents {
                 heads: Vec::new(),
                 body: Body::Spilled(Arc::new(s)),
-                end: 0,
             },
             Err(_) => Documents::default(),
         }
@@ -144,18 +143,22 @@ impl Documents {
                 let mut line = serde_json::to_vec(&d).unwrap_or_default();
                 line.push(b'\n');
                 let mut w = spill.writer.lock().unwrap_or_else(|e| e.into_inner());
-                let written = match w.as_mut() {
-                    Some(w) => w.write_all(&line).is_ok(),
-                    None => false,
-                };
+                let (out, end) = &mut *w;
+                let at = *end;
+                let written = line.len() <= u32::MAX as usize
+                    && out.as_mut().is_some_and(|o| o.write_all(&line).is_ok());
+                if written {
+                    *end += line.len() as u64;
+                } else {
+                    *out = None;
+                }
                 drop(w);
-                if written && line.len() <= u32::MAX as usize {
-                    self.heads
-                        .push(Head::of(&d, self.end, line.len() as u32 - 1));
-                    self.end += line.len() as u64;
+                if written {
+                    self.heads.push(Head::of(&d, at, line.len() as u32 - 1));
                 } else {
                     // The temporary file cannot take it (disk full): this document and the
-                    // ones after stay in memory rather than be lost.
+                    // ones after stay in memory rather than be lost (those already written
+                    // are read back; one that cannot be is an entry with an `internal` error).
                     self.move_to_memory();
                     self.push(d);
                 }
@@ -276,6 +279,7 @@ impl Spill {
             .writer
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .0
             .as_mut()
         {
             w.flush()?;
@@ -314,7 +318,6 @@ impl Clone for Documents {
                 Body::Memory(d) => Body::Memory(d.clone()),
                 Body::Spilled(s) => Body::Spilled(Arc::clone(s)),
             },
-            end: self.end,
         }
     }
 }
@@ -404,6 +407,20 @@ mod tests {
         let v = sp.clone().into_vec();
         assert_eq!(v, mem.into_vec());
         assert_eq!(v[0].session.as_deref(), Some("S-1"));
+    }
+
+    #[test]
+    fn clones_of_a_spilled_store_append_to_one_file_without_overwriting() {
+        let mut a = Documents::spilled();
+        a.push(doc("a.pdf", Kind::Invoice));
+        let mut b = a.clone();
+        a.push(doc("b.pdf", Kind::Quote));
+        b.push(doc("c.pdf", Kind::Programme));
+        a.push(doc("d.pdf", Kind::Convention));
+        let paths = |s: &Documents| s.iter().map(|d| d.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&a), ["a.pdf", "b.pdf", "d.pdf"]);
+        assert_eq!(paths(&b), ["a.pdf", "c.pdf"]);
+        assert_eq!(b.get(1).kind, Kind::Programme);
     }
 
     #[test]
