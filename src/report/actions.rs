@@ -24,6 +24,23 @@ pub struct Action {
     pub action: String,
 }
 
+impl Action {
+    /// The cells of its row in actions.csv and actions.xlsx (before the user's owner and due
+    /// date).
+    fn cells(&self, lang: Lang) -> [&str; 8] {
+        [
+            severity_label(self.severity, lang),
+            self.date.as_str(),
+            self.session.as_str(),
+            self.indicators.as_str(),
+            self.code.as_str(),
+            self.finding.as_str(),
+            self.piece.as_str(),
+            self.action.as_str(),
+        ]
+    }
+}
+
 /// The action plan of a report, most severe first, then by date.
 pub fn plan(report: &Report, lang: Lang) -> Vec<Action> {
     planned(report, lang).collect()
@@ -277,18 +294,9 @@ pub fn write_actions_csv(
     super::csv::write_into(out, |w| {
         w.write_record(header(lang))?;
         for a in planned(report, lang) {
-            w.write_record([
-                severity_label(a.severity, lang),
-                a.date.as_str(),
-                a.session.as_str(),
-                a.indicators.as_str(),
-                a.code.as_str(),
-                a.finding.as_str(),
-                a.piece.as_str(),
-                a.action.as_str(),
-                "",
-                "",
-            ])?;
+            let [c0, c1, c2, c3, c4, c5, c6, c7] = a.cells(lang);
+            // The owner and due-date columns are the user's.
+            w.write_record([c0, c1, c2, c3, c4, c5, c6, c7, "", ""])?;
         }
         Ok(())
     })
@@ -330,16 +338,7 @@ pub fn actions_xlsx<W: std::io::Write + Send>(
     let n = rows.len();
     for (i, a) in rows.enumerate() {
         let r = (i + 1) as u32;
-        let cells = [
-            severity_label(a.severity, lang),
-            a.date.as_str(),
-            a.session.as_str(),
-            a.indicators.as_str(),
-            a.code.as_str(),
-            a.finding.as_str(),
-            a.piece.as_str(),
-            a.action.as_str(),
-        ];
+        let cells = a.cells(lang);
         for (c, v) in cells.iter().enumerate() {
             sheet
                 .write_with_format(r, c as u16, *v, &wrap)

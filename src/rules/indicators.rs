@@ -455,6 +455,17 @@ fn categories(audit: &Audit, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The grid of `sessions` alone (no organisation results, no documents).
+    fn grid_of(rules: &RuleSet, category: Category, sessions: &[Session]) -> Vec<IndicatorResult> {
+        grid(
+            rules,
+            &audit(&[category]),
+            sessions,
+            &[],
+            &crate::store::Documents::default(),
+        )
+    }
     use crate::sessions::Finding;
 
     fn session(id: &str, start: &str, end: &str, findings: Vec<Finding>) -> Session {
@@ -510,13 +521,7 @@ mod tests {
             ),
             session("b", "2025-04-10", "2025-04-14", vec![]),
         ];
-        let g = grid(
-            &rules,
-            &audit(&[Category::Af]),
-            &sessions,
-            &[],
-            &crate::store::Documents::default(),
-        );
+        let g = grid_of(&rules, Category::Af, &sessions);
         assert_eq!(verdict(&g, 9), Verdict::NcMineure);
         assert_eq!(verdict(&g, 4), Verdict::NcMajeure);
         assert_eq!(verdict(&g, 11), Verdict::Conforme);
@@ -539,13 +544,7 @@ mod tests {
             session("a", "2025-03-10", "2025-03-14", f()),
             session("b", "2025-04-10", "2025-04-14", f()),
         ];
-        let g = grid(
-            &rules,
-            &audit(&[Category::Af]),
-            &sessions,
-            &[],
-            &crate::store::Documents::default(),
-        );
+        let g = grid_of(&rules, Category::Af, &sessions);
         assert_eq!(verdict(&g, 9), Verdict::NcMajeure);
         let r = g.iter().find(|r| r.number == 9).unwrap();
         assert_eq!(r.sessions_breaking, vec!["a", "b"]);
@@ -561,13 +560,7 @@ mod tests {
             "2025-03-14",
             vec![finding("trainer_cv.outdated", Severity::Info, &[21, 22])],
         )];
-        let g = grid(
-            &rules,
-            &audit(&[Category::Af]),
-            &sessions,
-            &[],
-            &crate::store::Documents::default(),
-        );
+        let g = grid_of(&rules, Category::Af, &sessions);
         assert_eq!(verdict(&g, 21), Verdict::Conforme);
     }
 
@@ -576,13 +569,7 @@ mod tests {
         let v9 = RuleSet::embedded("rnq-v9").unwrap();
         let y26 = RuleSet::embedded("rnq-2026").unwrap();
         let sessions = vec![session("a", "2025-03-10", "2025-03-11", vec![])];
-        let g = grid(
-            &y26,
-            &audit(&[Category::Af]),
-            &sessions,
-            &[],
-            &crate::store::Documents::default(),
-        );
+        let g = grid_of(&y26, Category::Af, &sessions);
         assert_eq!(g.len(), 33);
         for n in [3, 7, 13, 14, 15, 16, 20, 27, 28, 29, 33] {
             assert_eq!(verdict(&g, n), Verdict::NonApplicable, "indicator {n}");
@@ -590,34 +577,16 @@ mod tests {
         // A two-day action: indicator 12 (actions longer than two days) does not apply.
         assert_eq!(verdict(&g, 12), Verdict::NonApplicable);
         // A CFA: every indicator applies.
-        let g = grid(
-            &y26,
-            &audit(&[Category::Cfa]),
-            &sessions,
-            &[],
-            &crate::store::Documents::default(),
-        );
+        let g = grid_of(&y26, Category::Cfa, &sessions);
         assert!(g.iter().all(|r| r.applicable));
-        let g = grid(
-            &v9,
-            &audit(&[Category::Cfa]),
-            &sessions,
-            &[],
-            &crate::store::Documents::default(),
-        );
+        let g = grid_of(&v9, Category::Cfa, &sessions);
         assert_eq!(g.len(), 32);
     }
 
     #[test]
     fn unjudged_indicators_are_non_evalue_with_their_proofs() {
         let rules = RuleSet::embedded("rnq-v9").unwrap();
-        let g = grid(
-            &rules,
-            &audit(&[Category::Af]),
-            &[],
-            &[],
-            &crate::store::Documents::default(),
-        );
+        let g = grid_of(&rules, Category::Af, &[]);
         // Indicator 17 (moyens humains et techniques): no check in the rule set.
         let r = g.iter().find(|r| r.number == 17).unwrap();
         assert_eq!(r.verdict, Verdict::NonEvalue);
