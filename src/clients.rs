@@ -185,10 +185,7 @@ fn missing_text(r: &IndexRow) -> String {
 
 /// `index.csv`: one row per client (`;`, UTF-8 with BOM).
 pub fn index_csv(rows: &[IndexRow], lang: Lang) -> Vec<u8> {
-    let mut w = ::csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut w = crate::report::csv::writer();
     let header: [&str; 12] = match lang {
         Lang::Fr => [
             "client",
@@ -236,8 +233,7 @@ pub fn index_csv(rows: &[IndexRow], lang: Lang) -> Vec<u8> {
             r.error.clone().unwrap_or_default(),
         ]);
     }
-    w.into_inner()
-        .unwrap_or_else(|e| e.into_inner().get_ref().clone())
+    crate::report::csv::finish(w)
 }
 
 use crate::report::html_escape as esc;
