@@ -149,7 +149,7 @@ pub fn scan_all(
                 // Links open the client's files from its report folder.
                 let mut h = html.clone();
                 h.link_base = crate::report::relative_link_base(&dir, &c.root);
-                report.write_all(&dir, &opts.rules, &h)?;
+                report.write_all(&dir, &opts.rules, &h, opts.jobs())?;
                 rows.push(row(&c.name, &folder, &report, html.lang));
             }
             Err(e) => rows.push(IndexRow {

@@ -81,6 +81,15 @@ pub struct ScanOptions {
     pub spill: bool,
 }
 
+impl ScanOptions {
+    /// How many jobs run at once: `jobs`, or one per core (1 when the machine cannot say).
+    pub fn jobs(&self) -> usize {
+        self.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
+    }
+}
+
 /// Told about the scan's progress (the CLI draws a bar; the library prints nothing).
 pub trait Progress: Sync {
     fn start(&self, _files: u64) {}
@@ -487,6 +496,7 @@ mod tests {
             dir.path(),
             &ScanOptions::default().rules,
             &report::html::HtmlOptions::default(),
+            2,
         );
         inject::set(None);
         let written = written.unwrap();
@@ -498,6 +508,44 @@ mod tests {
         );
         let json = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
         assert!(json.contains("Convention.txt"));
+    }
+
+    /// Regression (class: report files sharing a stem written at once). report.json,
+    /// report.html and report.csv were each written through `report.tmp~`: once report.html
+    /// was rendered beside the others, one file's rename took another's temporary file away.
+    #[test]
+    fn report_files_sharing_a_stem_written_at_once_each_have_their_own_temporary_file() {
+        let r = judged_with_panic_in(None);
+        let dir = tempfile::tempdir().unwrap();
+        for _ in 0..5 {
+            let written = r
+                .write_all(
+                    dir.path(),
+                    &ScanOptions::default().rules,
+                    &report::html::HtmlOptions::default(),
+                    2,
+                )
+                .unwrap();
+            assert_eq!(written.len(), 7);
+        }
+        let json = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&json).unwrap();
+        let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+        assert!(
+            html.to_ascii_lowercase().starts_with("<!doctype html>"),
+            "{}",
+            &html[..80]
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with("tmp~"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        let temporary = |n: &str| report::temporary_path(&dir.path().join(n));
+        assert_ne!(temporary("report.json"), temporary("report.html"));
+        assert_ne!(temporary("report.json"), temporary("report.csv"));
+        assert_ne!(temporary("actions.csv"), temporary("actions.xlsx"));
     }
 
     #[test]

@@ -11,6 +11,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// mimalloc instead of the system allocator: the reading of a document makes and drops many
+/// small strings and vectors, and glibc's malloc/free were 15 % of a born-digital scan's CPU
+/// (BENCHMARKS.md, "Build and allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "preuves",
@@ -601,7 +607,12 @@ fn scan_options(args: &ScanArgs) -> Result<ScanOptions, String> {
     if !args.in_process {
         let memory = Some(args.worker_memory_mib * 1024 * 1024);
         match preuves::worker::WorkerOptions::current_exe(&options.limits, memory) {
-            Ok(w) => {
+            Ok(mut w) => {
+                // mimalloc reserves its first arena (1 GiB of address space) when the process
+                // starts: inside the worker's address-space limit that reservation would count
+                // in full and leave a smaller limit nothing for thread stacks or C libraries
+                // (tesseract). Without it the address space grows with what is really used.
+                w.env.push(("MIMALLOC_ARENA_RESERVE".into(), "0".into()));
                 // A worker that dies must give an error on its pipe, not end this process.
                 #[cfg(unix)]
                 // SAFETY: setting a signal disposition to SIG_IGN.
@@ -745,6 +756,7 @@ fn scan(args: ScanArgs) -> ExitCode {
             compare: args.compare.clone(),
             quiet: args.quiet,
             fail_on: args.fail_on,
+            jobs: options.jobs(),
         },
         started,
     )
@@ -777,6 +789,7 @@ fn merge(args: MergeArgs) -> ExitCode {
             compare: args.compare.clone(),
             quiet: args.quiet,
             fail_on: args.fail_on,
+            jobs: options.jobs(),
         },
         started,
     )
@@ -791,6 +804,8 @@ struct Publish<'a> {
     compare: Option<PathBuf>,
     quiet: bool,
     fail_on: Option<FailOn>,
+    /// `--jobs`: how many report files are made at once.
+    jobs: usize,
 }
 
 fn print_cache(cache: Option<&preuves::cache::CacheCounters>) {
@@ -839,7 +854,7 @@ fn publish(
             }
         },
     };
-    let mut written = match report.write_all(args.out, rules, &html_options) {
+    let mut written = match report.write_all(args.out, rules, &html_options, args.jobs) {
         Ok(w) => w,
         Err(e) => {
             eprintln!(

@@ -53,6 +53,8 @@ pub struct WorkerOptions {
     /// The program to run (the `preuves` binary) and its arguments (`__worker`).
     pub program: PathBuf,
     pub args: Vec<OsString>,
+    /// Environment variables set for each worker (on top of this process's).
+    pub env: Vec<(OsString, OsString)>,
     /// Address-space limit of each worker, in bytes (`None`: no limit).
     pub memory_limit: Option<u64>,
     /// Hard wall-clock limit for one file or container member.
@@ -69,6 +71,7 @@ impl WorkerOptions {
         Ok(WorkerOptions {
             program: std::env::current_exe()?,
             args: vec![WORKER_COMMAND.into()],
+            env: Vec::new(),
             memory_limit,
             deadline: limits.time_budget * 3 + Duration::from_secs(2),
             batch: 16,
@@ -366,6 +369,7 @@ impl Worker {
     fn spawn(options: &WorkerOptions, setup: &str) -> std::io::Result<Worker> {
         let mut cmd = Command::new(&options.program);
         cmd.args(&options.args)
+            .envs(options.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -540,16 +540,14 @@ pub fn format_date(iso: &str, lang: Lang) -> String {
 
 /// Percent-encodes a relative path for an href (keeps `/`).
 fn encode_path(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    for b in p.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    /// Everything but the unreserved characters of RFC 3986 and the path separator.
+    const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b'/');
+    percent_encoding::utf8_percent_encode(p, PATH).to_string()
 }
 
 /// The link to a document (its container for a member of a zip or an e-mail), or "" without a
@@ -567,21 +565,15 @@ pub fn href(path: &str, o: &HtmlOptions) -> String {
 
 /// The on-disk part of a path (`a/b.zip/c.pdf` → `a/b.zip`).
 fn disk_part(path: &str) -> &str {
-    // Searched in `path` itself, ASCII case ignored: an offset taken from a lower-cased copy
-    // is not an offset in `path` ("İ" and "ẞ" change length when lower-cased).
-    let first = [".zip/", ".eml/"]
-        .iter()
-        .filter_map(|ext| {
-            path.char_indices()
-                .map(|(i, _)| i)
-                .find(|&i| {
-                    path.get(i..i + ext.len())
-                        .is_some_and(|w| w.eq_ignore_ascii_case(ext))
-                })
-                .map(|i| i + ext.len() - 1)
-        })
-        .min();
-    first.and_then(|end| path.get(..end)).unwrap_or(path)
+    // Searched in `path`'s bytes, ASCII case ignored: an offset taken from a lower-cased copy
+    // is not an offset in `path` ("İ" and "ẞ" change length when lower-cased), and an ASCII
+    // '.' never falls inside a multi-byte character, so a match is on a character boundary.
+    let end = path
+        .as_bytes()
+        .windows(5)
+        .position(|w| w.eq_ignore_ascii_case(b".zip/") || w.eq_ignore_ascii_case(b".eml/"))
+        .map(|i| i + 4);
+    end.and_then(|end| path.get(..end)).unwrap_or(path)
 }
 
 fn doc_row(d: &Document, o: &HtmlOptions) -> DocRow {
