@@ -422,6 +422,16 @@ fn stats(ex: &Extracted) -> ContentStats {
     }
 }
 
+/// A read PDF of `kind` at `path` with nothing else known (unit tests of grouping, judging and
+/// the store).
+#[cfg(test)]
+pub(crate) fn blank_document(path: &str, kind: crate::document::Kind) -> Document {
+    let mut d = error_document(path, Format::Pdf, 0, Error::internal("-"));
+    d.errors.clear();
+    d.kind = kind;
+    d
+}
+
 /// The entry of a file that could not be read.
 pub fn error_document(path: &str, format: Format, size: u64, error: Error) -> Document {
     let signature = Signature::unknown();

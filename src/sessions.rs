@@ -10,7 +10,7 @@
 //! This module only groups and describes (title, client, trainers, trainees, dates, from the
 //! documents first, the folder name last); judging is `rules`' job.
 
-use crate::document::{DateRole, Document, Kind};
+use crate::document::{DateRole, Kind};
 use crate::store::{Documents, Head};
 use crate::understand::normalize::{contains_phrase, normalize_line};
 use serde::{Deserialize, Serialize};
@@ -329,11 +329,10 @@ pub fn group(documents: &mut Documents, options: &SessionOptions) -> Vec<Session
     if let Some(depth) = options.session_depth {
         for (e, d) in effective.iter_mut().zip(&disk) {
             // The first `depth` components, when the path has more.
-            *e = d
-                .match_indices('/')
-                .nth(depth.wrapping_sub(1))
-                .map(|(at, _)| &d[..at])
-                .filter(|_| depth > 0);
+            *e = depth
+                .checked_sub(1)
+                .and_then(|n| d.match_indices('/').nth(n))
+                .map(|(at, _)| &d[..at]);
         }
     } else {
         // Lift family folders (any depth) to the nearest ancestor that is not a family folder.
@@ -497,8 +496,8 @@ fn most_common(values: impl Iterator<Item = String>) -> Option<String> {
 }
 
 fn describe(id: String, folder: &str, idx: &[usize], documents: &Documents) -> Session {
-    let loaded: Vec<std::borrow::Cow<Document>> = idx.iter().map(|&i| documents.get(i)).collect();
-    let docs: Vec<&Document> = loaded.iter().map(|d| d.as_ref()).collect();
+    let loaded = documents.load(idx.iter().copied());
+    let docs = crate::store::refs(&loaded);
     let mut sources = Vec::new();
     // Title: from documents that name the training, best first.
     let title_from = |kinds: &[Kind]| {
@@ -740,17 +739,8 @@ mod tests {
         assert!(is_year_folder("2025"));
     }
 
-    fn doc_of(path: &str, kind: Kind) -> Document {
-        let mut d = crate::process::error_document(
-            path,
-            crate::model::Format::Pdf,
-            0,
-            crate::error::Error::internal("-"),
-        );
-        d.errors.clear();
-        d.kind = kind;
-        d
-    }
+    use crate::document::Document;
+    use crate::process::blank_document as doc_of;
 
     #[test]
     fn archive_inside_a_folder_named_like_an_organisation_folder_keeps_its_sessions() {

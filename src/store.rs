@@ -217,6 +217,23 @@ impl Documents {
         (0..self.len()).map(|i| self.get(i))
     }
 
+    /// The indexes of the documents whose head `keep` accepts, in order.
+    pub fn which<'a>(
+        &'a self,
+        mut keep: impl FnMut(&Head) -> bool + 'a,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.heads
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, h)| keep(h).then_some(i))
+    }
+
+    /// The documents at `which`, loaded (a session's documents, while it is described or
+    /// judged); [`refs`] lends them as the `&Document`s the checks take.
+    pub fn load(&self, which: impl IntoIterator<Item = usize>) -> Vec<Cow<'_, Document>> {
+        which.into_iter().map(|i| self.get(i)).collect()
+    }
+
     /// The index of the document at `path`: a binary search of the heads (in path order once
     /// sorted), a scan when they are not (a report made by hand).
     pub fn position(&self, path: &str) -> Option<usize> {
@@ -290,6 +307,11 @@ impl Spill {
     }
 }
 
+/// Loaded documents ([`Documents::load`]) as references.
+pub fn refs<'a>(loaded: &'a [Cow<'_, Document>]) -> Vec<&'a Document> {
+    loaded.iter().map(AsRef::as_ref).collect()
+}
+
 #[cfg(unix)]
 fn read_exact_at(f: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(f, buf, at)
@@ -359,13 +381,7 @@ impl<'de> Deserialize<'de> for Documents {
 mod tests {
     use super::*;
 
-    fn doc(path: &str, kind: Kind) -> Document {
-        let mut d =
-            crate::process::error_document(path, Format::Pdf, 3, crate::error::Error::internal(""));
-        d.errors.clear();
-        d.kind = kind;
-        d
-    }
+    use crate::process::blank_document as doc;
 
     fn both(docs: &[Document]) -> [Documents; 2] {
         let mut spilled = Documents::spilled();
@@ -421,6 +437,35 @@ mod tests {
         assert_eq!(paths(&a), ["a.pdf", "b.pdf", "d.pdf"]);
         assert_eq!(paths(&b), ["a.pdf", "c.pdf"]);
         assert_eq!(b.get(1).kind, Kind::Programme);
+    }
+
+    /// The path a full disk takes: once the temporary file refuses a line (its writer is then
+    /// dropped, as here), every document moves to memory, sessions included, and none is lost.
+    #[test]
+    fn a_spill_file_that_fails_moves_the_documents_to_memory_without_losing_any() {
+        let mut sp = Documents::spilled();
+        sp.push(doc("a.pdf", Kind::Invoice));
+        sp.push(doc("b.pdf", Kind::Programme));
+        sp.set_session(1, Some("S-1".into()));
+        let Body::Spilled(spill) = &sp.body else {
+            panic!("not spilled")
+        };
+        spill.writer.lock().unwrap().0 = None;
+        sp.push(doc("c.pdf", Kind::Quote));
+        assert!(!sp.is_spilled());
+        let docs = sp.into_vec();
+        let got: Vec<_> = docs
+            .iter()
+            .map(|d| (d.path.as_str(), d.kind, d.session.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.pdf", Kind::Invoice, None),
+                ("b.pdf", Kind::Programme, Some("S-1")),
+                ("c.pdf", Kind::Quote, None),
+            ]
+        );
     }
 
     #[test]

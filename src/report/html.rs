@@ -848,10 +848,7 @@ pub fn render_into(
     let docs = doc_rows(&report.documents, (0..report.documents.len()).collect(), o);
     let errors = doc_rows(
         &report.documents,
-        (report.documents.heads().iter().enumerate())
-            .filter(|(_, d)| d.has_errors)
-            .map(|(i, _)| i)
-            .collect(),
+        report.documents.which(|d| d.has_errors).collect(),
         o,
     );
     let ms = report.summary.elapsed_ms;

@@ -477,8 +477,6 @@ fn trainer_cvs(s: &Session, cvs: &[Cv], max_age_months: u32, out: &mut Vec<Raw>)
 mod tests {
     use super::*;
     use crate::document::DateFact;
-    use crate::error::Error;
-    use crate::model::Format;
 
     fn session() -> Session {
         Session {
@@ -503,9 +501,7 @@ mod tests {
     }
 
     fn doc(kind: Kind, dates: Vec<DateFact>) -> Document {
-        let mut d = crate::process::error_document("S/x.pdf", Format::Pdf, 0, Error::internal("-"));
-        d.errors.clear();
-        d.kind = kind;
+        let mut d = crate::process::blank_document("S/x.pdf", kind);
         d.dates = dates;
         d
     }

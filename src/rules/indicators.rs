@@ -455,6 +455,7 @@ fn categories(audit: &Audit, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sessions::Finding;
 
     /// The grid of `sessions` alone (no organisation results, no documents).
     fn grid_of(rules: &RuleSet, category: Category, sessions: &[Session]) -> Vec<IndicatorResult> {
@@ -466,7 +467,6 @@ mod tests {
             &crate::store::Documents::default(),
         )
     }
-    use crate::sessions::Finding;
 
     fn session(id: &str, start: &str, end: &str, findings: Vec<Finding>) -> Session {
         Session {

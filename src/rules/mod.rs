@@ -638,20 +638,12 @@ pub fn judge(sessions: &mut [Session], documents: &Documents, rules: &RuleSet) {
         }
     }
     let cvs: Vec<checks::Cv> = documents
-        .heads()
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| h.kind == Kind::TrainerCv)
-        .map(|(i, _)| checks::Cv::new(&documents.get(i)))
+        .which(|h| h.kind == Kind::TrainerCv)
+        .map(|i| checks::Cv::new(&documents.get(i)))
         .collect();
     for s in sessions.iter_mut() {
-        let loaded: Vec<std::borrow::Cow<Document>> = by_session
-            .remove(s.id.as_str())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| documents.get(i))
-            .collect();
-        let docs: Vec<&Document> = loaded.iter().map(|d| d.as_ref()).collect();
+        let loaded = documents.load(by_session.remove(s.id.as_str()).unwrap_or_default());
+        let docs = crate::store::refs(&loaded);
         let mut findings = Vec::new();
         let mut missing = Vec::new();
         for req in &rules.requirement {
@@ -747,19 +739,13 @@ pub fn judge_organisations(
     }
     // The documents of the kinds some organisation check looks for (quality documents: few),
     // picked once, not once per organisation.
-    let loaded: Vec<std::borrow::Cow<Document>> = documents
-        .heads()
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| {
-            rules
-                .organisation_check
-                .iter()
-                .any(|c| c.kinds.contains(&d.kind))
-        })
-        .map(|(i, _)| documents.get(i))
-        .collect();
-    let quality: Vec<&Document> = loaded.iter().map(|d| d.as_ref()).collect();
+    let loaded = documents.load(documents.which(|d| {
+        rules
+            .organisation_check
+            .iter()
+            .any(|c| c.kinds.contains(&d.kind))
+    }));
+    let quality = crate::store::refs(&loaded);
     orgs.iter()
         .map(|org| {
             let prefix = format!("{org}/");

@@ -362,13 +362,10 @@ pub fn draw(report: &Report, options: &SampleOptions) -> Sample {
     // Strata.
     let mut strata: BTreeMap<String, (Profile, Vec<&Session>)> = BTreeMap::new();
     for s in &population {
-        let loaded: Vec<std::borrow::Cow<Document>> = docs_of
-            .get(s.id.as_str())
-            .map_or(&[][..], |v| v)
-            .iter()
-            .map(|&i| report.documents.get(i))
-            .collect();
-        let p = profile(s, &loaded.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
+        let loaded = report
+            .documents
+            .load(docs_of.get(s.id.as_str()).into_iter().flatten().copied());
+        let p = profile(s, &crate::store::refs(&loaded));
         strata.entry(p.key()).or_insert((p, Vec::new())).1.push(s);
     }
     let mut order: Vec<&String> = strata.keys().collect();

@@ -43,18 +43,11 @@ fn drawn_sessions<'a>(report: &'a Report, sample: &Sample) -> Vec<&'a Session> {
 
 pub fn json(report: &Report, sample: &Sample) -> String {
     let sessions = drawn_sessions(report, sample);
-    let documents = report
-        .documents
-        .heads()
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| {
-            d.session
-                .as_deref()
-                .is_some_and(|id| sessions.iter().any(|s| s.id == id))
-        })
-        .map(|(i, _)| report.documents.get(i))
-        .collect();
+    let documents = report.documents.load(report.documents.which(|d| {
+        d.session
+            .as_deref()
+            .is_some_and(|id| sessions.iter().any(|s| s.id == id))
+    }));
     let f = SampleFile {
         tool: &report.tool,
         root: &report.root,
@@ -293,15 +286,12 @@ fn session_page(
     o: &HtmlOptions,
     lang: Lang,
 ) -> String {
-    let loaded: Vec<std::borrow::Cow<Document>> = report
-        .documents
-        .heads()
-        .iter()
-        .enumerate()
-        .filter(|(_, x)| x.session.as_deref() == Some(s.id.as_str()))
-        .map(|(i, _)| report.documents.get(i))
-        .collect();
-    let docs: Vec<&Document> = loaded.iter().map(|d| d.as_ref()).collect();
+    let loaded = report.documents.load(
+        report
+            .documents
+            .which(|x| x.session.as_deref() == Some(s.id.as_str())),
+    );
+    let docs = crate::store::refs(&loaded);
     let link = |p: &str| {
         let url = href(p, o);
         if url.is_empty() {
